@@ -1,0 +1,1 @@
+"""Guichet: shared configuration, content generation and process launcher."""

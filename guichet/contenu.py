@@ -1,0 +1,211 @@
+"""Generate the Rasa FAQ training data and responses from contenu/.
+
+Editors own contenu/commune.yml (local details), contenu/faq.yml (questions and
+answers) and contenu/reponses.yml (dialogue texts). This module substitutes the
+commune's details into the texts and writes the Rasa files, deterministically,
+with a "generated, do not edit" header. Run: ``python -m guichet.contenu``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import string
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from guichet.commune import Commune, charger_commune
+from guichet.erreurs import ErreurConfiguration
+
+logger = logging.getLogger(__name__)
+
+ENTETE = (
+    "# Fichier généré par `python -m guichet.contenu` depuis {source} : ne pas modifier.\n"
+    "# Generated file, do not edit.\n"
+)
+CANAL_VOIX = "voix"
+MIN_QUESTIONS = 12
+
+
+@dataclass(frozen=True)
+class EntreeFaq:
+    cle: str
+    questions: tuple[str, ...]
+    texte: str
+    voix: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Fichiers:
+    racine: Path
+
+    @property
+    def commune(self) -> Path:
+        return self.racine / "contenu" / "commune.yml"
+
+    @property
+    def faq(self) -> Path:
+        return self.racine / "contenu" / "faq.yml"
+
+    @property
+    def reponses(self) -> Path:
+        return self.racine / "contenu" / "reponses.yml"
+
+    @property
+    def nlu_faq(self) -> Path:
+        return self.racine / "bot" / "data" / "faq.yml"
+
+    @property
+    def domaine_faq(self) -> Path:
+        return self.racine / "bot" / "domain" / "faq.yml"
+
+    @property
+    def domaine_reponses(self) -> Path:
+        return self.racine / "bot" / "domain" / "reponses.yml"
+
+
+class _Litteral(str):
+    """A string dumped in YAML block literal style."""
+
+
+def _representer_litteral(dumper: yaml.SafeDumper, data: _Litteral) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Litteral, _representer_litteral)
+
+
+def _dump(contenu: Any) -> str:
+    return yaml.dump(contenu, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+def _charger_yaml(chemin: Path) -> Any:
+    try:
+        return yaml.safe_load(chemin.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ErreurConfiguration("file not found", str(chemin)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ErreurConfiguration(f"invalid YAML: {getattr(exc, 'problem', exc)}", str(chemin), mark.line + 1 if mark else None) from None
+
+
+def _substituer(texte: str, commune: Commune, ou: str) -> str:
+    try:
+        return string.Template(texte).substitute(commune.details)
+    except KeyError as exc:
+        raise ErreurConfiguration(f"{ou}: unknown commune field ${{{exc.args[0]}}} (see contenu/commune.yml)") from None
+    except ValueError as exc:
+        raise ErreurConfiguration(f"{ou}: {exc}") from None
+
+
+def charger_faq(chemin: Path, commune: Commune) -> list[EntreeFaq]:
+    brut = _charger_yaml(chemin)
+    if not isinstance(brut, dict):
+        raise ErreurConfiguration("expected a mapping of FAQ keys", str(chemin))
+    entrees = []
+    for cle, corps in brut.items():
+        ou = f"{chemin}: entry {cle!r}"
+        if not isinstance(corps, dict):
+            raise ErreurConfiguration(f"{ou}: expected a mapping")
+        manquants = [c for c in ("questions", "texte", "voix") if not corps.get(c)]
+        if manquants:
+            raise ErreurConfiguration(f"{ou}: missing {', '.join(manquants)}")
+        questions = tuple(str(q).strip() for q in corps["questions"])
+        if len(questions) < MIN_QUESTIONS:
+            raise ErreurConfiguration(f"{ou}: {len(questions)} questions, at least {MIN_QUESTIONS} needed")
+        entrees.append(
+            EntreeFaq(
+                cle=str(cle),
+                questions=questions,
+                texte=_substituer(str(corps["texte"]), commune, ou),
+                voix=_substituer(str(corps["voix"]), commune, ou),
+                source=_substituer(str(corps.get("source", "")), commune, ou),
+            )
+        )
+    return entrees
+
+
+def rendre_nlu_faq(entrees: list[EntreeFaq]) -> str:
+    nlu = [
+        {"intent": f"faq/{e.cle}", "examples": _Litteral("".join(f"- {q}\n" for q in e.questions))}
+        for e in entrees
+    ]
+    return ENTETE.format(source="contenu/faq.yml") + _dump({"version": "3.1", "nlu": nlu})
+
+
+def rendre_domaine_faq(entrees: list[EntreeFaq]) -> str:
+    responses = {
+        f"utter_faq/{e.cle}": [{"text": e.texte}, {"text": e.voix, "channel": CANAL_VOIX}] for e in entrees
+    }
+    return ENTETE.format(source="contenu/faq.yml") + _dump({"version": "3.1", "responses": responses})
+
+
+def rendre_domaine_reponses(chemin: Path, commune: Commune) -> str:
+    brut = _charger_yaml(chemin)
+    if not isinstance(brut, dict):
+        raise ErreurConfiguration("expected a mapping of responses", str(chemin))
+    responses: dict[str, list[dict[str, Any]]] = {}
+    for nom, variantes in brut.items():
+        ou = f"{chemin}: response {nom!r}"
+        if not isinstance(variantes, list) or not variantes:
+            raise ErreurConfiguration(f"{ou}: expected a non-empty list of variants")
+        rendues = []
+        for v in variantes:
+            if not isinstance(v, dict) or "text" not in v:
+                raise ErreurConfiguration(f"{ou}: each variant needs a 'text'")
+            v = dict(v)
+            v["text"] = _substituer(str(v["text"]), commune, ou)
+            rendues.append(v)
+        if not any(v.get("channel") == CANAL_VOIX for v in rendues):
+            raise ErreurConfiguration(f"{ou}: no variant for channel '{CANAL_VOIX}'")
+        responses[str(nom)] = rendues
+    return ENTETE.format(source="contenu/reponses.yml") + _dump({"version": "3.1", "responses": responses})
+
+
+def generer(fichiers: Fichiers) -> dict[Path, str]:
+    """Return the generated files' contents by path (nothing written)."""
+    commune = charger_commune(fichiers.commune)
+    entrees = charger_faq(fichiers.faq, commune)
+    return {
+        fichiers.nlu_faq: rendre_nlu_faq(entrees),
+        fichiers.domaine_faq: rendre_domaine_faq(entrees),
+        fichiers.domaine_reponses: rendre_domaine_reponses(fichiers.reponses, commune),
+    }
+
+
+def ecrire(fichiers: Fichiers) -> list[Path]:
+    """Write the generated files; return those whose content changed."""
+    changes = []
+    for chemin, texte in generer(fichiers).items():
+        if not chemin.exists() or chemin.read_text(encoding="utf-8") != texte:
+            chemin.parent.mkdir(parents=True, exist_ok=True)
+            chemin.write_text(texte, encoding="utf-8")
+            changes.append(chemin)
+    return changes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate Rasa FAQ data and responses from contenu/.")
+    parser.add_argument("--racine", type=Path, default=Path(__file__).resolve().parent.parent)
+    args = parser.parse_args(argv)
+    try:
+        changes = ecrire(Fichiers(args.racine))
+    except ErreurConfiguration as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for chemin in changes:
+        print(f"generated {chemin.relative_to(args.racine)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
