@@ -34,6 +34,7 @@ MIN_QUESTIONS = 12
 @dataclass(frozen=True)
 class EntreeFaq:
     cle: str
+    titre: str
     questions: tuple[str, ...]
     texte: str
     voix: str
@@ -116,7 +117,7 @@ def charger_faq(chemin: Path, commune: Commune) -> list[EntreeFaq]:
         ou = f"{chemin}: entry {cle!r}"
         if not isinstance(corps, dict):
             raise ErreurConfiguration(f"{ou}: expected a mapping")
-        manquants = [c for c in ("questions", "texte", "voix") if not corps.get(c)]
+        manquants = [c for c in ("titre", "questions", "texte", "voix") if not corps.get(c)]
         if manquants:
             raise ErreurConfiguration(f"{ou}: missing {', '.join(manquants)}")
         questions = tuple(str(q).strip() for q in corps["questions"])
@@ -125,6 +126,7 @@ def charger_faq(chemin: Path, commune: Commune) -> list[EntreeFaq]:
         entrees.append(
             EntreeFaq(
                 cle=str(cle),
+                titre=str(corps["titre"]).strip(),
                 questions=questions,
                 texte=_substituer(str(corps["texte"]), commune, ou),
                 voix=_substituer(str(corps["voix"]), commune, ou),
@@ -143,9 +145,11 @@ def rendre_nlu_faq(entrees: list[EntreeFaq]) -> str:
 
 
 def rendre_domaine_faq(entrees: list[EntreeFaq]) -> str:
-    responses = {
-        f"utter_faq/{e.cle}": [{"text": e.texte}, {"text": e.voix, "channel": CANAL_VOIX}] for e in entrees
-    }
+    responses: dict[str, list[dict[str, str]]] = {}
+    for e in entrees:
+        responses[f"utter_faq/{e.cle}"] = [{"text": e.texte}, {"text": e.voix, "channel": CANAL_VOIX}]
+    for e in entrees:
+        responses[f"utter_sujet_{e.cle}"] = [{"text": e.titre}, {"text": e.titre, "channel": CANAL_VOIX}]
     return ENTETE.format(source="contenu/faq.yml") + _dump({"version": "3.1", "responses": responses})
 
 

@@ -1,0 +1,27 @@
+"""Calling a connecteur from an action: bounded in time, errors typed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, TypeVar
+
+from connecteurs.erreurs import ConnecteurIndisponible, DelaiDepasse, ErreurConnecteur
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+async def appeler(operation: str, appel: Awaitable[T], delai: float) -> T:
+    """Await a connecteur call; any failure becomes an ErreurConnecteur (logged without data)."""
+    try:
+        return await asyncio.wait_for(appel, timeout=delai)
+    except asyncio.TimeoutError:
+        logger.warning("connecteur %s: no answer within %.1f s", operation, delai)
+        raise DelaiDepasse(f"{operation}: no answer within {delai} s") from None
+    except ErreurConnecteur as exc:
+        logger.warning("connecteur %s failed: %s", operation, exc.code.value)
+        raise
+    except Exception as exc:  # a connecteur bug must not crash the conversation
+        logger.error("connecteur %s raised %s", operation, type(exc).__name__)
+        raise ConnecteurIndisponible(f"{operation}: {type(exc).__name__}") from exc

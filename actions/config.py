@@ -1,0 +1,56 @@
+"""Action-server configuration, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from guichet.erreurs import ErreurConfiguration
+
+RACINE = Path(__file__).resolve().parent.parent
+GRC_EMBARQUEE = "embarquee"
+
+
+@dataclass(frozen=True)
+class ConfigActions:
+    dossier_donnees: Path
+    chemin_commune: Path
+    grc: str = GRC_EMBARQUEE  # "embarquee" or "package.module:Classe"
+    delai_connecteur: float = 2.0  # seconds before a back end is considered down
+    essais_identite: int = 3
+    verrou_minutes: int = 15
+    delai_reclamation_jours: int = 15
+
+    def __post_init__(self) -> None:
+        if not 0 < self.delai_connecteur <= 60:
+            raise ErreurConfiguration(f"GUICHET_DELAI_CONNECTEUR must be in (0, 60] seconds, got {self.delai_connecteur}")
+        if self.grc != GRC_EMBARQUEE and ":" not in self.grc:
+            raise ErreurConfiguration(f"GUICHET_GRC must be 'embarquee' or 'module:Classe', got {self.grc!r}")
+        for nom in ("essais_identite", "verrou_minutes", "delai_reclamation_jours"):
+            if getattr(self, nom) < 1:
+                raise ErreurConfiguration(f"{nom} must be at least 1")
+
+    @property
+    def chemin_base_grc(self) -> Path:
+        return self.dossier_donnees / "grc.sqlite3"
+
+    @classmethod
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigActions":
+        def nombre(nom: str, defaut: str, type_: type) -> float | int:
+            brut = env.get(nom, defaut)
+            try:
+                return type_(brut)
+            except ValueError:
+                raise ErreurConfiguration(f"{nom} must be a number, got {brut!r}") from None
+
+        return cls(
+            dossier_donnees=Path(env.get("GUICHET_DONNEES", str(RACINE / "donnees"))),
+            chemin_commune=Path(env.get("GUICHET_COMMUNE", str(RACINE / "contenu" / "commune.yml"))),
+            grc=env.get("GUICHET_GRC", GRC_EMBARQUEE),
+            delai_connecteur=float(nombre("GUICHET_DELAI_CONNECTEUR", "2", float)),
+            essais_identite=int(nombre("GUICHET_ESSAIS_IDENTITE", "3", int)),
+            verrou_minutes=int(nombre("GUICHET_VERROU_MINUTES", "15", int)),
+            delai_reclamation_jours=int(nombre("GUICHET_DELAI_RECLAMATION_JOURS", "15", int)),
+        )

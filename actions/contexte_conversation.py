@@ -1,0 +1,46 @@
+"""The full context of a conversation, for the adviser who takes it over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from connecteurs.modeles import ContexteConversation, TourConversation
+
+# Slots never copied into an escalation (the birth date is used once, for the check).
+SLOTS_EXCLUS = frozenset({"date_naissance", "requested_slot"})
+MASQUE = "***"
+_REPONSES_MASQUEES = frozenset({"date_naissance"})
+
+
+def construire_contexte(tracker: Tracker) -> ContexteConversation:
+    transcription: list[TourConversation] = []
+    intentions: list[dict[str, Any]] = []
+    slot_demande: str | None = None
+    for evenement in tracker.events:
+        genre = evenement.get("event")
+        if genre == "slot" and evenement.get("name") == "requested_slot":
+            slot_demande = evenement.get("value")
+        elif genre == "user":
+            intention = (evenement.get("parse_data") or {}).get("intent") or {}
+            nom, confiance = intention.get("name"), intention.get("confidence")
+            texte = evenement.get("text") or ""
+            if slot_demande in _REPONSES_MASQUEES:
+                texte = MASQUE
+            transcription.append(TourConversation("usager", texte, float(evenement.get("timestamp") or 0), nom, confiance))
+            if nom:
+                intentions.append({"intention": nom, "confiance": confiance})
+        elif genre == "bot":
+            transcription.append(TourConversation("bot", evenement.get("text") or "", float(evenement.get("timestamp") or 0)))
+    slots = {k: v for k, v in tracker.current_slot_values().items() if k not in SLOTS_EXCLUS and v is not None}
+    metadonnees = (tracker.latest_message or {}).get("metadata") or {}
+    return ContexteConversation(
+        sender_id=tracker.sender_id,
+        canal=tracker.get_latest_input_channel() or "inconnu",
+        transcription=tuple(transcription),
+        intentions=tuple(intentions),
+        slots=slots,
+        verification_identite=tracker.get_slot("verification_identite"),
+        numero_appelant=metadonnees.get("numero_appelant"),
+    )

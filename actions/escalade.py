@@ -1,0 +1,94 @@
+"""Hand-over to a human: record the full context, pause the bot, give a reference.
+
+Outside the advisers' hours, a callback request is taken instead. The bot is
+paused with Rasa's own ConversationPaused event; the agents' side resumes it
+with a ConversationResumed event (POST /conversations/<id>/tracker/events).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.appel import appeler
+from actions.choix import analyser_creneau
+from actions.contact import normaliser_telephone
+from actions.contexte_conversation import construire_contexte
+from actions.nombres_francais import lire_chiffres
+from connecteurs.erreurs import ErreurConnecteur
+from connecteurs.modeles import CreneauRappel, DemandeRappel
+
+
+class ActionEscalader(Action):
+    def name(self) -> Text:
+        return "action_escalader"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        s = await services.obtenir()
+        if not s.commune.horaires_conseillers.est_ouvert(s.horloge()):
+            return [SlotSet("proposer_rappel", True)]
+        try:
+            escalade = await appeler("creer_escalade", s.grc.creer_escalade(construire_contexte(tracker)), s.config.delai_connecteur)
+        except ErreurConnecteur:
+            dispatcher.utter_message(response="utter_escalade_indisponible")
+            return [SlotSet("proposer_rappel", False)]
+        dispatcher.utter_message(
+            response="utter_escalade_en_cours",
+            reference=escalade.reference,
+            reference_voix=lire_chiffres(escalade.reference),
+        )
+        return [SlotSet("proposer_rappel", False), SlotSet("reference_escalade", escalade.reference), ConversationPaused()]
+
+
+class ValiderFormulaireRappel(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_formulaire_rappel"
+
+    async def validate_creneau_rappel(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        creneau = analyser_creneau(str(valeur or ""))
+        if creneau is None:
+            dispatcher.utter_message(response="utter_creneau_invalide")
+            return {"creneau_rappel": None}
+        return {"creneau_rappel": creneau.value}
+
+    async def validate_telephone_rappel(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        telephone = normaliser_telephone(str(valeur or ""))
+        if telephone is None:
+            dispatcher.utter_message(response="utter_telephone_invalide")
+        return {"telephone_rappel": telephone}
+
+
+class ActionEnregistrerRappel(Action):
+    def name(self) -> Text:
+        return "action_enregistrer_rappel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        s = await services.obtenir()
+        demande = DemandeRappel(
+            creneau=CreneauRappel(tracker.get_slot("creneau_rappel")),
+            telephone=tracker.get_slot("telephone_rappel"),
+            contexte=construire_contexte(tracker),
+        )
+        try:
+            rappel = await appeler("creer_rappel", s.grc.creer_rappel(demande), s.config.delai_connecteur)
+        except ErreurConnecteur:
+            dispatcher.utter_message(response="utter_escalade_indisponible")
+            return [SlotSet("proposer_rappel", False)]
+        dispatcher.utter_message(
+            response="utter_rappel_enregistre", reference=rappel.reference, reference_voix=lire_chiffres(rappel.reference)
+        )
+        return [
+            SlotSet("proposer_rappel", False),
+            SlotSet("reference_escalade", rappel.reference),
+            SlotSet("creneau_rappel", None),
+            SlotSet("telephone_rappel", None),
+        ]

@@ -1,0 +1,79 @@
+"""Complaints: subject, description, contact -> a number and the reply delay."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.appel import appeler
+from actions.contact import normaliser_contact
+from actions.nombres_francais import lire_chiffres
+from actions.texte_libre import nettoyer
+from connecteurs.erreurs import ErreurConnecteur
+from connecteurs.modeles import NouvelleReclamation
+
+SLOTS_FORMULAIRE = ("sujet_reclamation", "description_reclamation", "contact_reclamation")
+
+
+class ValiderFormulaireReclamation(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_formulaire_reclamation"
+
+    async def validate_sujet_reclamation(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        sujet = nettoyer(str(valeur or ""), 200)
+        if sujet is None or len(sujet) < 2:
+            dispatcher.utter_message(response="utter_description_invalide")
+            return {"sujet_reclamation": None}
+        return {"sujet_reclamation": sujet}
+
+    async def validate_description_reclamation(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        description = nettoyer(str(valeur or ""), 5000)
+        if description is None or len(description) < 3:
+            dispatcher.utter_message(response="utter_description_invalide")
+            return {"description_reclamation": None}
+        return {"description_reclamation": description}
+
+    async def validate_contact_reclamation(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        contact = normaliser_contact(str(valeur or ""))
+        if contact is None:
+            dispatcher.utter_message(response="utter_contact_invalide")
+        return {"contact_reclamation": contact}
+
+
+class ActionCreerReclamation(Action):
+    def name(self) -> Text:
+        return "action_creer_reclamation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        s = await services.obtenir()
+        nouvelle = NouvelleReclamation(
+            sujet=tracker.get_slot("sujet_reclamation"),
+            description=tracker.get_slot("description_reclamation"),
+            contact=tracker.get_slot("contact_reclamation"),
+            canal=tracker.get_latest_input_channel() or "inconnu",
+            sender_id=tracker.sender_id,
+        )
+        try:
+            creee = await appeler("creer_reclamation", s.grc.creer_reclamation(nouvelle), s.config.delai_connecteur)
+        except ErreurConnecteur:
+            # the answers stay in the slots: an adviser sees them, and asking again retries
+            dispatcher.utter_message(response="utter_service_indisponible")
+            return []
+        dispatcher.utter_message(
+            response="utter_reclamation_creee",
+            numero=creee.numero,
+            numero_voix=lire_chiffres(creee.numero),
+            delai=creee.delai_reponse_jours,
+        )
+        return [SlotSet(nom, None) for nom in SLOTS_FORMULAIRE]

@@ -1,0 +1,81 @@
+"""The action server's shared services (GRC connecteur, commune, clock).
+
+rasa-sdk instantiates actions without arguments, so this module is the edge
+where configuration is parsed and the connecteur opened, once per process, on
+first use. Tests install their own :class:`Services` with :func:`installer`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from actions.config import GRC_EMBARQUEE, ConfigActions
+from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
+from connecteurs.interfaces import Grc
+from guichet.commune import Commune, charger_commune
+from guichet.erreurs import ErreurConfiguration
+
+logger = logging.getLogger(__name__)
+
+
+def _maintenant() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Services:
+    config: ConfigActions
+    grc: Grc
+    commune: Commune
+    horloge: Callable[[], dt.datetime] = _maintenant
+
+
+_services: Services | None = None
+_verrou: asyncio.Lock | None = None
+
+
+async def ouvrir_grc(config: ConfigActions) -> Grc:
+    """The connecteur named by the configuration, opened."""
+    if config.grc == GRC_EMBARQUEE:
+        return await GrcEmbarquee.ouvrir(
+            ConfigGrcEmbarquee(
+                chemin_base=config.chemin_base_grc,
+                essais_identite=config.essais_identite,
+                duree_verrou=dt.timedelta(minutes=config.verrou_minutes),
+                delai_reponse_reclamation_jours=config.delai_reclamation_jours,
+            )
+        )
+    module_nom, _, classe_nom = config.grc.partition(":")
+    try:
+        classe = getattr(importlib.import_module(module_nom), classe_nom)
+    except (ImportError, AttributeError) as exc:
+        raise ErreurConfiguration(f"GUICHET_GRC={config.grc!r} cannot be loaded: {exc}") from None
+    grc: Grc = await classe.ouvrir_depuis_config(config)
+    return grc
+
+
+async def obtenir() -> Services:
+    global _services, _verrou
+    if _services is not None:
+        return _services
+    if _verrou is None:
+        _verrou = asyncio.Lock()
+    async with _verrou:
+        if _services is None:
+            config = ConfigActions.depuis_env()
+            commune = charger_commune(config.chemin_commune)
+            grc = await ouvrir_grc(config)
+            logger.info("action services ready (GRC: %s)", config.grc)
+            _services = Services(config=config, grc=grc, commune=commune)
+    return _services
+
+
+def installer(services: Services | None) -> None:
+    """Replace the process services (tests)."""
+    global _services
+    _services = services

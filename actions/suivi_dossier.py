@@ -1,0 +1,107 @@
+"""Case status: number, identity check by birth date, then the status in plain French."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any, Dict, List, Text
+
+from babel.dates import format_date
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import services
+from actions.appel import appeler
+from actions.contexte_conversation import MASQUE
+from actions.date_naissance import analyser_date_naissance
+from actions.nombres_francais import lire_chiffres
+from actions.numero_dossier import normaliser_numero_dossier
+from connecteurs.erreurs import ErreurConnecteur
+from connecteurs.modeles import IssueVerification
+
+INDISPONIBLE = "indisponible"
+
+
+def _date_longue(iso: str | None) -> str:
+    return format_date(dt.date.fromisoformat(iso), format="long", locale="fr_FR") if iso else ""
+
+
+class ValiderFormulaireSuiviDossier(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_formulaire_suivi_dossier"
+
+    async def validate_numero_dossier(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        numero = normaliser_numero_dossier(str(valeur or ""))
+        if numero is None:
+            dispatcher.utter_message(response="utter_numero_dossier_invalide")
+            return {"numero_dossier": None}
+        s = await services.obtenir()
+        try:
+            existe = await appeler("dossier_existe", s.grc.dossier_existe(numero), s.config.delai_connecteur)
+        except ErreurConnecteur:
+            return {"numero_dossier": numero, "date_naissance": MASQUE, "verification_identite": INDISPONIBLE}
+        if not existe:
+            dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
+            return {"numero_dossier": None}
+        return {"numero_dossier": numero}
+
+    async def validate_date_naissance(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        s = await services.obtenir()
+        if valeur == MASQUE:  # set by this action when the check ended without a date to ask
+            return {}
+        date = await asyncio.to_thread(analyser_date_naissance, str(valeur or ""), s.horloge().date())
+        if date is None:
+            dispatcher.utter_message(response="utter_date_invalide")
+            return {"date_naissance": None}
+        numero = tracker.get_slot("numero_dossier")
+        try:
+            resultat = await appeler("verifier_identite", s.grc.verifier_identite(numero, date), s.config.delai_connecteur)
+        except ErreurConnecteur:
+            return {"date_naissance": MASQUE, "verification_identite": INDISPONIBLE}
+        if resultat.issue is IssueVerification.CONFIRMEE and resultat.dossier is not None:
+            return {
+                "date_naissance": MASQUE,
+                "identite_verifiee": True,
+                "verification_identite": resultat.issue.value,
+                "dossier": resultat.dossier.en_dict(),
+            }
+        if resultat.issue is IssueVerification.REFUSEE:
+            dispatcher.utter_message(response="utter_identite_refusee", essais=resultat.essais_restants)
+            return {"date_naissance": None, "identite_verifiee": False, "verification_identite": resultat.issue.value}
+        if resultat.issue is IssueVerification.INCONNU:
+            dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
+            return {"numero_dossier": None, "date_naissance": None}
+        return {"date_naissance": MASQUE, "identite_verifiee": False, "verification_identite": resultat.issue.value}
+
+
+class ActionStatutDossier(Action):
+    """Says the status, only after a confirmed identity check."""
+
+    def name(self) -> Text:
+        return "action_statut_dossier"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        verification = tracker.get_slot("verification_identite")
+        dossier = tracker.get_slot("dossier")
+        if verification == IssueVerification.CONFIRMEE.value and tracker.get_slot("identite_verifiee") and dossier:
+            dispatcher.utter_message(
+                response=f"utter_statut_{dossier['etat']}",
+                numero=dossier["numero"],
+                numero_voix=lire_chiffres(dossier["numero"]),
+                intitule=dossier["intitule"],
+                date_etape=_date_longue(dossier["date_derniere_etape"]),
+                date_decision=_date_longue(dossier.get("date_decision_annoncee")),
+                motif=dossier.get("motif") or "",
+                piece_manquante=dossier.get("piece_manquante") or "",
+            )
+        elif verification == IssueVerification.VERROUILLE.value:
+            dispatcher.utter_message(response="utter_dossier_verrouille")
+        else:
+            dispatcher.utter_message(response="utter_service_indisponible")
+        return [SlotSet("numero_dossier", None), SlotSet("date_naissance", None)]

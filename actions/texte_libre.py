@@ -1,0 +1,15 @@
+"""Free text typed by citizens: bounded, without control characters."""
+
+from __future__ import annotations
+
+import re
+
+_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def nettoyer(texte: str, longueur_max: int) -> str | None:
+    """Text with control characters removed and spaces collapsed; None if empty or too long."""
+    propre = " ".join(_CONTROLE.sub(" ", texte).split())
+    if not propre or len(propre) > longueur_max:
+        return None
+    return propre

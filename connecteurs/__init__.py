@@ -1,0 +1,1 @@
+"""Back-end connecteurs: typed async interfaces and the embedded default GRC."""

@@ -1,0 +1,5 @@
+"""The embedded default GRC: SQLite in the data directory."""
+
+from connecteurs.grc_embarquee.grc import GrcEmbarquee
+
+__all__ = ["GrcEmbarquee"]

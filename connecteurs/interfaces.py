@@ -1,0 +1,73 @@
+"""The small async interfaces every back end implements.
+
+A connecteur raises :class:`connecteurs.erreurs.ErreurConnecteur` (or a subclass)
+when it cannot answer; it never returns error values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol, runtime_checkable
+
+from connecteurs.modeles import (
+    CategorieSignalement,
+    ContexteConversation,
+    DemandeRappel,
+    Escalade,
+    NouveauSignalement,
+    NouvelleReclamation,
+    Reclamation,
+    ResultatVerification,
+    Satisfaction,
+    Signalement,
+)
+
+
+@runtime_checkable
+class SuiviDossiers(Protocol):
+    async def dossier_existe(self, numero: str) -> bool:
+        """Whether a case with this 8-digit number exists."""
+
+    async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
+        """Check the requester's birth date; return the case only on a match.
+
+        Implementations count failures per case number and lock the number for
+        everyone after too many (the result is then VERROUILLE, without the case).
+        """
+
+
+@runtime_checkable
+class Signalements(Protocol):
+    async def chercher_doublon(self, categorie: CategorieSignalement, adresse: str) -> Signalement | None:
+        """An open report of the same category at the same normalised address."""
+
+    async def creer_signalement(self, signalement: NouveauSignalement) -> Signalement: ...
+
+    async def abonner(self, numero_signalement: str, contact: str) -> None:
+        """Notify this contact when the report is resolved."""
+
+
+@runtime_checkable
+class Reclamations(Protocol):
+    async def creer_reclamation(self, reclamation: NouvelleReclamation) -> Reclamation: ...
+
+
+@runtime_checkable
+class Escalades(Protocol):
+    async def creer_escalade(self, contexte: ContexteConversation) -> Escalade:
+        """Record a hand-over to a human with its full context."""
+
+    async def creer_rappel(self, demande: DemandeRappel) -> Escalade:
+        """Record a callback request (outside office hours)."""
+
+
+@runtime_checkable
+class Satisfactions(Protocol):
+    async def enregistrer_satisfaction(self, satisfaction: Satisfaction) -> None: ...
+
+
+@runtime_checkable
+class Grc(SuiviDossiers, Signalements, Reclamations, Escalades, Satisfactions, Protocol):
+    """A back end offering every capability (the embedded GRC does)."""
+
+    async def fermer(self) -> None: ...

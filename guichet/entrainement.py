@@ -1,0 +1,114 @@
+"""Train the Rasa model when (and only when) the bot's content changed.
+
+The fingerprint covers contenu/, the Rasa config, domain and data, and the
+installed Rasa version; it is stored beside the model. Run:
+``python -m guichet.entrainement [--force]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from guichet.contenu import Fichiers, ecrire
+from guichet.erreurs import ErreurConfiguration
+
+logger = logging.getLogger(__name__)
+RACINE = Path(__file__).resolve().parent.parent
+NOM_MODELE = "guichet"
+
+
+@dataclass(frozen=True)
+class ProjetRasa:
+    racine: Path = RACINE
+
+    @property
+    def bot(self) -> Path:
+        return self.racine / "bot"
+
+    @property
+    def modele(self) -> Path:
+        return self.bot / "models" / f"{NOM_MODELE}.tar.gz"
+
+    @property
+    def empreinte_modele(self) -> Path:
+        return self.bot / "models" / f"{NOM_MODELE}.empreinte"
+
+    def sources(self) -> list[Path]:
+        fichiers = [self.bot / "config.yml"]
+        for dossier in (self.bot / "domain", self.bot / "data", self.racine / "contenu"):
+            fichiers += sorted(p for p in dossier.rglob("*.yml") if p.is_file())
+        return fichiers
+
+
+def environnement_rasa() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("PYTHONWARNINGS", "ignore")
+    env.setdefault("TQDM_DISABLE", "1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(RACINE), env.get("PYTHONPATH")]))
+    return env
+
+
+def empreinte(projet: ProjetRasa) -> str:
+    import rasa  # the model depends on the Rasa version too
+
+    h = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
+    for chemin in projet.sources():
+        h.update(str(chemin.relative_to(projet.racine)).encode() + b"\0")
+        h.update(chemin.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def a_jour(projet: ProjetRasa) -> bool:
+    return (
+        projet.modele.exists()
+        and projet.empreinte_modele.exists()
+        and projet.empreinte_modele.read_text().strip() == empreinte(projet)
+    )
+
+
+def entrainer(projet: ProjetRasa, forcer: bool = False) -> bool:
+    """Regenerate content, then train if needed. Return whether a model was trained."""
+    ecrire(Fichiers(projet.racine))
+    if not forcer and a_jour(projet):
+        print(f"model up to date: {projet.modele.relative_to(projet.racine)}")
+        return False
+    debut = time.monotonic()
+    commande = [
+        sys.executable, "-m", "rasa", "train",
+        "--domain", "domain", "--data", "data", "--config", "config.yml",
+        "--out", "models", "--fixed-model-name", NOM_MODELE, "--force", "--quiet",
+    ]
+    print("training the Rasa model (about a minute on 2 cores)…", flush=True)
+    resultat = subprocess.run(commande, cwd=projet.bot, env=environnement_rasa(), capture_output=True, text=True)
+    if resultat.returncode != 0 or not projet.modele.exists():
+        sys.stderr.write(resultat.stdout[-5000:] + resultat.stderr[-5000:])
+        raise ErreurConfiguration(f"rasa train failed (exit {resultat.returncode}); see the output above")
+    projet.empreinte_modele.write_text(empreinte(projet) + "\n")
+    print(f"model trained in {time.monotonic() - debut:.0f} s: {projet.modele.relative_to(projet.racine)}")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Train Guichet's Rasa model if its content changed.")
+    parser.add_argument("--force", action="store_true", help="train even if nothing changed")
+    args = parser.parse_args(argv)
+    try:
+        entrainer(ProjetRasa(), forcer=args.force)
+    except ErreurConfiguration as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

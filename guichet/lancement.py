@@ -1,0 +1,189 @@
+"""`make run`: train if needed, then start the action server and the Rasa server.
+
+Everything has an embedded default (SQLite GRC and tracker store in the data
+directory, 127.0.0.1:5005 and :5055); every default can be changed through the
+environment (see README). The API token comes from GUICHET_API_TOKEN or is
+generated once and stored in the data directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from guichet.entrainement import RACINE, ProjetRasa, entrainer, environnement_rasa
+from guichet.erreurs import ErreurConfiguration
+
+
+@dataclass(frozen=True)
+class ConfigLancement:
+    hote: str
+    port_rasa: int
+    port_actions: int
+    dossier_donnees: Path
+    jeton_api: str | None  # None: generated and stored in the data directory
+    delai_demarrage: float = 300.0
+
+    def __post_init__(self) -> None:
+        for nom in ("port_rasa", "port_actions"):
+            port = getattr(self, nom)
+            if not 0 < port < 65536:
+                raise ErreurConfiguration(f"{nom} must be a TCP port, got {port}")
+        if self.port_rasa == self.port_actions:
+            raise ErreurConfiguration("GUICHET_PORT and GUICHET_ACTIONS_PORT must differ")
+        if self.jeton_api is not None and len(self.jeton_api) < 16:
+            raise ErreurConfiguration("GUICHET_API_TOKEN must be at least 16 characters")
+
+    @classmethod
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigLancement":
+        def port(nom: str, defaut: int) -> int:
+            brut = env.get(nom, str(defaut))
+            if not brut.isdigit():
+                raise ErreurConfiguration(f"{nom} must be a port number, got {brut!r}")
+            return int(brut)
+
+        return cls(
+            hote=env.get("GUICHET_HOTE", "127.0.0.1"),
+            port_rasa=port("GUICHET_PORT", 5005),
+            port_actions=port("GUICHET_ACTIONS_PORT", 5055),
+            dossier_donnees=Path(env.get("GUICHET_DONNEES", str(RACINE / "donnees"))).resolve(),
+            jeton_api=env.get("GUICHET_API_TOKEN") or None,
+        )
+
+    @property
+    def fichier_jeton(self) -> Path:
+        return self.dossier_donnees / "jeton_api"
+
+
+def jeton_api(config: ConfigLancement) -> tuple[str, str]:
+    """(token, where it comes from)."""
+    if config.jeton_api:
+        return config.jeton_api, "GUICHET_API_TOKEN"
+    fichier = config.fichier_jeton
+    if fichier.exists():
+        return fichier.read_text().strip(), str(fichier)
+    jeton = secrets.token_urlsafe(32)
+    fichier.parent.mkdir(parents=True, exist_ok=True)
+    descripteur = os.open(fichier, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descripteur, "w") as f:
+        f.write(jeton + "\n")
+    return jeton, f"{fichier} (generated)"
+
+
+def environnement_serveurs(config: ConfigLancement) -> dict[str, str]:
+    env = environnement_rasa()
+    env.setdefault("GUICHET_DONNEES", str(config.dossier_donnees))
+    env.setdefault("GUICHET_ACTIONS_URL", f"http://{config.hote}:{config.port_actions}/webhook")
+    env.setdefault("GUICHET_TRACKER_DIALECTE", "sqlite")
+    env.setdefault("GUICHET_TRACKER_HOTE", "")
+    env.setdefault("GUICHET_TRACKER_BASE", str(config.dossier_donnees / "conversations.sqlite3"))
+    return env
+
+
+def commande_actions(config: ConfigLancement) -> list[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.port_actions),
+            "--logging-config_file", str(RACINE / "guichet" / "journalisation.yml")]
+
+
+def commande_rasa(config: ConfigLancement, jeton: str, modele: Path) -> list[str]:
+    bot = RACINE / "bot"
+    return [
+        sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", jeton,
+        "--interface", config.hote, "--port", str(config.port_rasa),
+        "--model", str(modele), "--credentials", str(bot / "credentials.yml"),
+        "--endpoints", str(bot / "endpoints.yml"), "--cors", "*",
+        "--logging-config-file", str(RACINE / "guichet" / "journalisation.yml"),
+    ]
+
+
+def attendre(url: str, delai: float, processus: list[subprocess.Popen[bytes]]) -> None:
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        for p in processus:
+            if p.poll() is not None:
+                raise ErreurConfiguration(f"a server exited during start-up (exit {p.returncode}): {' '.join(map(str, p.args[:4]))}")  # type: ignore[index]
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reponse:
+                if reponse.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise ErreurConfiguration(f"{url} not ready after {delai:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start Guichet (Rasa server + action server) on embedded defaults.")
+    parser.add_argument("--sans-entrainement", action="store_true", help="use the existing model without checking it")
+    args = parser.parse_args(argv)
+    processus: list[subprocess.Popen[bytes]] = []
+    try:
+        config = ConfigLancement.depuis_env()
+        projet = ProjetRasa()
+        if not args.sans_entrainement:
+            entrainer(projet)
+        if not projet.modele.exists():
+            raise ErreurConfiguration(f"no model at {projet.modele}: run `make train`")
+        jeton, origine = jeton_api(config)
+        env = environnement_serveurs(config)
+        debut = time.monotonic()
+        processus.append(subprocess.Popen(commande_actions(config), cwd=RACINE, env=env))
+        processus.append(subprocess.Popen(commande_rasa(config, jeton, projet.modele), cwd=RACINE, env=env))
+        attendre(f"http://{config.hote}:{config.port_actions}/health", config.delai_demarrage, processus)
+        base = f"http://{config.hote}:{config.port_rasa}"
+        attendre(f"{base}/webhooks/rest/", config.delai_demarrage, processus)
+        print(
+            f"\nGuichet is ready ({time.monotonic() - debut:.0f} s).\n"
+            f"  REST:       POST {base}/webhooks/rest/webhook  {{\"sender\": \"moi\", \"message\": \"Bonjour\"}}\n"
+            f"  socket.io:  {base}/socket.io (rasa-webchat protocol)\n"
+            f"  voice:      POST {base}/webhooks/voix/webhook\n"
+            f"  HTTP API:   {base}/status?token=…  (token: {origine})\n"
+            f"  terminal:   make chat\n"
+            f"  data:       {config.dossier_donnees}\n"
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
+    except ErreurConfiguration as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        _arreter(processus)
+        return 2
+    except KeyboardInterrupt:
+        _arreter(processus)
+        return 130
+
+    def sur_signal(signum: int, _frame: object) -> None:
+        _arreter(processus)
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, sur_signal)
+    signal.signal(signal.SIGINT, sur_signal)
+    while all(p.poll() is None for p in processus):
+        time.sleep(1)
+    _arreter(processus)
+    print("error: a server stopped; Guichet is shut down", file=sys.stderr)
+    return 1
+
+
+def _arreter(processus: list[subprocess.Popen[bytes]]) -> None:
+    for p in processus:
+        if p.poll() is None:
+            p.terminate()
+    for p in processus:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
