@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
+from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.choix import analyser_creneau
 from actions.contact import normaliser_telephone
@@ -48,6 +49,12 @@ class ActionEscalader(Action):
 class ValiderFormulaireRappel(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_rappel"
+
+    async def extract_creneau_rappel(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "creneau_rappel", analyser_creneau)
+
+    async def extract_telephone_rappel(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "telephone_rappel", normaliser_telephone)
 
     async def validate_creneau_rappel(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

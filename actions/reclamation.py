@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
+from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.contact import normaliser_contact
 from actions.nombres_francais import lire_chiffres
@@ -23,6 +24,15 @@ SLOTS_FORMULAIRE = ("sujet_reclamation", "description_reclamation", "contact_rec
 class ValiderFormulaireReclamation(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_reclamation"
+
+    async def extract_sujet_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "sujet_reclamation")
+
+    async def extract_description_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "description_reclamation")
+
+    async def extract_contact_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "contact_reclamation", normaliser_contact)
 
     async def validate_sujet_reclamation(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

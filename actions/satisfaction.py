@@ -24,6 +24,17 @@ class ValiderFormulaireSatisfaction(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_satisfaction"
 
+    async def extract_note_satisfaction(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        # any answer ends the question, except asking for an adviser
+        if tracker.get_slot("requested_slot") != "note_satisfaction":
+            return {}
+        intention = (tracker.latest_message or {}).get("intent") or {}
+        if intention.get("name") == "parler_conseiller" and float(intention.get("confidence") or 0) >= 0.5:
+            return {}
+        return {"note_satisfaction": (tracker.latest_message or {}).get("text") or ""}
+
     async def validate_note_satisfaction(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:

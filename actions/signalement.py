@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
+from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.choix import analyser_categorie
 from actions.contact import normaliser_contact
@@ -27,6 +28,15 @@ SLOTS_FORMULAIRE = ("categorie_signalement", "adresse_signalement", "description
 class ValiderFormulaireSignalement(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_signalement"
+
+    async def extract_categorie_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "categorie_signalement", analyser_categorie)
+
+    async def extract_adresse_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "adresse_signalement")
+
+    async def extract_description_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "description_signalement")
 
     async def validate_categorie_signalement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -94,6 +104,9 @@ class ActionCreerSignalement(Action):
 class ValiderFormulaireAbonnement(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_abonnement"
+
+    async def extract_contact_abonnement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "contact_abonnement", normaliser_contact)
 
     async def validate_contact_abonnement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
+from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.contexte_conversation import MASQUE
 from actions.date_naissance import analyser_date_naissance
@@ -28,9 +29,19 @@ def _date_longue(iso: str | None) -> str:
     return format_date(dt.date.fromisoformat(iso), format="long", locale="fr_FR") if iso else ""
 
 
+def _date_plausible(texte: str) -> dt.date | None:
+    return analyser_date_naissance(texte, dt.date.today())
+
+
 class ValiderFormulaireSuiviDossier(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_suivi_dossier"
+
+    async def extract_numero_dossier(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "numero_dossier", normaliser_numero_dossier)
+
+    async def extract_date_naissance(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "date_naissance", _date_plausible)
 
     async def validate_numero_dossier(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

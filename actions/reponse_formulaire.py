@@ -1,0 +1,36 @@
+"""Taking a form answer from free text, while letting the citizen leave the form.
+
+Slots answered in free text use custom mappings: the form's validation action
+extracts the text with :func:`extraire_reponse`. A valid answer always wins
+(so "voirie" fills the category even if NLU hesitates); otherwise a confident
+"leave" intent (adviser, goodbye, no) extracts nothing, the form rejects, and
+the rules for leaving a form apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Text
+
+from rasa_sdk import Tracker
+
+INTENTIONS_SORTIE = frozenset({"parler_conseiller", "au_revoir", "nier"})
+SEUIL_SORTIE_REPONSE_ANALYSABLE = 0.5  # the answer has a format and did not match it
+SEUIL_SORTIE_TEXTE_LIBRE = 0.8  # any text is a valid answer: leave only when NLU is sure
+
+
+def extraire_reponse(
+    tracker: Tracker, slot: Text, analyseur: Callable[[str], Any] | None = None
+) -> Dict[Text, Any]:
+    if tracker.get_slot("requested_slot") != slot:
+        return {}
+    message = tracker.latest_message or {}
+    texte = str(message.get("text") or "")
+    if texte.startswith("/"):  # a button payload naming an intent is never an answer
+        return {}
+    if analyseur is not None and analyseur(texte) is not None:
+        return {slot: texte}
+    intention = message.get("intent") or {}
+    seuil = SEUIL_SORTIE_TEXTE_LIBRE if analyseur is None else SEUIL_SORTIE_REPONSE_ANALYSABLE
+    if intention.get("name") in INTENTIONS_SORTIE and float(intention.get("confidence") or 0) >= seuil:
+        return {}
+    return {slot: texte}
