@@ -33,7 +33,7 @@ def mots_en_chiffres(texte: str) -> str:
     number being read starts a new group. Digits already present are kept;
     other words are dropped.
     """
-    jetons = re.findall(r"\d+|[a-z]+", _sans_accents(texte).replace("-", " "))
+    jetons = re.findall(r"\d+|[a-z]+|[,;.]", _sans_accents(texte).replace("-", " "))
     groupes: list[str] = []
     milliers = 0
     courant: int | None = None
@@ -50,6 +50,9 @@ def mots_en_chiffres(texte: str) -> str:
             groupes.append(jeton)
             continue
         if jeton in _MOTS_IGNORES:
+            continue
+        if jeton in ",;.":  # punctuation ends the number being read
+            pousser()
             continue
         if jeton in ("cent", "cents"):
             courant = (courant or 1) * 100 if (courant or 0) < 100 else courant

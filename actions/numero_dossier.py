@@ -6,7 +6,7 @@ import re
 
 from actions.nombres_francais import mots_en_chiffres
 
-_HUIT_CHIFFRES = re.compile(r"(?<!\d)(?<!\d[ .\-/])(\d(?:[ .\-/]?\d){7})(?![ .\-/]?\d)")
+_HUIT_CHIFFRES = re.compile(r"(?<![\d/])(?<!\d[ .\-/])(\d(?:[ .\-]?\d){7})(?![ .\-/]?\d)")
 
 
 def normaliser_numero_dossier(texte: str) -> str | None:

@@ -34,10 +34,11 @@ class Plage:
         if not m:
             raise ValueError(f"interval {texte!r} is not of the form HH:MM-HH:MM")
         h1, m1, h2, m2 = (int(x) for x in m.groups())
-        return cls(dt.time(h1, m1), dt.time(h2, m2))
+        fin = dt.time.max if (h2, m2) == (24, 0) else dt.time(h2, m2)  # "24:00": until midnight
+        return cls(dt.time(h1, m1), fin)
 
     def contient(self, heure: dt.time) -> bool:
-        return self.debut <= heure < self.fin
+        return self.debut <= heure < self.fin or (self.fin == dt.time.max and heure == dt.time.max)
 
 
 @dataclass(frozen=True)

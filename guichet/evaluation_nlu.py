@@ -1,0 +1,273 @@
+"""NLU evaluation: cross-validation, threshold tuning, independent test set.
+
+``python -m guichet.evaluation_nlu`` (``make test-nlu``):
+  1. k-fold cross-validation of each pipeline in ``--pipelines`` on the training
+     data (bot/data), with the fallback components removed so the raw
+     confidences are kept;
+  2. for the pipeline in bot/config.yml, the fallback thresholds that maximise
+     in-scope accuracy while off-topic messages are not answered, chosen on the
+     cross-validation predictions only;
+  3. the trained model (bot/models) measured on tests/nlu/phrases_independantes.yml,
+     phrases written apart from the training data and never used for tuning;
+  4. a report (JSON + Markdown) and the confusion matrix as a PNG, in resultats/nlu/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import copy
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+from guichet.entrainement import RACINE, ProjetRasa
+
+logger = logging.getLogger(__name__)
+HORS_PERIMETRE = "hors_perimetre"
+REPLI = "nlu_fallback"
+COMPOSANTS_REPLI = ("FallbackClassifier", "guichet.nlu.seuil_faq.SeuilReponseFaq")
+INTENTIONS_ANODINES = {HORS_PERIMETRE, REPLI, "saluer", "au_revoir", "remercier", "bot_challenge", "affirmer", "nier"}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    texte: str
+    attendu: str
+    intention: str
+    confiance_intention: float
+    cle_faq: str | None
+    confiance_faq: float | None
+
+    def decision(self, seuil_intention: float, seuil_faq: float) -> str:
+        if self.confiance_intention < seuil_intention:
+            return REPLI
+        if self.intention == "faq":
+            if self.cle_faq is None or (self.confiance_faq or 0.0) < seuil_faq:
+                return REPLI
+            return self.cle_faq
+        return self.intention
+
+
+@dataclass(frozen=True)
+class Metriques:
+    exactitude_dans_perimetre: float  # in-scope messages given the right intent/topic
+    repli_dans_perimetre: float  # in-scope messages sent to the fallback
+    hors_perimetre_rejete: float  # off-topic messages not answered (hors_perimetre or fallback)
+    hors_perimetre_repondu_par_faq: float  # off-topic messages answered with an FAQ topic
+    n_dans_perimetre: int
+    n_hors_perimetre: int
+
+
+def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq: float) -> Metriques:
+    dedans = [p for p in predictions if p.attendu != HORS_PERIMETRE]
+    dehors = [p for p in predictions if p.attendu == HORS_PERIMETRE]
+    decisions_dedans = [p.decision(seuil_intention, seuil_faq) for p in dedans]
+    decisions_dehors = [p.decision(seuil_intention, seuil_faq) for p in dehors]
+
+    def part(n: int, total: int) -> float:
+        return round(n / total, 4) if total else 0.0
+
+    return Metriques(
+        exactitude_dans_perimetre=part(sum(d == p.attendu for d, p in zip(decisions_dedans, dedans)), len(dedans)),
+        repli_dans_perimetre=part(sum(d == REPLI for d in decisions_dedans), len(dedans)),
+        hors_perimetre_rejete=part(sum(d in (HORS_PERIMETRE, REPLI) for d in decisions_dehors), len(dehors)),
+        hors_perimetre_repondu_par_faq=part(sum(d.startswith("faq/") for d in decisions_dehors), len(dehors)),
+        n_dans_perimetre=len(dedans),
+        n_hors_perimetre=len(dehors),
+    )
+
+
+def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[float, float, Metriques]:
+    """Thresholds maximising in-scope accuracy minus twice the off-topic FAQ answers."""
+    meilleur: tuple[float, float, float, Metriques] | None = None
+    for si in [x / 100 for x in range(5, 80, 5)]:
+        for sf in [x / 100 for x in range(0, 95, 5)]:
+            m = mesurer(predictions, si, sf)
+            score = m.exactitude_dans_perimetre - 2 * m.hors_perimetre_repondu_par_faq
+            if meilleur is None or score > meilleur[0] + 1e-9:
+                meilleur = (score, si, sf, m)
+    assert meilleur is not None
+    return meilleur[1], meilleur[2], meilleur[3]
+
+
+# -- data -------------------------------------------------------------------------
+def charger_exemples(projet: ProjetRasa) -> list[tuple[str, str, Any]]:
+    """(text, label, rasa Message) of the NLU training data; label is faq/<key> or the intent."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    exemples = []
+    for nom in ("nlu.yml", "faq.yml"):
+        donnees = load_data(str(projet.bot / "data" / nom))
+        for message in donnees.intent_examples:
+            etiquette = message.get("intent_response_key") or message.get("intent")
+            exemples.append((message.get("text"), etiquette, message))
+    return exemples
+
+
+def charger_phrases_independantes(chemin: Path) -> list[tuple[str, str]]:
+    brut = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
+    return [(str(t), str(etiquette)) for etiquette, textes in brut.items() for t in (textes or [])]
+
+
+def config_brute(config: dict[str, Any]) -> dict[str, Any]:
+    """The pipeline without its fallback components (raw confidences)."""
+    brute = copy.deepcopy(config)
+    brute["pipeline"] = [c for c in brute["pipeline"] if c["name"] not in COMPOSANTS_REPLI]
+    return brute
+
+
+# -- cross-validation ---------------------------------------------------------------
+async def predire(modele: str, textes: Iterable[tuple[str, str]]) -> list[Prediction]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(modele)
+    predictions = []
+    for texte, attendu in textes:
+        analyse = await agent.parse_message(texte)
+        intention = analyse.get("intent") or {}
+        selecteur = (analyse.get("response_selector") or {}).get("faq") or {}
+        reponse = selecteur.get("response") or {}
+        predictions.append(
+            Prediction(
+                texte=texte,
+                attendu=attendu,
+                intention=str(intention.get("name")),
+                confiance_intention=float(intention.get("confidence") or 0.0),
+                cle_faq=reponse.get("intent_response_key"),
+                confiance_faq=float(reponse["confidence"]) if reponse.get("confidence") is not None else None,
+            )
+        )
+    return predictions
+
+
+def valider_croisee(projet: ProjetRasa, config: dict[str, Any], plis: int, graine: int, dossier: Path) -> list[Prediction]:
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    exemples = charger_exemples(projet)
+    etiquettes = [e[1] for e in exemples]
+    regex = []
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    regex = load_data(str(projet.bot / "data" / "nlu.yml")).regex_features
+    chemin_config = dossier / "config.yml"
+    chemin_config.write_text(yaml.safe_dump(config_brute(config), allow_unicode=True))
+    predictions: list[Prediction] = []
+    decoupage = StratifiedKFold(n_splits=plis, shuffle=True, random_state=graine)
+    for i, (entrainement, test) in enumerate(decoupage.split(etiquettes, etiquettes), start=1):
+        debut = time.monotonic()
+        donnees = TrainingData(training_examples=[exemples[j][2] for j in entrainement], regex_features=regex)
+        chemin_nlu = dossier / f"pli{i}.yml"
+        chemin_nlu.write_text(donnees.nlu_as_yaml(), encoding="utf-8")
+        modele = train_nlu(
+            str(chemin_config), str(chemin_nlu), str(dossier / "modeles"), fixed_model_name=f"pli{i}",
+            domain=str(projet.bot / "domain"),
+        )
+        if modele is None:
+            raise RuntimeError(f"training fold {i} failed")
+        predictions += asyncio.run(predire(modele, [(exemples[j][0], exemples[j][1]) for j in test]))
+        print(f"  fold {i}/{plis} done in {time.monotonic() - debut:.0f} s", flush=True)
+    return predictions
+
+
+# -- report -------------------------------------------------------------------------
+def dessiner_matrice(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, chemin: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import confusion_matrix
+
+    vrais = [p.attendu for p in predictions]
+    predits = [p.decision(seuil_i, seuil_f) for p in predictions]
+    etiquettes = sorted(set(vrais) | set(predits))
+    matrice = confusion_matrix(vrais, predits, labels=etiquettes)
+    fig, ax = plt.subplots(figsize=(14, 12))
+    ax.imshow(matrice, cmap="Blues")
+    ax.set_xticks(range(len(etiquettes)), etiquettes, rotation=90, fontsize=8)
+    ax.set_yticks(range(len(etiquettes)), etiquettes, fontsize=8)
+    for (i, j), v in ((ij, v) for ij, v in __import__("numpy").ndenumerate(matrice) if v):
+        ax.text(j, i, str(v), ha="center", va="center", fontsize=6, color="black" if v < matrice.max() / 2 else "white")
+    ax.set_xlabel("prédit")
+    ax.set_ylabel("attendu")
+    ax.set_title(f"Validation croisée NLU (seuils {seuil_i} / {seuil_f})")
+    fig.tight_layout()
+    fig.savefig(chemin, dpi=90)
+    plt.close(fig)
+
+
+def pires_confusions(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, n: int = 15) -> list[dict[str, Any]]:
+    paires = Counter()
+    exemples: dict[tuple[str, str], str] = {}
+    for p in predictions:
+        d = p.decision(seuil_i, seuil_f)
+        if d != p.attendu:
+            paires[(p.attendu, d)] += 1
+            exemples.setdefault((p.attendu, d), p.texte)
+    return [{"attendu": a, "predit": d, "nombre": c, "exemple": exemples[(a, d)]} for (a, d), c in paires.most_common(n)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Cross-validate Guichet's NLU and write a report.")
+    parser.add_argument("--plis", type=int, default=5, help="number of folds (default 5)")
+    parser.add_argument("--graine", type=int, default=42)
+    parser.add_argument("--pipelines", nargs="*", type=Path, default=[], help="other config files to compare")
+    parser.add_argument("--sortie", type=Path, default=RACINE / "resultats" / "nlu")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    projet = ProjetRasa()
+    args.sortie.mkdir(parents=True, exist_ok=True)
+    rapport: dict[str, Any] = {"plis": args.plis, "pipelines": {}}
+    configs = [projet.bot / "config.yml", *args.pipelines]
+    predictions_retenues: list[Prediction] = []
+    for chemin in configs:
+        config = yaml.safe_load(chemin.read_text())
+        print(f"cross-validating {chemin} ({args.plis} folds)…", flush=True)
+        with tempfile.TemporaryDirectory() as dossier:
+            debut = time.monotonic()
+            predictions = valider_croisee(projet, config, args.plis, args.graine, Path(dossier))
+            duree = time.monotonic() - debut
+        si, sf, m = choisir_seuils(predictions)
+        rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] = {
+            "seuils_optimaux": {"intention": si, "faq": sf},
+            "metriques": asdict(m),
+            "duree_s": round(duree),
+        }
+        print(f"  best thresholds intent={si} faq={sf}: {asdict(m)}", flush=True)
+        if chemin == configs[0]:
+            predictions_retenues = predictions
+            config_retenue = config
+    seuil_i = next(c["threshold"] for c in config_retenue["pipeline"] if c["name"] == "FallbackClassifier")
+    seuil_f = next(c["threshold"] for c in config_retenue["pipeline"] if c["name"] == COMPOSANTS_REPLI[1])
+    rapport["seuils_configures"] = {"intention": seuil_i, "faq": seuil_f}
+    rapport["validation_croisee_avec_seuils_configures"] = asdict(mesurer(predictions_retenues, seuil_i, seuil_f))
+    rapport["pires_confusions"] = pires_confusions(predictions_retenues, seuil_i, seuil_f)
+    dessiner_matrice(predictions_retenues, seuil_i, seuil_f, args.sortie / "matrice_confusion.png")
+    if projet.modele.exists():
+        phrases = charger_phrases_independantes(RACINE / "tests" / "nlu" / "phrases_independantes.yml")
+        independantes = asyncio.run(predire(str(projet.modele), phrases))
+        # the production model already applies its thresholds: decide with 0/0
+        rapport["phrases_independantes"] = asdict(mesurer(independantes, 0.0, 0.0))
+        rapport["phrases_independantes_erreurs"] = [
+            {"texte": p.texte, "attendu": p.attendu, "predit": p.decision(0.0, 0.0)}
+            for p in independantes if p.decision(0.0, 0.0) != p.attendu
+        ]
+    (args.sortie / "rapport.json").write_text(json.dumps(rapport, ensure_ascii=False, indent=2))
+    print(json.dumps({k: v for k, v in rapport.items() if k != "pires_confusions"}, ensure_ascii=False, indent=2))
+    print(f"report: {args.sortie / 'rapport.json'}, confusion matrix: {args.sortie / 'matrice_confusion.png'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Guichet's own Rasa NLU components."""

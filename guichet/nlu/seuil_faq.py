@@ -1,0 +1,67 @@
+"""SeuilReponseFaq: an FAQ answer only when the ResponseSelector is confident.
+
+Rasa's FallbackClassifier looks at the intent confidence only. With sixteen
+FAQ topics under one retrieval intent, "faq" is a strong intent and off-topic
+messages reach it with a confident intent but no clear topic. This component,
+placed after the ResponseSelector and the FallbackClassifier, turns such
+messages into `nlu_fallback`, the way the FallbackClassifier does, so the
+dialogue's fallback rules apply. The threshold is chosen by cross-validation
+(`make test-nlu`, docs/nlu.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+NLU_FALLBACK = "nlu_fallback"
+
+
+def confiance_selecteur(message: Message, intention_recherche: str) -> float | None:
+    selecteur = (message.get("response_selector") or {}).get(intention_recherche) or {}
+    reponse = selecteur.get("response") or {}
+    confiance = reponse.get("confidence")
+    return float(confiance) if confiance is not None else None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SeuilReponseFaq(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"threshold": 0.5, "retrieval_intent": "faq"}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        seuil = float(config["threshold"])
+        if not 0.0 <= seuil <= 1.0:
+            raise ValueError(f"SeuilReponseFaq: threshold must be in [0, 1], got {seuil}")
+        self.seuil = seuil
+        self.intention_recherche = str(config["retrieval_intent"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SeuilReponseFaq":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intention = message.data.get(INTENT) or {}
+            if intention.get(INTENT_NAME_KEY) != self.intention_recherche:
+                continue
+            confiance = confiance_selecteur(message, self.intention_recherche)
+            if confiance is None or confiance >= self.seuil:
+                continue
+            repli = {INTENT_NAME_KEY: NLU_FALLBACK, PREDICTED_CONFIDENCE_KEY: self.seuil}
+            message.data[INTENT] = repli
+            message.data.setdefault(INTENT_RANKING_KEY, []).insert(0, repli)
+        return messages

@@ -1,0 +1,67 @@
+from actions.escalade import ActionEnregistrerRappel, ActionEscalader, ValiderFormulaireRappel
+from tests.actions.conftest import FERME, reponses, tracker
+from tests.fakes.grc_en_panne import GrcEnPanne
+
+CONVERSATION = [
+    {"event": "user", "text": "où en est mon dossier", "timestamp": 1.0, "input_channel": "rest",
+     "parse_data": {"intent": {"name": "suivre_dossier", "confidence": 0.93}}},
+    {"event": "bot", "text": "Quel est le numéro de votre dossier ?", "timestamp": 2.0},
+    {"event": "slot", "name": "requested_slot", "value": "date_naissance"},
+    {"event": "user", "text": "12/03/1985", "timestamp": 3.0, "input_channel": "rest",
+     "parse_data": {"intent": {"name": "nlu_fallback", "confidence": 0.2}}},
+    {"event": "slot", "name": "requested_slot", "value": None},
+    {"event": "user", "text": "je veux un conseiller", "timestamp": 4.0, "input_channel": "rest",
+     "parse_data": {"intent": {"name": "parler_conseiller", "confidence": 0.99}},
+     "metadata": {}},
+]
+SLOTS = {"numero_dossier": "24578301", "date_naissance": "***", "verification_identite": "confirmee",
+         "identite_verifiee": True, "dossier": {"etat": "en_instruction"}}
+
+
+async def test_escalation_records_context_pauses_and_gives_a_reference(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    evenements = await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION), domaine)
+    assert evenements[-1]["event"] == "pause"
+    reference = next(e["value"] for e in evenements if e.get("name") == "reference_escalade")
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_escalade_en_cours" and message["reference"] == reference
+    enregistre = await grc.lire_escalade(reference)
+    contexte = enregistre["contexte"]
+    assert contexte["canal"] == "rest" and contexte["sender_id"] == "citoyen-1"
+    assert [t["texte"] for t in contexte["transcription"]] == [
+        "où en est mon dossier", "Quel est le numéro de votre dossier ?", "***", "je veux un conseiller",
+    ]
+    assert contexte["intentions"][0] == {"intention": "suivre_dossier", "confiance": 0.93}
+    assert contexte["verification_identite"] == "confirmee"
+    assert contexte["slots"]["numero_dossier"] == "24578301"
+    assert "date_naissance" not in contexte["slots"]
+    assert "12/03/1985" not in str(enregistre)
+
+
+async def test_outside_office_hours_a_callback_is_offered(grc, installer_services, horloge, dispatcher, domaine):
+    installer_services(grc)
+    horloge.instant = FERME
+    evenements = await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION), domaine)
+    assert evenements == [{"event": "slot", "timestamp": None, "name": "proposer_rappel", "value": True}]
+    assert dispatcher.messages == []
+
+
+async def test_callback_request_is_stored_with_context(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    valider = ValiderFormulaireRappel()
+    assert (await valider.validate_creneau_rappel("l'après-midi", dispatcher, tracker(), domaine)) == {"creneau_rappel": "apres_midi"}
+    assert (await valider.validate_telephone_rappel("06 12 34 56 78", dispatcher, tracker(), domaine)) == {"telephone_rappel": "0612345678"}
+    assert (await valider.validate_telephone_rappel("12", dispatcher, tracker(), domaine)) == {"telephone_rappel": None}
+    slots = {**SLOTS, "creneau_rappel": "apres_midi", "telephone_rappel": "0612345678"}
+    evenements = await ActionEnregistrerRappel().run(dispatcher, tracker(slots, evenements=CONVERSATION), domaine)
+    reference = next(e["value"] for e in evenements if e.get("name") == "reference_escalade")
+    enregistre = await grc.lire_escalade(reference)
+    assert (enregistre["type"], enregistre["creneau"], enregistre["telephone"]) == ("rappel", "apres_midi", "0612345678")
+    assert reponses(dispatcher)[-1] == "utter_rappel_enregistre"
+
+
+async def test_escalation_back_end_down_still_answers(installer_services, dispatcher, domaine):
+    installer_services(GrcEnPanne())
+    evenements = await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION), domaine)
+    assert reponses(dispatcher) == ["utter_escalade_indisponible"]
+    assert not any(e["event"] == "pause" for e in evenements)

@@ -1,0 +1,86 @@
+from actions.contexte_conversation import MASQUE
+from actions.suivi_dossier import ActionStatutDossier, ValiderFormulaireSuiviDossier
+from tests.actions.conftest import reponses, tracker
+from tests.fakes.grc_en_panne import GrcEnPanne, GrcLente
+
+
+async def valider_date(dispatcher, domaine, texte, numero="24578301"):
+    t = tracker({"numero_dossier": numero, "requested_slot": "date_naissance"}, texte=texte)
+    return await ValiderFormulaireSuiviDossier().validate_date_naissance(texte, dispatcher, t, domaine)
+
+
+async def test_invalid_and_unknown_numbers(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    action = ValiderFormulaireSuiviDossier()
+    assert await action.validate_numero_dossier("1234", dispatcher, tracker(), domaine) == {"numero_dossier": None}
+    assert await action.validate_numero_dossier("99 99 99 99", dispatcher, tracker(), domaine) == {"numero_dossier": None}
+    assert reponses(dispatcher) == ["utter_numero_dossier_invalide", "utter_dossier_inconnu"]
+    assert dispatcher.messages[1]["numero"] == "99999999"
+    assert await action.validate_numero_dossier("24-57-83-01", dispatcher, tracker(), domaine) == {"numero_dossier": "24578301"}
+
+
+async def test_right_birth_date_gives_the_case_and_forgets_the_date(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    slots = await valider_date(dispatcher, domaine, "12 mars 1985")
+    assert slots["date_naissance"] == MASQUE
+    assert slots["identite_verifiee"] is True and slots["verification_identite"] == "confirmee"
+    assert slots["dossier"]["etat"] == "en_instruction"
+    assert dispatcher.messages == []
+
+
+async def test_status_only_after_the_check(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    slots = await valider_date(dispatcher, domaine, "12/03/1985")
+    evenements = await ActionStatutDossier().run(dispatcher, tracker(slots), domaine)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_statut_en_instruction"
+    assert message["date_decision"] == "14 décembre 2026"
+    assert message["intitule"] == "Permis de construire — extension"
+    assert message["numero_voix"].startswith("vingt-quatre, cinquante-sept")
+    assert {e["name"]: e["value"] for e in evenements} == {"numero_dossier": None, "date_naissance": None}
+
+
+async def test_status_never_given_without_confirmed_identity(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    await ActionStatutDossier().run(
+        dispatcher, tracker({"verification_identite": "refusee", "dossier": {"etat": "accepte"}}), domaine
+    )
+    assert reponses(dispatcher) == ["utter_service_indisponible"]
+
+
+async def test_three_wrong_dates_lock_and_offer_a_human(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    premier = await valider_date(dispatcher, domaine, "01/01/1990")
+    second = await valider_date(dispatcher, domaine, "02/01/1990")
+    troisieme = await valider_date(dispatcher, domaine, "03/01/1990")
+    assert premier["date_naissance"] is None and second["date_naissance"] is None
+    assert [m.get("essais") for m in dispatcher.messages] == [2, 1]
+    assert troisieme == {"date_naissance": MASQUE, "identite_verifiee": False, "verification_identite": "verrouille"}
+    await ActionStatutDossier().run(dispatcher, tracker(troisieme), domaine)
+    assert reponses(dispatcher)[-1] == "utter_dossier_verrouille"
+    assert "dossier" not in troisieme
+
+
+async def test_unparseable_date_is_asked_again(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    assert await valider_date(dispatcher, domaine, "je sais plus") == {"date_naissance": None}
+    assert reponses(dispatcher) == ["utter_date_invalide"]
+
+
+async def test_back_end_down_gives_an_apology_and_a_human(installer_services, dispatcher, domaine):
+    installer_services(GrcEnPanne())
+    action = ValiderFormulaireSuiviDossier()
+    slots = await action.validate_numero_dossier("24578301", dispatcher, tracker(), domaine)
+    assert slots["verification_identite"] == "indisponible" and slots["date_naissance"] == MASQUE
+    await ActionStatutDossier().run(dispatcher, tracker(slots), domaine)
+    assert reponses(dispatcher) == ["utter_service_indisponible"]
+
+
+async def test_slow_back_end_is_cut_at_the_timeout(installer_services, dispatcher, domaine):
+    import time
+
+    installer_services(GrcLente(), delai=0.3)
+    debut = time.monotonic()
+    slots = await valider_date(dispatcher, domaine, "12/03/1985")
+    assert time.monotonic() - debut < 2
+    assert slots["verification_identite"] == "indisponible"

@@ -1,0 +1,179 @@
+import asyncio
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
+from connecteurs.grc_embarquee.schema import MIGRATIONS
+from connecteurs.interfaces import Grc
+from connecteurs.modeles import (
+    CategorieSignalement,
+    ContexteConversation,
+    CreneauRappel,
+    DemandeRappel,
+    EtatDossier,
+    IssueVerification,
+    NouveauSignalement,
+    NouvelleReclamation,
+    Satisfaction,
+    TourConversation,
+)
+
+
+class Horloge:
+    def __init__(self) -> None:
+        self.instant = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.instant
+
+
+@pytest.fixture
+def horloge() -> Horloge:
+    return Horloge()
+
+
+@pytest.fixture
+async def grc(tmp_path, horloge) -> GrcEmbarquee:
+    return await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(tmp_path / "grc.sqlite3"), horloge)
+
+
+async def test_implements_every_interface(grc):
+    assert isinstance(grc, Grc)
+
+
+async def test_seeded_demo_cases(grc):
+    for numero in ("24578301", "10293847", "55512090", "27182818"):
+        assert await grc.dossier_existe(numero)
+    assert not await grc.dossier_existe("00000000")
+    resultat = await grc.verifier_identite("55512090", dt.date(1972, 11, 21))
+    assert resultat.issue is IssueVerification.CONFIRMEE
+    assert resultat.dossier.etat is EtatDossier.EN_CONSTRUCTION
+    assert resultat.dossier.piece_manquante == "avis d'imposition"
+    refus = await grc.verifier_identite("27182818", dt.date(2000, 1, 5))
+    assert refus.dossier.etat is EtatDossier.REFUSE
+    assert refus.dossier.motif == "justificatif de domicile de plus de trois mois"
+    permis = await grc.verifier_identite("24578301", dt.date(1985, 3, 12))
+    assert permis.dossier.date_depot == dt.date(2026, 9, 14)
+    assert permis.dossier.date_decision_annoncee == dt.date(2026, 12, 14)
+
+
+async def test_reopening_migrates_once_and_does_not_reseed(tmp_path, horloge):
+    chemin = tmp_path / "grc.sqlite3"
+    await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(chemin), horloge)
+    await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(chemin), horloge)
+    connexion = sqlite3.connect(chemin)
+    assert connexion.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert connexion.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 5
+    assert connexion.execute("SELECT count(*) FROM signalements").fetchone()[0] == 1
+
+
+async def test_no_case_without_matching_birth_date(grc):
+    resultat = await grc.verifier_identite("24578301", dt.date(1985, 12, 3))
+    assert resultat.issue is IssueVerification.REFUSEE
+    assert resultat.dossier is None
+    assert resultat.essais_restants == 2
+
+
+async def test_unknown_number(grc):
+    resultat = await grc.verifier_identite("12345678", dt.date(1985, 3, 12))
+    assert resultat.issue is IssueVerification.INCONNU and resultat.dossier is None
+
+
+async def test_three_failures_lock_the_case_for_everyone_for_15_minutes(grc, horloge):
+    faux = dt.date(1999, 1, 1)
+    assert (await grc.verifier_identite("10293847", faux)).essais_restants == 2
+    assert (await grc.verifier_identite("10293847", faux)).essais_restants == 1
+    assert (await grc.verifier_identite("10293847", faux)).issue is IssueVerification.VERROUILLE
+    # even the right date gives nothing while locked
+    bonne = dt.date(1990, 7, 3)
+    horloge.instant += dt.timedelta(minutes=14, seconds=59)
+    verrou = await grc.verifier_identite("10293847", bonne)
+    assert verrou.issue is IssueVerification.VERROUILLE and verrou.dossier is None
+    horloge.instant += dt.timedelta(seconds=2)
+    assert (await grc.verifier_identite("10293847", bonne)).issue is IssueVerification.CONFIRMEE
+
+
+async def test_success_resets_the_failure_count(grc):
+    faux, bonne = dt.date(1999, 1, 1), dt.date(1990, 7, 3)
+    await grc.verifier_identite("10293847", faux)
+    await grc.verifier_identite("10293847", faux)
+    assert (await grc.verifier_identite("10293847", bonne)).issue is IssueVerification.CONFIRMEE
+    assert (await grc.verifier_identite("10293847", faux)).essais_restants == 2
+
+
+async def test_concurrent_failures_are_all_counted(grc):
+    faux = dt.date(1999, 1, 1)
+    resultats = await asyncio.gather(*(grc.verifier_identite("24578301", faux) for _ in range(12)))
+    issues = [r.issue for r in resultats]
+    assert issues.count(IssueVerification.REFUSEE) == 2
+    assert issues.count(IssueVerification.VERROUILLE) == 10
+    assert all(r.dossier is None for r in resultats)
+
+
+async def test_duplicate_report_found_at_normalised_address(grc):
+    for adresse in ("12 rue Victor Hugo", "12, R. Victor-Hugo", "  12 RUE VICTOR HUGO ", "au 12 rue victor hugo"):
+        doublon = await grc.chercher_doublon(CategorieSignalement.VOIRIE, adresse)
+        assert doublon is not None and doublon.description == "nid de poule", adresse
+    assert await grc.chercher_doublon(CategorieSignalement.ECLAIRAGE, "12 rue Victor Hugo") is None
+    assert await grc.chercher_doublon(CategorieSignalement.VOIRIE, "14 rue Victor Hugo") is None
+
+
+async def test_new_report_then_duplicate(grc):
+    cree = await grc.creer_signalement(
+        NouveauSignalement(CategorieSignalement.ECLAIRAGE, "3 av. Jean Jaurès", "lampadaire éteint", "rest", "u1")
+    )
+    assert cree.numero == "S-000002"
+    doublon = await grc.chercher_doublon(CategorieSignalement.ECLAIRAGE, "3 avenue Jean-Jaures")
+    assert doublon is not None and doublon.numero == cree.numero
+    await grc.abonner(cree.numero, "a@b.fr")
+
+
+async def test_resolved_report_is_not_a_duplicate(grc, tmp_path):
+    connexion = sqlite3.connect(tmp_path / "grc.sqlite3")
+    with connexion:
+        connexion.execute("UPDATE signalements SET etat = 'resolu'")
+    assert await grc.chercher_doublon(CategorieSignalement.VOIRIE, "12 rue Victor Hugo") is None
+
+
+async def test_complaint_numbers_and_delay(grc):
+    premiere = await grc.creer_reclamation(NouvelleReclamation("cantine", "facturé deux fois", "a@b.fr", "rest", "u1"))
+    seconde = await grc.creer_reclamation(NouvelleReclamation("accueil", "attente", "0612345678", "voix", "u2"))
+    assert (premiere.numero, seconde.numero) == ("R-000001", "R-000002")
+    assert premiere.delai_reponse_jours == 15
+
+
+async def test_escalation_keeps_the_whole_context(grc):
+    contexte = ContexteConversation(
+        sender_id="u9",
+        canal="rest",
+        transcription=(TourConversation("usager", "un humain svp", 1.0, "parler_conseiller", 0.97),),
+        intentions=({"intention": "parler_conseiller", "confiance": 0.97},),
+        slots={"numero_dossier": "24578301"},
+        verification_identite="confirmee",
+    )
+    escalade = await grc.creer_escalade(contexte)
+    assert len(escalade.reference) == 8 and escalade.reference.isdigit()
+    lu = await grc.lire_escalade(escalade.reference)
+    assert lu["type"] == "conversation" and lu["etat"] == "en_attente"
+    assert lu["contexte"] == contexte.en_dict()
+    rappel = await grc.creer_rappel(DemandeRappel(CreneauRappel.MATIN, "0612345678", contexte))
+    lu = await grc.lire_escalade(rappel.reference)
+    assert (lu["type"], lu["creneau"], lu["telephone"]) == ("rappel", "matin", "0612345678")
+
+
+async def test_satisfaction_is_validated_and_stored(grc, tmp_path):
+    await grc.enregistrer_satisfaction(Satisfaction("u1", "rest", "4"))
+    with pytest.raises(ValueError):
+        Satisfaction("u1", "rest", "7")
+    connexion = sqlite3.connect(tmp_path / "grc.sqlite3")
+    assert connexion.execute("SELECT note, canal FROM satisfactions").fetchall() == [("4", "rest")]
+
+
+async def test_unwritable_database_raises_a_connecteur_error(tmp_path, horloge):
+    from connecteurs.erreurs import ConnecteurIndisponible
+
+    grc = GrcEmbarquee(ConfigGrcEmbarquee(tmp_path / "absent" / "x" / "grc.sqlite3"), horloge)
+    with pytest.raises(ConnecteurIndisponible):
+        await grc.dossier_existe("24578301")
