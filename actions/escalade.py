@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -43,7 +43,14 @@ class ActionEscalader(Action):
             reference=escalade.reference,
             reference_voix=lire_chiffres(escalade.reference),
         )
-        return [SlotSet("proposer_rappel", False), SlotSet("reference_escalade", escalade.reference), ConversationPaused()]
+        # The bot listens (silently, while paused): after a ConversationResumed
+        # event the next message is handled as a fresh turn.
+        return [
+            SlotSet("proposer_rappel", False),
+            SlotSet("reference_escalade", escalade.reference),
+            ConversationPaused(),
+            ActionExecuted("action_listen"),
+        ]
 
 
 class ValiderFormulaireRappel(FormValidationAction):

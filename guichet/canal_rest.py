@@ -57,6 +57,18 @@ def lire_requete(corps: bytes) -> tuple[str, str, dict[str, Any] | None]:
     return sender, message, metadata
 
 
+class CollecteurNomme(CollectingOutputChannel):
+    """Collects the answers; named after the input channel so that Rasa picks
+    the responses' variants for that channel (e.g. `channel: voix`)."""
+
+    def __init__(self, nom: str) -> None:
+        super().__init__()
+        self._nom = nom
+
+    def name(self) -> Text:  # type: ignore[override]
+        return self._nom
+
+
 class CanalRest(RestInput):
     """Drop-in replacement of Rasa's `rest` channel."""
 
@@ -77,7 +89,7 @@ class CanalRest(RestInput):
                 sender, message, metadata = lire_requete(request.body)
             except RequeteInvalide as exc:
                 return response.json({"error": str(exc)}, status=exc.statut)
-            collecteur = CollectingOutputChannel()
+            collecteur = CollecteurNomme(self.name())
             try:
                 await on_new_message(
                     UserMessage(message, collecteur, sender, input_channel=self.name(), metadata=metadata)

@@ -21,7 +21,7 @@ SLOTS = {"numero_dossier": "24578301", "date_naissance": "***", "verification_id
 async def test_escalation_records_context_pauses_and_gives_a_reference(grc, installer_services, dispatcher, domaine):
     installer_services(grc)
     evenements = await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION), domaine)
-    assert evenements[-1]["event"] == "pause"
+    assert [e["event"] for e in evenements[-2:]] == ["pause", "action"]
     reference = next(e["value"] for e in evenements if e.get("name") == "reference_escalade")
     [message] = dispatcher.messages
     assert message["response"] == "utter_escalade_en_cours" and message["reference"] == reference

@@ -1,0 +1,52 @@
+# Guichet — see README.md. `make run` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installe
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+# Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
+PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
+
+.PHONY: install systeme train run chat test test-nlu bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock
+	@test -n "$(PYTHON310)" || { echo "error: Python 3.10 not found; install it (pyenv install 3.10) or set PYTHON310=/path/to/python3.10" >&2; exit 2; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip check
+	@touch $@
+
+# Debian packages the tests use (docker-compose validates docker-compose.yml without an engine).
+systeme:
+	@command -v docker-compose >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
+
+train: install
+	$(PY) -m guichet.entrainement
+
+run: install
+	$(PY) -m guichet.lancement
+
+chat: install
+	$(PY) -m guichet.terminal
+
+test: install systeme train
+	$(PY) -m pytest -q
+
+test-nlu: install train
+	$(PY) -m guichet.evaluation_nlu --plis 5 --pipelines bench/pipelines/*.yml
+
+bench: install train
+	$(PY) -m bench.charge
+
+lock:
+	$(PY) -m pip freeze --exclude-editable > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock
+
+clean:
+	rm -rf $(VENV) bot/models resultats

@@ -1,0 +1,107 @@
+"""Real Rasa and action servers for the integration tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guichet.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
+
+JETON = "jeton-de-test-" + "x" * 20
+
+
+def port_libre() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def attendre(url: str, processus: subprocess.Popen, delai: float = 240.0) -> None:
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        if processus.poll() is not None:
+            raise RuntimeError(f"server exited with {processus.returncode}: {processus.args[:5]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} not ready after {delai} s")
+
+
+@dataclass
+class Serveurs:
+    dossier: Path
+    config: ConfigLancement
+    env: dict[str, str]
+    journal_rasa: Path
+    journal_actions: Path
+    rasa: subprocess.Popen | None = None
+    actions: subprocess.Popen | None = None
+    duree_demarrage_rasa: float = 0.0
+    _journaux: list = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.config.port_rasa}"
+
+    def demarrer_actions(self, **env_en_plus: str) -> None:
+        self.arreter_actions()
+        env = {**self.env, **env_en_plus}
+        journal = open(self.journal_actions, "ab")
+        self._journaux.append(journal)
+        self.actions = subprocess.Popen(commande_actions(self.config), cwd=RACINE, env=env, stdout=journal, stderr=subprocess.STDOUT)
+        attendre(f"http://127.0.0.1:{self.config.port_actions}/health", self.actions)
+
+    def arreter_actions(self) -> None:
+        if self.actions is not None and self.actions.poll() is None:
+            self.actions.terminate()
+            self.actions.wait(timeout=20)
+        self.actions = None
+
+    def demarrer_rasa(self) -> None:
+        journal = open(self.journal_rasa, "ab")
+        self._journaux.append(journal)
+        debut = time.monotonic()
+        self.rasa = subprocess.Popen(
+            commande_rasa(self.config, JETON, ProjetRasa().modele), cwd=RACINE, env=self.env, stdout=journal, stderr=subprocess.STDOUT
+        )
+        attendre(f"{self.url}/webhooks/rest/", self.rasa)
+        self.duree_demarrage_rasa = time.monotonic() - debut
+
+    def arreter(self) -> None:
+        self.arreter_actions()
+        if self.rasa is not None and self.rasa.poll() is None:
+            self.rasa.terminate()
+            try:
+                self.rasa.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.rasa.kill()
+        for j in self._journaux:
+            j.close()
+
+
+def lancer(dossier: Path, commune: Path) -> Serveurs:
+    entrainer(ProjetRasa())
+    config = ConfigLancement(
+        hote="127.0.0.1", port_rasa=port_libre(), port_actions=port_libre(), dossier_donnees=dossier, jeton_api=JETON
+    )
+    env = environnement_serveurs(config)
+    env["GUICHET_COMMUNE"] = str(commune)
+    serveurs = Serveurs(dossier, config, env, dossier / "rasa.log", dossier / "actions.log")
+    try:
+        serveurs.demarrer_actions()
+        serveurs.demarrer_rasa()
+    except Exception:
+        serveurs.arreter()
+        raise
+    return serveurs

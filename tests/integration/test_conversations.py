@@ -1,0 +1,215 @@
+"""Whole conversations over HTTP with the real Rasa server and action server."""
+
+import asyncio
+import sqlite3
+import time
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+FAQ_MARQUEURS = ("ants.gouv.fr", "service-public.fr", "déchetterie", "Collecte à la", "zone bleue", "8 h 30")
+
+
+def sans_faq(texte: str) -> bool:
+    return not any(m in texte for m in FAQ_MARQUEURS)
+
+
+async def test_greeting_and_faq(conversation):
+    c = conversation()
+    assert "assistant virtuel de la Ville de Démo" in await c.textes("Bonjour")
+    assert "8 h 30" in await c.textes("quels sont les horaires de la mairie ?")
+    reponse = await c.textes("je dois refaire ma carte d'identité")
+    assert "ants.gouv.fr" in reponse and "25 €" in reponse
+
+
+async def test_bot_challenge(conversation):
+    assert "assistant virtuel" in await conversation().textes("est-ce que vous êtes un robot ?")
+
+
+async def test_case_status_after_identity_check(conversation):
+    c = conversation()
+    assert "numéro de votre dossier" in await c.textes("je voudrais savoir où en est mon dossier")
+    assert "date de naissance" in await c.textes("24 57 83 01")
+    reponse = await c.textes("12 mars 1985")
+    assert "en cours d'instruction" in reponse and "14 décembre 2026" in reponse
+
+
+async def test_case_number_given_in_the_first_message(conversation):
+    c = conversation()
+    assert "date de naissance" in await c.textes("où en est mon dossier 55512090 ?")
+    reponse = await c.textes("21/11/1972")
+    assert "avis d'imposition" in reponse
+
+
+async def test_three_wrong_birth_dates_lock_the_case(conversation):
+    c = conversation()
+    await c.textes("suivi de mon dossier")
+    await c.textes("27182818")
+    assert "reste 2" in await c.textes("01/01/1999")
+    assert "reste 1" in await c.textes("02/02/1999")
+    reponses = await c.dire("03/03/1999")
+    texte = "\n".join(m["text"] for m in reponses)
+    assert "15 minutes" in texte and "refusé" not in texte
+    assert any(b["payload"] == "/parler_conseiller" for m in reponses for b in m.get("buttons", []))
+    # locked for everyone, even with the right date
+    autre = conversation()
+    await autre.textes("où en est mon dossier 27182818")
+    texte = await autre.textes("05/01/2000")
+    assert "15 minutes" in texte and "justificatif" not in texte
+
+
+async def test_unknown_case_number(conversation):
+    c = conversation()
+    await c.textes("je veux suivre ma demande")
+    reponse = await c.textes("11 22 33 44")
+    assert "aucun dossier portant le numéro 11223344" in reponse
+    assert "numéro de votre dossier" in reponse  # asked again
+
+
+async def test_duplicate_report_and_notification(conversation, serveurs):
+    c = conversation()
+    assert "type de problème" in await c.textes("je voudrais signaler un nid de poule")
+    assert "adresse" in await c.textes("voirie")
+    assert "Décrivez" in await c.textes("12, R. Victor-Hugo")
+    reponse = await c.textes("un gros trou dans la chaussée")
+    assert "déjà connu" in reponse and "S-000001" in reponse
+    assert "e-mail" in await c.textes("oui")
+    assert "C'est noté" in await c.textes("marie.curie@exemple.fr")
+
+
+async def test_new_report(conversation):
+    c = conversation()
+    await c.textes("le lampadaire de ma rue est en panne")
+    await c.textes("éclairage")
+    await c.textes("8 impasse des Lilas")
+    reponse = await c.textes("il ne s'allume plus depuis lundi")
+    assert "enregistré sous le numéro S-" in reponse
+
+
+async def test_complaint(conversation):
+    c = conversation()
+    assert "objet de votre réclamation" in await c.textes("je souhaite déposer une réclamation")
+    await c.textes("facture de cantine")
+    await c.textes("On m'a facturé deux fois le mois d'octobre")
+    assert "e-mail" in await c.textes("euh attendez")  # not a contact: asked again
+    reponse = await c.textes("06 11 22 33 44")
+    assert "numéro R-" in reponse and "15 jours" in reponse
+
+
+async def test_adviser_pauses_the_bot_and_resume_restarts_it(conversation, session, serveurs):
+    c = conversation()
+    await c.textes("où en est mon dossier 24578301")
+    await c.textes("12/03/1985")
+    reponse = await c.textes("je veux parler à un conseiller")
+    assert "Votre référence" in reponse
+    reference = reponse.split("Votre référence : ")[1].strip(" .")
+    jeton = {"token": serveurs.config.jeton_api}
+    async with session.get(f"{serveurs.url}/conversations/{c.sender}/tracker", params=jeton) as r:
+        tracker = await r.json()
+    assert tracker["paused"] is True
+    assert tracker["slots"]["reference_escalade"] == reference
+    assert await c.dire("allo ?") == []  # the bot stays silent for the adviser
+    contexte = sqlite3.connect(serveurs.dossier / "grc.sqlite3").execute(
+        "SELECT contexte FROM escalades WHERE reference = ?", (reference,)
+    ).fetchone()[0]
+    assert '"verification_identite": "confirmee"' in contexte and "12/03/1985" not in contexte
+    async with session.post(
+        f"{serveurs.url}/conversations/{c.sender}/tracker/events", json={"event": "resume"}, params=jeton
+    ) as r:
+        assert r.status == 200
+    assert "8 h 30" in await c.textes("quels sont vos horaires ?")
+
+
+async def test_outside_office_hours_callback(conversation, actions_avec, serveurs, tmp_path):
+    from tests.integration.conftest import TOUJOURS_FERME, commune_avec_horaires
+
+    actions_avec(GUICHET_COMMUNE=str(commune_avec_horaires(tmp_path, TOUJOURS_FERME)))
+    c = conversation()
+    reponse = await c.textes("je veux parler à un humain")
+    assert "pas disponibles" in reponse and "rappelé" in reponse
+    assert "numéro de téléphone" in await c.textes("le matin")
+    reponse = await c.textes("06 98 76 54 32")
+    assert "Votre référence" in reponse
+    ligne = sqlite3.connect(serveurs.dossier / "grc.sqlite3").execute(
+        "SELECT type, creneau, telephone FROM escalades WHERE sender_id = ?", (c.sender,)
+    ).fetchone()
+    assert ligne == ("rappel", "matin", "0698765432")
+
+
+async def test_back_end_down_apologises_and_offers_a_human(conversation, actions_avec):
+    actions_avec(GUICHET_GRC="tests.fakes.grc_en_panne:GrcEnPanne")
+    c = conversation()
+    await c.textes("où en est mon dossier")
+    reponses = await c.dire("24578301")
+    assert "momentanément indisponible" in reponses[0]["text"]
+    assert reponses[0]["buttons"][0]["payload"] == "/parler_conseiller"
+
+
+async def test_slow_back_end_answers_within_the_timeout(conversation, actions_avec):
+    actions_avec(GUICHET_GRC="tests.fakes.grc_en_panne:GrcLente", GUICHET_DELAI_CONNECTEUR="2")
+    c = conversation()
+    await c.textes("où en est mon dossier")
+    debut = time.monotonic()
+    reponse = await c.textes("24578301")
+    assert time.monotonic() - debut < 6
+    assert "momentanément indisponible" in reponse
+
+
+async def test_gibberish_and_off_topic_never_get_an_faq(conversation):
+    for phrase in ("qsdlkj azeoiu", "zzzzzzzz", "donne moi la météo de demain", "je veux commander des sushis"):
+        assert sans_faq(await conversation().textes(phrase)), phrase
+
+
+async def test_two_misunderstandings_offer_a_human(conversation):
+    c = conversation()
+    await c.textes("blorp flarp")
+    reponses = await c.dire("grumph zblouk")
+    assert any(b.get("payload") == "/parler_conseiller" for m in reponses for b in m.get("buttons", []))
+
+
+async def test_suggested_topic_button_answers_it(conversation):
+    c = conversation()
+    reponse = await c.textes('/choisir_sujet{"sujet": "dechetterie"}')
+    assert "chemin des Carrières" in reponse
+
+
+async def test_goodbye_asks_satisfaction_and_stores_it(conversation, serveurs):
+    c = conversation()
+    await c.textes("horaires de la déchetterie")
+    assert "de 1" in await c.textes("au revoir")
+    reponse = await c.textes("5")
+    assert "Merci pour votre avis" in reponse and "Au revoir" in reponse
+    note = sqlite3.connect(serveurs.dossier / "grc.sqlite3").execute(
+        "SELECT note, canal FROM satisfactions WHERE sender_id = ?", (c.sender,)
+    ).fetchone()
+    assert note == ("5", "rest")
+
+
+async def test_voice_channel_uses_voice_variants(conversation):
+    c = conversation("voix")
+    reponse = await c.textes("à quelle heure ouvre la mairie ?")
+    assert "huit heures trente" in reponse and "http" not in reponse and "*" not in reponse
+    reponse = await c.textes("combien coûte un passeport")
+    assert "quatre-vingt-six euros" in reponse and "[" not in reponse
+
+
+async def test_api_requires_the_token(session, serveurs):
+    async with session.get(f"{serveurs.url}/status") as r:
+        assert r.status == 401
+    async with session.get(f"{serveurs.url}/status", params={"token": "mauvais-jeton"}) as r:
+        assert r.status == 401
+    async with session.get(f"{serveurs.url}/status", params={"token": serveurs.config.jeton_api}) as r:
+        assert r.status == 200
+
+
+async def test_concurrent_conversations_stay_separate(conversation):
+    async def suivi(numero: str, date: str) -> str:
+        c = conversation()
+        await c.textes(f"où en est mon dossier {numero}")
+        return await c.textes(date)
+
+    resultats = await asyncio.gather(
+        suivi("10293847", "03/07/1990"), suivi("24578301", "12/03/1985"), suivi("55512090", "21/11/1972")
+    )
+    assert "accepté" in resultats[0] and "instruction" in resultats[1] and "avis d'imposition" in resultats[2]
