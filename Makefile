@@ -46,7 +46,7 @@ bench: install train
 	$(PY) -m bench.charge
 
 lock:
-	$(PY) -m pip freeze --exclude-editable > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock
+	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock
 
 clean:
 	rm -rf $(VENV) bot/models resultats

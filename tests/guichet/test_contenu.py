@@ -1,0 +1,68 @@
+from pathlib import Path
+
+import pytest
+
+from guichet.contenu import Fichiers, generer, main
+from guichet.erreurs import ErreurConfiguration
+
+RACINE = Path(__file__).resolve().parents[2]
+
+
+def test_generated_files_are_up_to_date():
+    for chemin, texte in generer(Fichiers(RACINE)).items():
+        assert chemin.read_text(encoding="utf-8") == texte, f"{chemin} is stale: run `make train`"
+
+
+def test_generation_is_deterministic():
+    assert generer(Fichiers(RACINE)) == generer(Fichiers(RACINE))
+
+
+def test_every_faq_answer_has_a_clean_voice_variant():
+    import yaml
+
+    responses = yaml.safe_load((RACINE / "bot" / "domain" / "faq.yml").read_text(encoding="utf-8"))["responses"]
+    faq = {k: v for k, v in responses.items() if k.startswith("utter_faq/")}
+    assert len(faq) == 16
+    for nom, variantes in faq.items():
+        voix = [v["text"] for v in variantes if v.get("channel") == "voix"]
+        assert len(voix) == 1, nom
+        assert not any(s in voix[0] for s in ("http", "](", "**", "\n", "€", "ants.gouv")), nom
+
+
+def copie_contenu(tmp_path: Path) -> Fichiers:
+    (tmp_path / "contenu").mkdir()
+    for nom in ("commune.yml", "faq.yml", "reponses.yml"):
+        (tmp_path / "contenu" / nom).write_text((RACINE / "contenu" / nom).read_text(encoding="utf-8"), encoding="utf-8")
+    return Fichiers(tmp_path)
+
+
+def test_unknown_commune_field_is_reported(tmp_path):
+    fichiers = copie_contenu(tmp_path)
+    texte = fichiers.faq.read_text(encoding="utf-8").replace("${horaires}", "${horaire_inconnu}", 1)
+    fichiers.faq.write_text(texte, encoding="utf-8")
+    with pytest.raises(ErreurConfiguration, match="horaire_inconnu"):
+        generer(fichiers)
+
+
+def test_broken_yaml_names_file_and_line(tmp_path, capsys):
+    fichiers = copie_contenu(tmp_path)
+    fichiers.reponses.write_text("utter_x:\n  - text: 'ok'\n  - text: [unclosed\n", encoding="utf-8")
+    assert main(["--racine", str(tmp_path)]) == 2
+    erreur = capsys.readouterr().err
+    assert "reponses.yml:" in erreur and "Traceback" not in erreur
+
+
+def test_missing_voice_variant_is_refused(tmp_path):
+    fichiers = copie_contenu(tmp_path)
+    fichiers.reponses.write_text("utter_x:\n  - text: 'bonjour'\n", encoding="utf-8")
+    with pytest.raises(ErreurConfiguration, match="voix"):
+        generer(fichiers)
+
+
+def test_too_few_questions_refused(tmp_path):
+    fichiers = copie_contenu(tmp_path)
+    fichiers.faq.write_text(
+        "x:\n  titre: X\n  questions: [a, b]\n  texte: t\n  voix: v\n", encoding="utf-8"
+    )
+    with pytest.raises(ErreurConfiguration, match="at least 12"):
+        generer(fichiers)
