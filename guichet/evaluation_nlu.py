@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 HORS_PERIMETRE = "hors_perimetre"
 REPLI = "nlu_fallback"
 COMPOSANTS_REPLI = ("FallbackClassifier", "guichet.nlu.seuil_faq.SeuilReponseFaq")
-INTENTIONS_ANODINES = {HORS_PERIMETRE, REPLI, "saluer", "au_revoir", "remercier", "bot_challenge", "affirmer", "nier"}
+INTENTIONS_DEMANDES = {"suivre_dossier", "signaler_probleme", "deposer_reclamation", "parler_conseiller"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class Metriques:
     repli_dans_perimetre: float  # in-scope messages sent to the fallback
     hors_perimetre_rejete: float  # off-topic messages not answered (hors_perimetre or fallback)
     hors_perimetre_repondu_par_faq: float  # off-topic messages answered with an FAQ topic
+    hors_perimetre_pris_pour_une_demande: float  # off-topic messages taken for a request (case, report, adviser…)
     n_dans_perimetre: int
     n_hors_perimetre: int
 
@@ -82,18 +83,20 @@ def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq
         repli_dans_perimetre=part(sum(d == REPLI for d in decisions_dedans), len(dedans)),
         hors_perimetre_rejete=part(sum(d in (HORS_PERIMETRE, REPLI) for d in decisions_dehors), len(dehors)),
         hors_perimetre_repondu_par_faq=part(sum(d.startswith("faq/") for d in decisions_dehors), len(dehors)),
+        hors_perimetre_pris_pour_une_demande=part(sum(d in INTENTIONS_DEMANDES for d in decisions_dehors), len(dehors)),
         n_dans_perimetre=len(dedans),
         n_hors_perimetre=len(dehors),
     )
 
 
 def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[float, float, Metriques]:
-    """Thresholds maximising in-scope accuracy minus twice the off-topic FAQ answers."""
+    """Thresholds maximising in-scope accuracy, penalising off-topic messages that get an
+    FAQ answer (x2) or start a request (x1)."""
     meilleur: tuple[float, float, float, Metriques] | None = None
     for si in [x / 100 for x in range(5, 80, 5)]:
         for sf in [x / 100 for x in range(0, 95, 5)]:
             m = mesurer(predictions, si, sf)
-            score = m.exactitude_dans_perimetre - 2 * m.hors_perimetre_repondu_par_faq
+            score = m.exactitude_dans_perimetre - 2 * m.hors_perimetre_repondu_par_faq - m.hors_perimetre_pris_pour_une_demande
             if meilleur is None or score > meilleur[0] + 1e-9:
                 meilleur = (score, si, sf, m)
     assert meilleur is not None
@@ -261,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         rapport["phrases_independantes"] = asdict(mesurer(independantes, 0.0, 0.0))
         rapport["phrases_independantes_erreurs"] = [
             {"texte": p.texte, "attendu": p.attendu, "predit": p.decision(0.0, 0.0)}
-            for p in independantes if p.decision(0.0, 0.0) != p.attendu
+            for p in independantes
+            if p.decision(0.0, 0.0) != p.attendu and not (p.attendu == HORS_PERIMETRE and p.decision(0.0, 0.0) == REPLI)
         ]
     (args.sortie / "rapport.json").write_text(json.dumps(rapport, ensure_ascii=False, indent=2))
     print(json.dumps({k: v for k, v in rapport.items() if k != "pires_confusions"}, ensure_ascii=False, indent=2))
