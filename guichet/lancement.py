@@ -12,6 +12,7 @@ import argparse
 import os
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ class ConfigLancement:
     port_actions: int
     dossier_donnees: Path
     jeton_api: str | None  # None: generated and stored in the data directory
+    workers: int = 1  # Sanic workers of the Rasa server
     delai_demarrage: float = 300.0
 
     def __post_init__(self) -> None:
@@ -41,6 +43,8 @@ class ConfigLancement:
                 raise ErreurConfiguration(f"{nom} must be a TCP port, got {port}")
         if self.port_rasa == self.port_actions:
             raise ErreurConfiguration("GUICHET_PORT and GUICHET_ACTIONS_PORT must differ")
+        if not 1 <= self.workers <= 64:
+            raise ErreurConfiguration(f"GUICHET_WORKERS must be between 1 and 64, got {self.workers}")
         if self.jeton_api is not None and len(self.jeton_api) < 16:
             raise ErreurConfiguration("GUICHET_API_TOKEN must be at least 16 characters")
 
@@ -58,11 +62,15 @@ class ConfigLancement:
             port_actions=port("GUICHET_ACTIONS_PORT", 5055),
             dossier_donnees=Path(env.get("GUICHET_DONNEES", str(RACINE / "donnees"))).resolve(),
             jeton_api=env.get("GUICHET_API_TOKEN") or None,
+            workers=port("GUICHET_WORKERS", WORKERS_PAR_DEFAUT),
         )
 
     @property
     def fichier_jeton(self) -> Path:
         return self.dossier_donnees / "jeton_api"
+
+
+WORKERS_PAR_DEFAUT = 2  # measured best on 2 cores (docs/performances.md)
 
 
 def jeton_api(config: ConfigLancement) -> tuple[str, str]:
@@ -87,7 +95,21 @@ def environnement_serveurs(config: ConfigLancement) -> dict[str, str]:
     env.setdefault("GUICHET_TRACKER_DIALECTE", "sqlite")
     env.setdefault("GUICHET_TRACKER_HOTE", "")
     env.setdefault("GUICHET_TRACKER_BASE", str(config.dossier_donnees / "conversations.sqlite3"))
+    env.setdefault("GUICHET_VERROUS_BASE", str(config.dossier_donnees / "verrous.sqlite3"))
+    env["SANIC_WORKERS"] = str(config.workers)
     return env
+
+
+def preparer_bases(env: Mapping[str, str]) -> None:
+    """WAL journal on the SQLite tracker store, so that workers read while one writes."""
+    if env.get("GUICHET_TRACKER_DIALECTE") == "sqlite":
+        chemin = Path(env["GUICHET_TRACKER_BASE"])
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        connexion = sqlite3.connect(chemin)
+        try:
+            connexion.execute("PRAGMA journal_mode = WAL")
+        finally:
+            connexion.close()
 
 
 def commande_actions(config: ConfigLancement) -> list[str]:
@@ -136,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ErreurConfiguration(f"no model at {projet.modele}: run `make train`")
         jeton, origine = jeton_api(config)
         env = environnement_serveurs(config)
+        preparer_bases(env)
         debut = time.monotonic()
         processus.append(subprocess.Popen(commande_actions(config), cwd=RACINE, env=env))
         processus.append(subprocess.Popen(commande_rasa(config, jeton, projet.modele), cwd=RACINE, env=env))

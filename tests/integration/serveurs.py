@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guichet.entrainement import RACINE, ProjetRasa, entrainer
-from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
+from guichet.lancement import WORKERS_PAR_DEFAUT, ConfigLancement, commande_actions, commande_rasa, environnement_serveurs, preparer_bases
 
 JETON = "jeton-de-test-" + "x" * 20
 
@@ -90,12 +90,14 @@ class Serveurs:
             j.close()
 
 
-def lancer(dossier: Path, commune: Path) -> Serveurs:
+def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT) -> Serveurs:
     entrainer(ProjetRasa())
     config = ConfigLancement(
-        hote="127.0.0.1", port_rasa=port_libre(), port_actions=port_libre(), dossier_donnees=dossier, jeton_api=JETON
+        hote="127.0.0.1", port_rasa=port_libre(), port_actions=port_libre(), dossier_donnees=dossier, jeton_api=JETON,
+        workers=workers,
     )
     env = environnement_serveurs(config)
+    preparer_bases(env)
     env["GUICHET_COMMUNE"] = str(commune)
     serveurs = Serveurs(dossier, config, env, dossier / "rasa.log", dossier / "actions.log")
     try:

@@ -213,3 +213,16 @@ async def test_concurrent_conversations_stay_separate(conversation):
         suivi("10293847", "03/07/1990"), suivi("24578301", "12/03/1985"), suivi("55512090", "21/11/1972")
     )
     assert "accepté" in resultats[0] and "instruction" in resultats[1] and "avis d'imposition" in resultats[2]
+
+
+async def test_simultaneous_messages_of_one_conversation_are_serialised(conversation, session, serveurs):
+    c = conversation()
+    premiers = await asyncio.gather(c.dire("bonjour"), c.dire("horaires de la mairie"), c.dire("merci"))
+    assert all(premiers)
+    async with session.get(f"{serveurs.url}/conversations/{c.sender}/tracker", params={"token": serveurs.config.jeton_api}) as r:
+        evenements = (await r.json())["events"]
+    utilisateurs = [e for e in evenements if e["event"] == "user"]
+    assert len(utilisateurs) == 3
+    # each user message is followed by its own answer before the next user message
+    types = [e["event"] for e in evenements if e["event"] in ("user", "bot")]
+    assert types[0] == "user" and "user" not in [types[i + 1] for i, t in enumerate(types[:-1]) if t == "user"]
