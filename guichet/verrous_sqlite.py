@@ -45,6 +45,7 @@ class VerrousSqlite(LockStore):
         if connexion is None:
             connexion = sqlite3.connect(self.chemin, timeout=10.0, isolation_level=None, check_same_thread=False)
             connexion.execute("PRAGMA busy_timeout = 10000")
+            connexion.execute("PRAGMA synchronous = NORMAL")  # locks are ephemeral: no fsync per commit
             self._local.connexion = connexion
         return connexion
 
