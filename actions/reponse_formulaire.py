@@ -4,7 +4,9 @@ Slots answered in free text use custom mappings: the form's validation action
 extracts the text with :func:`extraire_reponse`. A valid answer always wins
 (so "voirie" fills the category even if NLU hesitates); otherwise a confident
 "leave" intent (adviser, goodbye, no) extracts nothing, the form rejects, and
-the rules for leaving a form apply.
+the rules for leaving a form apply. Likewise a confident question (FAQ, "are
+you a robot?") where a formatted answer was expected is answered by the rules,
+and the form asks its question again.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from typing import Any, Callable, Dict, Text
 from rasa_sdk import Tracker
 
 INTENTIONS_SORTIE = frozenset({"parler_conseiller", "au_revoir", "nier"})
+# A question asked in the middle of a form is answered, then the form goes on.
+INTENTIONS_PARENTHESE = frozenset({"faq", "bot_challenge"})
+SEUIL_PARENTHESE = 0.8
 SEUIL_SORTIE_REPONSE_ANALYSABLE = 0.5  # the answer has a format and did not match it
 SEUIL_SORTIE_TEXTE_LIBRE = 0.8  # any text is a valid answer: leave only when NLU is sure
 
@@ -30,7 +35,10 @@ def extraire_reponse(
     if analyseur is not None and analyseur(texte) is not None:
         return {slot: texte}
     intention = message.get("intent") or {}
+    nom, confiance = intention.get("name"), float(intention.get("confidence") or 0)
     seuil = SEUIL_SORTIE_TEXTE_LIBRE if analyseur is None else SEUIL_SORTIE_REPONSE_ANALYSABLE
-    if intention.get("name") in INTENTIONS_SORTIE and float(intention.get("confidence") or 0) >= seuil:
+    if nom in INTENTIONS_SORTIE and confiance >= seuil:
+        return {}
+    if analyseur is not None and nom in INTENTIONS_PARENTHESE and confiance >= SEUIL_PARENTHESE:
         return {}
     return {slot: texte}

@@ -79,3 +79,10 @@ async def test_satisfaction(grc, installer_services, dispatcher, domaine, tmp_pa
     import sqlite3
 
     assert sqlite3.connect(tmp_path / "grc.sqlite3").execute("SELECT note FROM satisfactions").fetchall() == [("oui",)]
+
+
+def test_confident_question_pauses_a_formatted_answer_but_not_free_text():
+    t = tracker({"requested_slot": "numero_dossier"}, texte="quels sont vos horaires", intention="faq", confiance=0.95)
+    assert extraire_reponse(t, "numero_dossier", normaliser_numero_dossier) == {}
+    t = tracker({"requested_slot": "description_signalement"}, texte="les horaires de la déchetterie", intention="faq", confiance=0.95)
+    assert extraire_reponse(t, "description_signalement") == {"description_signalement": "les horaires de la déchetterie"}

@@ -1,0 +1,73 @@
+"""The README's run command and the terminal chat, as a newcomer uses them."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.integration.conftest import RACINE
+from tests.integration.serveurs import port_libre
+
+pytestmark = pytest.mark.integration
+
+
+def test_terminal_chat_talks_to_the_running_server(serveurs):
+    resultat = subprocess.run(
+        [sys.executable, "-m", "guichet.terminal", "--url", f"{serveurs.url}/webhooks/rest/webhook"],
+        input="bonjour\nje veux parler à un conseiller\n\n", capture_output=True, text=True, timeout=60, cwd=RACINE,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    assert "bot> Bonjour, je suis l'assistant virtuel" in resultat.stdout
+
+
+def test_terminal_chat_explains_when_no_server_runs():
+    resultat = subprocess.run(
+        [sys.executable, "-m", "guichet.terminal", "--url", f"http://127.0.0.1:{port_libre()}/webhooks/rest/webhook"],
+        input="bonjour\n", capture_output=True, text=True, timeout=60, cwd=RACINE,
+    )
+    assert resultat.returncode == 2
+    assert "is `make run` running?" in resultat.stderr and "Traceback" not in resultat.stderr
+
+
+def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
+    env = {
+        **os.environ,
+        "GUICHET_DONNEES": str(tmp_path),
+        "GUICHET_PORT": str(port_libre()),
+        "GUICHET_ACTIONS_PORT": str(port_libre()),
+        "GUICHET_WORKERS": "1",
+    }
+    env.pop("GUICHET_API_TOKEN", None)
+    processus = subprocess.Popen(
+        [sys.executable, "-m", "guichet.lancement"], cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        sortie = []
+        fin = time.monotonic() + 240
+        while time.monotonic() < fin:
+            ligne = processus.stdout.readline()
+            if not ligne:
+                break
+            sortie.append(ligne)
+            if "Ctrl-C stops everything" in ligne:
+                break
+        texte = "".join(sortie)
+        assert "Guichet is ready" in texte, texte
+        assert f"http://127.0.0.1:{env['GUICHET_PORT']}/webhooks/rest/webhook" in texte
+        assert f"{tmp_path}/jeton_api (generated)" in texte
+        jeton = (tmp_path / "jeton_api").read_text().strip()
+        assert len(jeton) >= 32 and oct((tmp_path / "jeton_api").stat().st_mode & 0o777) == "0o600"
+        assert jeton not in texte  # the token itself is never printed
+    finally:
+        processus.send_signal(signal.SIGTERM)
+        assert processus.wait(timeout=60) == 0
+
+
+def test_run_command_rejects_bad_configuration(tmp_path):
+    env = {**os.environ, "GUICHET_DONNEES": str(tmp_path), "GUICHET_PORT": "cinq"}
+    resultat = subprocess.run([sys.executable, "-m", "guichet.lancement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120)
+    assert resultat.returncode == 2
+    assert "GUICHET_PORT must be a port number" in resultat.stderr and "Traceback" not in resultat.stderr
