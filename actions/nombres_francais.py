@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+
+from babel.dates import format_date
 
 _UNITES = {
     "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
@@ -110,6 +113,28 @@ def nombre_en_mots(n: int) -> str:
     if unite == 1:
         return f"{base} et un"
     return f"{base}-{_ECRITS[unite]}"
+
+
+def nombre_en_lettres(n: int) -> str:
+    """0..9999 in words: 1985 -> 'mille neuf cent quatre-vingt-cinq'."""
+    if not 0 <= n < 10000:
+        raise ValueError("only 0..9999")
+    if n < 100:
+        return nombre_en_mots(n)
+    if n < 1000:
+        centaines, reste = divmod(n, 100)
+        base = "cent" if centaines == 1 else f"{_ECRITS[centaines]} cent{'s' if reste == 0 else ''}"
+        return base if reste == 0 else f"{base} {nombre_en_mots(reste)}"
+    milliers, reste = divmod(n, 1000)
+    base = "mille" if milliers == 1 else f"{_ECRITS[milliers]} mille"
+    return base if reste == 0 else f"{base} {nombre_en_lettres(reste)}"
+
+
+def date_en_lettres(date: dt.date) -> str:
+    """A date as it is said: 2026-09-21 -> 'vingt et un septembre deux mille vingt-six'."""
+    jour = "premier" if date.day == 1 else nombre_en_mots(date.day)
+    mois = format_date(date, format="MMMM", locale="fr_FR")
+    return f"{jour} {mois} {nombre_en_lettres(date.year)}"
 
 
 def lire_chiffres(reference: str) -> str:

@@ -13,7 +13,7 @@ from actions import services
 from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.contact import normaliser_contact
-from actions.nombres_francais import lire_chiffres
+from actions.nombres_francais import lire_chiffres, nombre_en_lettres
 from actions.texte_libre import nettoyer
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import NouvelleReclamation
@@ -85,5 +85,6 @@ class ActionCreerReclamation(Action):
             numero=creee.numero,
             numero_voix=lire_chiffres(creee.numero),
             delai=creee.delai_reponse_jours,
+            delai_voix=nombre_en_lettres(creee.delai_reponse_jours),
         )
         return [SlotSet(nom, None) for nom in SLOTS_FORMULAIRE]

@@ -16,7 +16,7 @@ from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.choix import analyser_categorie
 from actions.contact import normaliser_contact
-from actions.nombres_francais import lire_chiffres
+from actions.nombres_francais import date_en_lettres, lire_chiffres
 from actions.reponses import libelle
 from actions.texte_libre import nettoyer
 from connecteurs.erreurs import ErreurConnecteur
@@ -82,6 +82,7 @@ class ActionCreerSignalement(Action):
                     response="utter_signalement_doublon",
                     numero=doublon.numero,
                     date=format_date(doublon.cree_le.date(), format="long", locale="fr_FR"),
+                    date_voix=date_en_lettres(doublon.cree_le.date()),
                     etat=libelle(domain, f"utter_etat_signalement_{doublon.etat.value}", doublon.etat.value),
                 )
                 return [*remise_a_zero, SlotSet("signalement_doublon", True), SlotSet("numero_signalement", doublon.numero)]

@@ -17,7 +17,7 @@ from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.contexte_conversation import MASQUE
 from actions.date_naissance import analyser_date_naissance
-from actions.nombres_francais import lire_chiffres
+from actions.nombres_francais import date_en_lettres, lire_chiffres, nombre_en_mots
 from actions.numero_dossier import normaliser_numero_dossier
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import IssueVerification
@@ -27,6 +27,10 @@ INDISPONIBLE = "indisponible"
 
 def _date_longue(iso: str | None) -> str:
     return format_date(dt.date.fromisoformat(iso), format="long", locale="fr_FR") if iso else ""
+
+
+def _date_parlee(iso: str | None) -> str:
+    return date_en_lettres(dt.date.fromisoformat(iso)) if iso else ""
 
 
 def _date_plausible(texte: str) -> dt.date | None:
@@ -83,7 +87,11 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
                 "dossier": resultat.dossier.en_dict(),
             }
         if resultat.issue is IssueVerification.REFUSEE:
-            dispatcher.utter_message(response="utter_identite_refusee", essais=resultat.essais_restants)
+            dispatcher.utter_message(
+                response="utter_identite_refusee",
+                essais=resultat.essais_restants,
+                essais_voix=nombre_en_mots(resultat.essais_restants),
+            )
             return {"date_naissance": None, "identite_verifiee": False, "verification_identite": resultat.issue.value}
         if resultat.issue is IssueVerification.INCONNU:
             dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
@@ -107,7 +115,9 @@ class ActionStatutDossier(Action):
                 numero_voix=lire_chiffres(dossier["numero"]),
                 intitule=dossier["intitule"],
                 date_etape=_date_longue(dossier["date_derniere_etape"]),
+                date_etape_voix=_date_parlee(dossier["date_derniere_etape"]),
                 date_decision=_date_longue(dossier.get("date_decision_annoncee")),
+                date_decision_voix=_date_parlee(dossier.get("date_decision_annoncee")),
                 motif=dossier.get("motif") or "",
                 piece_manquante=dossier.get("piece_manquante") or "",
             )

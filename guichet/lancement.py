@@ -70,7 +70,11 @@ class ConfigLancement:
         return self.dossier_donnees / "jeton_api"
 
 
-WORKERS_PAR_DEFAUT = 2  # measured best on 2 cores (docs/performances.md)
+# One Sanic worker by default: socket.io long-polling needs every request of a
+# session on the same process. Two workers (GUICHET_WORKERS=2) give +70 % turns/s
+# on 2 cores but then socket.io clients must use the WebSocket transport
+# (docs/performances.md).
+WORKERS_PAR_DEFAUT = 1
 
 
 def jeton_api(config: ConfigLancement) -> tuple[str, str]:

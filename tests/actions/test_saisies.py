@@ -150,3 +150,16 @@ def test_free_text_cleaning():
     assert nettoyer("  un\x00 trou\n\tprofond ", 100) == "un trou profond"
     assert nettoyer("\x01\x02", 100) is None
     assert nettoyer("x" * 101, 100) is None
+
+
+def test_numbers_and_dates_in_words_for_the_phone():
+    from actions.nombres_francais import date_en_lettres, nombre_en_lettres
+
+    assert [nombre_en_lettres(n) for n in (15, 100, 200, 201, 1980, 1985, 2000, 2026)] == [
+        "quinze", "cent", "deux cents", "deux cent un", "mille neuf cent quatre-vingts",
+        "mille neuf cent quatre-vingt-cinq", "deux mille", "deux mille vingt-six",
+    ]
+    assert date_en_lettres(dt.date(2026, 9, 21)) == "vingt et un septembre deux mille vingt-six"
+    assert date_en_lettres(dt.date(2026, 12, 1)) == "premier décembre deux mille vingt-six"
+    for n in (7, 71, 99, 100, 180, 1985, 2026, 9999):
+        assert mots_en_chiffres(nombre_en_lettres(n)) == str(n)

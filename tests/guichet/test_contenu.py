@@ -66,3 +66,21 @@ def test_too_few_questions_refused(tmp_path):
     )
     with pytest.raises(ErreurConfiguration, match="at least 12"):
         generer(fichiers)
+
+
+def test_voice_variants_say_numbers_in_words():
+    """No digits in the phone texts, and numeric placeholders have a spoken form."""
+    import re
+
+    import yaml
+
+    for nom in ("faq.yml", "reponses.yml"):
+        responses = yaml.safe_load((RACINE / "bot" / "domain" / nom).read_text(encoding="utf-8"))["responses"]
+        for cle, variantes in responses.items():
+            for v in variantes:
+                if v.get("channel") != "voix":
+                    continue
+                texte = re.sub(r"\{[a-z0-9_]+\}", "", v["text"])
+                assert not re.search(r"\d", texte), (cle, v["text"])
+                for variable in re.findall(r"\{([a-z0-9_]+)\}", v["text"]):
+                    assert variable.endswith("_voix") or variable in {"intitule", "motif", "piece_manquante", "etat", "sujet1", "sujet2"}, (cle, variable)

@@ -226,3 +226,48 @@ async def test_simultaneous_messages_of_one_conversation_are_serialised(conversa
     # each user message is followed by its own answer before the next user message
     types = [e["event"] for e in evenements if e["event"] in ("user", "bot")]
     assert types[0] == "user" and "user" not in [types[i + 1] for i, t in enumerate(types[:-1]) if t == "user"]
+
+
+async def test_voice_channel_case_status_has_no_digits(conversation):
+    import re
+
+    c = conversation("voix")
+    await c.textes("où en est mon dossier 24578301", numero_appelant="0612345678")
+    reponse = await c.textes("douze mars mille neuf cent quatre-vingt-cinq")
+    assert "vingt et un septembre deux mille vingt-six" in reponse
+    assert "quatorze décembre deux mille vingt-six" in reponse
+    assert not re.search(r"\d", reponse)
+
+
+async def test_socketio_channel_long_polling(serveurs):
+    """rasa-webchat's protocol with session persistence, over socket.io long-polling."""
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    recu: asyncio.Queue = asyncio.Queue()
+    client.on("bot_uttered", lambda data: recu.put_nowait(data))
+    client.on("session_confirm", lambda data: recu.put_nowait({"session_confirm": data}))
+    await asyncio.wait_for(client.connect(serveurs.url, socketio_path="/socket.io", transports=["polling"]), 30)
+    try:
+        await client.emit("session_request", {"session_id": "widget-polling"})
+        assert (await asyncio.wait_for(recu.get(), 30)) == {"session_confirm": "widget-polling"}
+        await client.emit("user_uttered", {"message": "horaires de la mairie", "session_id": "widget-polling"})
+        assert "8 h 30" in (await asyncio.wait_for(recu.get(), 30))["text"]
+    finally:
+        await client.disconnect()
+
+
+async def test_socketio_channel_websocket_and_session_persistence(session, serveurs):
+    from tests.integration.socketio_brut import ClientSocketIO
+
+    async with ClientSocketIO(session, serveurs.url) as client:
+        await client.emettre("session_request", {"session_id": "widget-ws"})
+        assert await client.attendre("session_confirm") == "widget-ws"
+        await client.emettre("user_uttered", {"message": "où en est mon dossier 55512090", "session_id": "widget-ws"})
+        assert "date de naissance" in (await client.attendre("bot_uttered"))["text"]
+    # a reload: new connection, same session id, the conversation goes on
+    async with ClientSocketIO(session, serveurs.url) as client:
+        await client.emettre("session_request", {"session_id": "widget-ws"})
+        await client.attendre("session_confirm")
+        await client.emettre("user_uttered", {"message": "21/11/1972", "session_id": "widget-ws"})
+        assert "avis d'imposition" in (await client.attendre("bot_uttered"))["text"]
