@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.reponse_formulaire import extraire_reponse
+from actions.reponse_formulaire import extraire_reponse, valider
 from actions.appel import appeler
 from actions.choix import analyser_creneau
 from actions.contact import normaliser_telephone
@@ -67,18 +67,12 @@ class ValiderFormulaireRappel(FormValidationAction):
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         creneau = analyser_creneau(str(valeur or ""))
-        if creneau is None:
-            dispatcher.utter_message(response="utter_creneau_invalide")
-            return {"creneau_rappel": None}
-        return {"creneau_rappel": creneau.value}
+        return valider(dispatcher, "creneau_rappel", creneau.value if creneau else None, "utter_creneau_invalide")
 
     async def validate_telephone_rappel(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        telephone = normaliser_telephone(str(valeur or ""))
-        if telephone is None:
-            dispatcher.utter_message(response="utter_telephone_invalide")
-        return {"telephone_rappel": telephone}
+        return valider(dispatcher, "telephone_rappel", normaliser_telephone(str(valeur or "")), "utter_telephone_invalide")
 
 
 class ActionEnregistrerRappel(Action):

@@ -10,11 +10,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.reponse_formulaire import extraire_reponse
+from actions.reponse_formulaire import extraire_reponse, valider
 from actions.appel import appeler
 from actions.contact import normaliser_contact
 from actions.nombres_francais import lire_chiffres, nombre_en_lettres
-from actions.texte_libre import nettoyer
+from actions.texte_libre import texte_entre
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import NouvelleReclamation
 
@@ -37,28 +37,17 @@ class ValiderFormulaireReclamation(FormValidationAction):
     async def validate_sujet_reclamation(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        sujet = nettoyer(str(valeur or ""), 200)
-        if sujet is None or len(sujet) < 2:
-            dispatcher.utter_message(response="utter_description_invalide")
-            return {"sujet_reclamation": None}
-        return {"sujet_reclamation": sujet}
+        return valider(dispatcher, "sujet_reclamation", texte_entre(valeur, 2, 200), "utter_description_invalide")
 
     async def validate_description_reclamation(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        description = nettoyer(str(valeur or ""), 5000)
-        if description is None or len(description) < 3:
-            dispatcher.utter_message(response="utter_description_invalide")
-            return {"description_reclamation": None}
-        return {"description_reclamation": description}
+        return valider(dispatcher, "description_reclamation", texte_entre(valeur, 3, 5000), "utter_description_invalide")
 
     async def validate_contact_reclamation(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        contact = normaliser_contact(str(valeur or ""))
-        if contact is None:
-            dispatcher.utter_message(response="utter_contact_invalide")
-        return {"contact_reclamation": contact}
+        return valider(dispatcher, "contact_reclamation", normaliser_contact(str(valeur or "")), "utter_contact_invalide")
 
 
 class ActionCreerReclamation(Action):

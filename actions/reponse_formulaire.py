@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 INTENTIONS_SORTIE = frozenset({"parler_conseiller", "au_revoir", "nier"})
 # A question asked in the middle of a form is answered, then the form goes on.
@@ -42,3 +43,10 @@ def extraire_reponse(
     if analyseur is not None and nom in INTENTIONS_PARENTHESE and confiance >= SEUIL_PARENTHESE:
         return {}
     return {slot: texte}
+
+
+def valider(dispatcher: CollectingDispatcher, slot: Text, valeur: Any, reponse_si_invalide: Text) -> Dict[Text, Any]:
+    """The slot set to the normalised value; None (asked again, after the given answer) if invalid."""
+    if valeur is None:
+        dispatcher.utter_message(response=reponse_si_invalide)
+    return {slot: valeur}

@@ -12,13 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.reponse_formulaire import extraire_reponse
+from actions.reponse_formulaire import extraire_reponse, valider
 from actions.appel import appeler
 from actions.choix import analyser_categorie
 from actions.contact import normaliser_contact
 from actions.nombres_francais import date_en_lettres, lire_chiffres
 from actions.reponses import libelle
-from actions.texte_libre import nettoyer
+from actions.texte_libre import texte_entre
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import CategorieSignalement, NouveauSignalement
 
@@ -42,28 +42,20 @@ class ValiderFormulaireSignalement(FormValidationAction):
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         categorie = analyser_categorie(str(valeur or ""))
-        if categorie is None:
-            dispatcher.utter_message(response="utter_categorie_invalide")
-            return {"categorie_signalement": None}
-        return {"categorie_signalement": categorie.value}
+        return valider(dispatcher, "categorie_signalement", categorie.value if categorie else None, "utter_categorie_invalide")
 
     async def validate_adresse_signalement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        adresse = nettoyer(str(valeur or ""), 300)
-        if adresse is None or len(re.findall(r"[^\W\d_]", adresse)) < 3:
-            dispatcher.utter_message(response="utter_adresse_invalide")
-            return {"adresse_signalement": None}
-        return {"adresse_signalement": adresse}
+        adresse = texte_entre(valeur, 4, 300)
+        if adresse is not None and len(re.findall(r"[^\W\d_]", adresse)) < 3:
+            adresse = None  # a place needs at least a street name
+        return valider(dispatcher, "adresse_signalement", adresse, "utter_adresse_invalide")
 
     async def validate_description_signalement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        description = nettoyer(str(valeur or ""), 2000)
-        if description is None or len(description) < 3:
-            dispatcher.utter_message(response="utter_description_invalide")
-            return {"description_signalement": None}
-        return {"description_signalement": description}
+        return valider(dispatcher, "description_signalement", texte_entre(valeur, 3, 2000), "utter_description_invalide")
 
 
 class ActionCreerSignalement(Action):
@@ -112,10 +104,7 @@ class ValiderFormulaireAbonnement(FormValidationAction):
     async def validate_contact_abonnement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        contact = normaliser_contact(str(valeur or ""))
-        if contact is None:
-            dispatcher.utter_message(response="utter_contact_invalide")
-        return {"contact_abonnement": contact}
+        return valider(dispatcher, "contact_abonnement", normaliser_contact(str(valeur or "")), "utter_contact_invalide")
 
 
 class ActionAbonnerSignalement(Action):

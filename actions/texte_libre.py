@@ -13,3 +13,9 @@ def nettoyer(texte: str, longueur_max: int) -> str | None:
     if not propre or len(propre) > longueur_max:
         return None
     return propre
+
+
+def texte_entre(valeur: object, minimum: int, maximum: int) -> str | None:
+    """Cleaned free text of `minimum` to `maximum` characters, else None."""
+    propre = nettoyer(str(valeur or ""), maximum)
+    return propre if propre is not None and len(propre) >= minimum else None

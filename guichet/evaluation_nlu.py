@@ -79,7 +79,7 @@ def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq
         return round(n / total, 4) if total else 0.0
 
     return Metriques(
-        exactitude_dans_perimetre=part(sum(d == p.attendu for d, p in zip(decisions_dedans, dedans)), len(dedans)),
+        exactitude_dans_perimetre=part(sum(d == p.attendu for d, p in zip(decisions_dedans, dedans, strict=True)), len(dedans)),
         repli_dans_perimetre=part(sum(d == REPLI for d in decisions_dedans), len(dedans)),
         hors_perimetre_rejete=part(sum(d in (HORS_PERIMETRE, REPLI) for d in decisions_dehors), len(dehors)),
         hors_perimetre_repondu_par_faq=part(sum(d.startswith("faq/") for d in decisions_dehors), len(dehors)),
@@ -158,11 +158,10 @@ def valider_croisee(projet: ProjetRasa, config: dict[str, Any], plis: int, grain
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from sklearn.model_selection import StratifiedKFold
 
-    exemples = charger_exemples(projet)
-    etiquettes = [e[1] for e in exemples]
-    regex = []
     from rasa.shared.nlu.training_data.loading import load_data
 
+    exemples = charger_exemples(projet)
+    etiquettes = [e[1] for e in exemples]
     regex = load_data(str(projet.bot / "data" / "nlu.yml")).regex_features
     chemin_config = dossier / "config.yml"
     chemin_config.write_text(yaml.safe_dump(config_brute(config), allow_unicode=True))
@@ -190,6 +189,7 @@ def dessiner_matrice(predictions: Sequence[Prediction], seuil_i: float, seuil_f:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import numpy as np
     from sklearn.metrics import confusion_matrix
 
     vrais = [p.attendu for p in predictions]
@@ -200,7 +200,9 @@ def dessiner_matrice(predictions: Sequence[Prediction], seuil_i: float, seuil_f:
     ax.imshow(matrice, cmap="Blues")
     ax.set_xticks(range(len(etiquettes)), etiquettes, rotation=90, fontsize=8)
     ax.set_yticks(range(len(etiquettes)), etiquettes, fontsize=8)
-    for (i, j), v in ((ij, v) for ij, v in __import__("numpy").ndenumerate(matrice) if v):
+    for (i, j), v in np.ndenumerate(matrice):
+        if not v:
+            continue
         ax.text(j, i, str(v), ha="center", va="center", fontsize=6, color="black" if v < matrice.max() / 2 else "white")
     ax.set_xlabel("prédit")
     ax.set_ylabel("attendu")
@@ -234,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     rapport: dict[str, Any] = {"plis": args.plis, "pipelines": {}}
     configs = [projet.bot / "config.yml", *args.pipelines]
     predictions_retenues: list[Prediction] = []
+    config_retenue: dict[str, Any] = yaml.safe_load(configs[0].read_text())
     for chemin in configs:
         config = yaml.safe_load(chemin.read_text())
         print(f"cross-validating {chemin} ({args.plis} folds)…", flush=True)
@@ -250,7 +253,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  best thresholds intent={si} faq={sf}: {asdict(m)}", flush=True)
         if chemin == configs[0]:
             predictions_retenues = predictions
-            config_retenue = config
     seuil_i = next(c["threshold"] for c in config_retenue["pipeline"] if c["name"] == "FallbackClassifier")
     seuil_f = next(c["threshold"] for c in config_retenue["pipeline"] if c["name"] == COMPOSANTS_REPLI[1])
     rapport["seuils_configures"] = {"intention": seuil_i, "faq": seuil_f}

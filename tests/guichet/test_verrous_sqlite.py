@@ -1,6 +1,5 @@
 import asyncio
 import multiprocessing
-from pathlib import Path
 
 from guichet.verrous_sqlite import VerrousSqlite
 

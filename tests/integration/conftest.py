@@ -1,5 +1,4 @@
 import asyncio
-import json
 import uuid
 from pathlib import Path
 from typing import Any
