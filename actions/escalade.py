@@ -15,12 +15,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.reponse_formulaire import extraire_reponse, valider
 from actions.appel import appeler
 from actions.choix import analyser_creneau
 from actions.contact import normaliser_telephone
 from actions.contexte_conversation import construire_contexte
 from actions.nombres_francais import lire_chiffres
+from actions.reponse_formulaire import extraire_reponse, valider
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import CreneauRappel, DemandeRappel
 

@@ -10,10 +10,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.reponse_formulaire import extraire_reponse, valider
 from actions.appel import appeler
 from actions.contact import normaliser_contact
 from actions.nombres_francais import lire_chiffres, nombre_en_lettres
+from actions.reponse_formulaire import extraire_reponse, valider
 from actions.texte_libre import texte_entre
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import NouvelleReclamation

@@ -12,11 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.reponse_formulaire import extraire_reponse, valider
 from actions.appel import appeler
 from actions.choix import analyser_categorie
 from actions.contact import normaliser_contact
 from actions.nombres_francais import date_en_lettres, lire_chiffres
+from actions.reponse_formulaire import extraire_reponse, valider
 from actions.reponses import libelle
 from actions.texte_libre import texte_entre
 from connecteurs.erreurs import ErreurConnecteur

@@ -13,12 +13,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.reponse_formulaire import extraire_reponse
 from actions.appel import appeler
 from actions.contexte_conversation import MASQUE
 from actions.date_naissance import analyser_date_naissance
 from actions.nombres_francais import date_en_lettres, lire_chiffres, nombre_en_mots
 from actions.numero_dossier import normaliser_numero_dossier
+from actions.reponse_formulaire import extraire_reponse
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import IssueVerification
 
@@ -33,10 +33,6 @@ def _date_parlee(iso: str | None) -> str:
     return date_en_lettres(dt.date.fromisoformat(iso)) if iso else ""
 
 
-def _date_plausible(texte: str) -> dt.date | None:
-    return analyser_date_naissance(texte, dt.date.today())
-
-
 class ValiderFormulaireSuiviDossier(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_suivi_dossier"
@@ -45,7 +41,11 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         return extraire_reponse(tracker, "numero_dossier", normaliser_numero_dossier)
 
     async def extract_date_naissance(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return extraire_reponse(tracker, "date_naissance", _date_plausible)
+        s = await services.obtenir()
+        texte = str((tracker.latest_message or {}).get("text") or "")
+        # dateparser is CPU work: off the event loop, once, and its verdict reused
+        date = await asyncio.to_thread(analyser_date_naissance, texte, s.horloge().date())
+        return extraire_reponse(tracker, "date_naissance", lambda _texte: date)
 
     async def validate_numero_dossier(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -155,10 +155,9 @@ async def predire(modele: str, textes: Iterable[tuple[str, str]]) -> list[Predic
 
 def valider_croisee(projet: ProjetRasa, config: dict[str, Any], plis: int, graine: int, dossier: Path) -> list[Prediction]:
     from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
     from sklearn.model_selection import StratifiedKFold
-
-    from rasa.shared.nlu.training_data.loading import load_data
 
     exemples = charger_exemples(projet)
     etiquettes = [e[1] for e in exemples]

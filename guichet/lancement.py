@@ -118,6 +118,23 @@ def preparer_bases(env: Mapping[str, str]) -> None:
             connexion.close()
 
 
+def verifier_services(env: Mapping[str, str]) -> None:
+    """Fail fast, with one clear message, on what the action server would trip over later."""
+    import asyncio
+
+    from actions.config import ConfigActions
+    from actions.services import ouvrir_grc
+    from guichet.commune import charger_commune
+
+    config_actions = ConfigActions.depuis_env(env)
+    charger_commune(config_actions.chemin_commune)
+    try:
+        grc = asyncio.run(ouvrir_grc(config_actions))
+        asyncio.run(grc.fermer())
+    except OSError as exc:
+        raise ErreurConfiguration(f"the GRC cannot be opened in {config_actions.dossier_donnees}: {exc}") from None
+
+
 def commande_actions(config: ConfigLancement) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.port_actions),
             "--logging-config_file", str(RACINE / "guichet" / "journalisation.yml")]
@@ -165,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         jeton, origine = jeton_api(config)
         env = environnement_serveurs(config)
         preparer_bases(env)
+        verifier_services(env)
         debut = time.monotonic()
         processus.append(subprocess.Popen(commande_actions(config), cwd=RACINE, env=env))
         processus.append(subprocess.Popen(commande_rasa(config, jeton, projet.modele), cwd=RACINE, env=env))
@@ -184,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ErreurConfiguration as exc:
         print(f"error: {exc}", file=sys.stderr)
+        _arreter(processus)
+        return 2
+    except OSError as exc:  # data directory, ports, files
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
         _arreter(processus)
         return 2
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 from actions.incomprehension import ActionGererIncomprehension, ActionRepondreSujet
-from actions.reponse_formulaire import extraire_reponse
 from actions.numero_dossier import normaliser_numero_dossier
+from actions.reponse_formulaire import extraire_reponse
 from actions.satisfaction import ActionEnregistrerSatisfaction, ValiderFormulaireSatisfaction
 from tests.actions.conftest import reponses, tracker
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guichet.entrainement import RACINE, ProjetRasa, entrainer
-from guichet.lancement import WORKERS_PAR_DEFAUT, ConfigLancement, commande_actions, commande_rasa, environnement_serveurs, preparer_bases
+from guichet.lancement import (
+    WORKERS_PAR_DEFAUT,
+    ConfigLancement,
+    commande_actions,
+    commande_rasa,
+    environnement_serveurs,
+    preparer_bases,
+)
 
 JETON = "jeton-de-test-" + "x" * 20
 

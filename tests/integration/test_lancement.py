@@ -71,3 +71,14 @@ def test_run_command_rejects_bad_configuration(tmp_path):
     resultat = subprocess.run([sys.executable, "-m", "guichet.lancement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120)
     assert resultat.returncode == 2
     assert "GUICHET_PORT must be a port number" in resultat.stderr and "Traceback" not in resultat.stderr
+
+
+def test_run_command_explains_an_unusable_data_directory(tmp_path):
+    fichier = tmp_path / "pas-un-dossier"
+    fichier.write_text("")
+    env = {**os.environ, "GUICHET_DONNEES": str(fichier / "donnees")}
+    resultat = subprocess.run(
+        [sys.executable, "-m", "guichet.lancement", "--sans-entrainement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert resultat.returncode == 2
+    assert "error: Not a directory" in resultat.stderr and "Traceback" not in resultat.stderr
