@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Mapping, Sequence
 
@@ -184,10 +184,3 @@ class Satisfaction:
     def __post_init__(self) -> None:
         if self.note not in {"1", "2", "3", "4", "5", "oui", "non"}:
             raise ValueError(f"invalid satisfaction answer {self.note!r}")
-
-
-@dataclass(frozen=True)
-class Abonnement:
-    numero_signalement: str
-    contact: str
-    cree_le: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
