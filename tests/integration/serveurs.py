@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import time
@@ -23,10 +24,28 @@ from guichet.lancement import (
 JETON = "jeton-de-test-" + "x" * 20
 
 
+def ports_libres(n: int) -> list[int]:
+    """n distinct free ports below the kernel's ephemeral range.
+
+    A port picked with bind(0) comes from the ephemeral range, where outgoing
+    connections (health polls, clients) also take their local port: between
+    the pick and the server's own bind, one of them could take it.
+    """
+    ports: list[int] = []
+    while len(ports) < n:
+        candidat = random.randint(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidat))
+            except OSError:
+                continue
+        if candidat not in ports:
+            ports.append(candidat)
+    return ports
+
+
 def port_libre() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return ports_libres(1)[0]
 
 
 def attendre(url: str, processus: subprocess.Popen, delai: float = 240.0) -> None:
@@ -97,8 +116,9 @@ class Serveurs:
 
 def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT) -> Serveurs:
     entrainer(ProjetRasa())
+    port_rasa, port_actions = ports_libres(2)
     config = ConfigLancement(
-        hote="127.0.0.1", port_rasa=port_libre(), port_actions=port_libre(), dossier_donnees=dossier, jeton_api=JETON,
+        hote="127.0.0.1", port_rasa=port_rasa, port_actions=port_actions, dossier_donnees=dossier, jeton_api=JETON,
         workers=workers,
     )
     env = environnement_serveurs(config)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from tests.integration.conftest import RACINE
-from tests.integration.serveurs import port_libre
+from tests.integration.serveurs import port_libre, ports_libres
 
 pytestmark = pytest.mark.integration
 
@@ -33,16 +33,18 @@ def test_terminal_chat_explains_when_no_server_runs():
 
 
 def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
+    port_rasa, port_actions = ports_libres(2)
     env = {
         **os.environ,
-        "GUICHET_DONNEES": str(tmp_path),
-        "GUICHET_PORT": str(port_libre()),
-        "GUICHET_ACTIONS_PORT": str(port_libre()),
+        "GUICHET_DONNEES": str(tmp_path / "donnees"),
+        "GUICHET_PORT": str(port_rasa),
+        "GUICHET_ACTIONS_PORT": str(port_actions),
         "GUICHET_WORKERS": "1",
     }
     env.pop("GUICHET_API_TOKEN", None)
+    journal = open(tmp_path / "serveurs.log", "w")
     processus = subprocess.Popen(
-        [sys.executable, "-m", "guichet.lancement"], cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [sys.executable, "-m", "guichet.lancement"], cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=journal, text=True
     )
     try:
         sortie = []
@@ -55,15 +57,19 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
             if "Ctrl-C stops everything" in ligne:
                 break
         texte = "".join(sortie)
-        assert "Guichet is ready" in texte, texte
+        erreurs = "\n".join((tmp_path / "serveurs.log").read_text(errors="replace").splitlines()[-30:])
+        assert "Guichet is ready" in texte, texte + erreurs
         assert f"http://127.0.0.1:{env['GUICHET_PORT']}/webhooks/rest/webhook" in texte
-        assert f"{tmp_path}/jeton_api (generated)" in texte
-        jeton = (tmp_path / "jeton_api").read_text().strip()
-        assert len(jeton) >= 32 and oct((tmp_path / "jeton_api").stat().st_mode & 0o777) == "0o600"
+        donnees = tmp_path / "donnees"
+        assert f"{donnees}/jeton_api (generated)" in texte
+        jeton = (donnees / "jeton_api").read_text().strip()
+        assert len(jeton) >= 32 and oct((donnees / "jeton_api").stat().st_mode & 0o777) == "0o600"
         assert jeton not in texte  # the token itself is never printed
     finally:
         processus.send_signal(signal.SIGTERM)
-        assert processus.wait(timeout=60) == 0
+        code = processus.wait(timeout=60)
+        journal.close()
+    assert code == 0
 
 
 def test_run_command_rejects_bad_configuration(tmp_path):
