@@ -23,6 +23,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import os
 
-    resultats: dict[str, object] = {"machine": {"coeurs": os.cpu_count()}}
+    resultats: dict[str, Any] = {"machine": {"coeurs": os.cpu_count()}}
     if args.entrainement:
         debut = time.monotonic()
         entrainer(ProjetRasa(), forcer=True)
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                         mesures.append(m)
                         print(f"  {scenario:8s} {n:3d} clients: {m.tours_par_s:6.1f} turns/s  p50 {m.p50_ms:7.1f} ms  "
                               f"p95 {m.p95_ms:7.1f} ms  max {m.max_ms:7.1f} ms  errors {m.erreurs}", flush=True)
+                assert serveurs.rasa is not None and serveurs.actions is not None
                 resultats[f"rss_rasa_mo_{workers}w"] = rss_mo(serveurs.rasa.pid)
                 resultats[f"rss_actions_mo_{workers}w"] = rss_mo(serveurs.actions.pid)
             finally:

@@ -212,7 +212,7 @@ def dessiner_matrice(predictions: Sequence[Prediction], seuil_i: float, seuil_f:
 
 
 def pires_confusions(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, n: int = 15) -> list[dict[str, Any]]:
-    paires = Counter()
+    paires: Counter[tuple[str, str]] = Counter()
     exemples: dict[tuple[str, str], str] = {}
     for p in predictions:
         d = p.decision(seuil_i, seuil_f)

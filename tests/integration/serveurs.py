@@ -52,7 +52,7 @@ def attendre(url: str, processus: subprocess.Popen, delai: float = 240.0) -> Non
     fin = time.monotonic() + delai
     while time.monotonic() < fin:
         if processus.poll() is not None:
-            raise RuntimeError(f"server exited with {processus.returncode}: {processus.args[:5]}")
+            raise RuntimeError(f"server exited with {processus.returncode}: {processus.args!r}")
         try:
             with urllib.request.urlopen(url, timeout=2) as r:
                 if r.status == 200:
