@@ -29,6 +29,15 @@ def _date_longue(iso: str | None) -> str:
     return format_date(dt.date.fromisoformat(iso), format="long", locale="fr_FR") if iso else ""
 
 
+def _date_iso(valeur: Any, aujourd_hui: dt.date) -> dt.date | None:
+    """The date already parsed by the extraction (ISO form), if that is what this is."""
+    try:
+        date = dt.date.fromisoformat(valeur) if isinstance(valeur, str) and len(valeur) == 10 else None
+    except ValueError:
+        return None
+    return date if date is not None and dt.date(1900, 1, 1) <= date <= aujourd_hui else None
+
+
 def _date_parlee(iso: str | None) -> str:
     return date_en_lettres(dt.date.fromisoformat(iso)) if iso else ""
 
@@ -45,7 +54,10 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         texte = str((tracker.latest_message or {}).get("text") or "")
         # dateparser is CPU work: off the event loop, once, and its verdict reused
         date = await asyncio.to_thread(analyser_date_naissance, texte, s.horloge().date())
-        return extraire_reponse(tracker, "date_naissance", lambda _texte: date)
+        extrait = extraire_reponse(tracker, "date_naissance", lambda _texte: date)
+        if date is not None and extrait:
+            extrait["date_naissance"] = date.isoformat()  # validation reuses the parse
+        return extrait
 
     async def validate_numero_dossier(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -70,7 +82,8 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         s = await services.obtenir()
         if valeur == MASQUE:  # set by this action when the check ended without a date to ask
             return {}
-        date = await asyncio.to_thread(analyser_date_naissance, str(valeur or ""), s.horloge().date())
+        aujourd_hui = s.horloge().date()
+        date = _date_iso(valeur, aujourd_hui) or await asyncio.to_thread(analyser_date_naissance, str(valeur or ""), aujourd_hui)
         if date is None:
             dispatcher.utter_message(response="utter_date_invalide")
             return {"date_naissance": None}
