@@ -1,14 +1,17 @@
 """Generate the Rasa FAQ training data and responses from contenu/.
 
-Editors own contenu/commune.yml (local details), contenu/faq.yml (questions and
-answers) and contenu/reponses.yml (dialogue texts). This module substitutes the
-commune's details into the texts and writes the Rasa files, deterministically,
-with a "generated, do not edit" header. Run: ``python -m guichet.contenu``.
+Editors own contenu/commune.yml (local details), contenu/faq/*.yml (questions
+and answers, one file per theme, see guichet.edition.sources) and
+contenu/reponses.yml (dialogue texts). This module substitutes the commune's
+details into the texts and writes the Rasa files, deterministically, with a
+"generated, do not edit" header; draft entries are left out. Run:
+``python -m guichet.contenu``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import string
 import sys
@@ -19,6 +22,8 @@ from typing import Any
 import yaml
 
 from guichet.commune import Commune, charger_commune
+from guichet.edition.constats import erreurs
+from guichet.edition.sources import lire_sources
 from guichet.erreurs import ErreurConfiguration
 
 logger = logging.getLogger(__name__)
@@ -33,12 +38,15 @@ MIN_QUESTIONS = 12
 
 @dataclass(frozen=True)
 class EntreeFaq:
+    """A published FAQ entry with the commune's details substituted."""
+
     cle: str
     titre: str
     questions: tuple[str, ...]
     texte: str
     voix: str
     source: str
+    voir_aussi: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ class Fichiers:
 
     @property
     def faq(self) -> Path:
-        return self.racine / "contenu" / "faq.yml"
+        return self.racine / "contenu" / "faq"
 
     @property
     def reponses(self) -> Path:
@@ -108,32 +116,39 @@ def _substituer(texte: str, commune: Commune, ou: str) -> str:
         raise ErreurConfiguration(f"{ou}: {exc}") from None
 
 
-def charger_faq(chemin: Path, commune: Commune) -> list[EntreeFaq]:
-    brut = _charger_yaml(chemin)
-    if not isinstance(brut, dict):
-        raise ErreurConfiguration("expected a mapping of FAQ keys", str(chemin))
+def charger_faq(dossier: Path, commune: Commune) -> list[EntreeFaq]:
+    """The published entries (drafts left out); the first structural problem raises."""
+    sources, constats = lire_sources(dossier)
+    bloquants = erreurs(constats)
+    if bloquants:
+        c = bloquants[0]
+        autres = f" (and {len(bloquants) - 1} more problems: run `make contenu ARGS=valider`)" if len(bloquants) > 1 else ""
+        raise ErreurConfiguration(c.message + autres, str(c.fichier) if c.fichier else None, c.ligne)
+    publiees = sources.publiees
+    ids = {e.id for e in publiees}
     entrees = []
-    for cle, corps in brut.items():
-        ou = f"{chemin}: entry {cle!r}"
-        if not isinstance(corps, dict):
-            raise ErreurConfiguration(f"{ou}: expected a mapping")
-        manquants = [c for c in ("titre", "questions", "texte", "voix") if not corps.get(c)]
-        if manquants:
-            raise ErreurConfiguration(f"{ou}: missing {', '.join(manquants)}")
-        questions = tuple(str(q).strip() for q in corps["questions"])
-        if len(questions) < MIN_QUESTIONS:
-            raise ErreurConfiguration(f"{ou}: {len(questions)} questions, at least {MIN_QUESTIONS} needed")
+    for e in publiees:
+        ou = f"{e.fichier}:{e.ligne}: entry {e.id!r}"
+        if len(e.questions) < MIN_QUESTIONS:
+            raise ErreurConfiguration(f"{ou}: {len(e.questions)} questions, at least {MIN_QUESTIONS} needed")
+        inconnus = [v for v in e.voir_aussi if v not in ids]
+        if inconnus:
+            raise ErreurConfiguration(f"{ou}: voir_aussi refers to unknown or draft entries: {', '.join(inconnus)}")
         entrees.append(
             EntreeFaq(
-                cle=str(cle),
-                titre=str(corps["titre"]).strip(),
-                questions=questions,
-                texte=_substituer(str(corps["texte"]), commune, ou),
-                voix=_substituer(str(corps["voix"]), commune, ou),
-                source=_substituer(str(corps.get("source", "")), commune, ou),
+                cle=e.id,
+                titre=e.titre,
+                questions=e.questions,
+                texte=_substituer(e.texte, commune, ou),
+                voix=_substituer(e.voix, commune, ou),
+                source=_substituer(e.source, commune, ou),
+                voir_aussi=e.voir_aussi,
             )
         )
-    return entrees
+    doublons = sorted({e.cle for e in entrees if sum(1 for f in entrees if f.cle == e.cle) > 1})
+    if doublons:
+        raise ErreurConfiguration(f"entry ids used more than once: {', '.join(doublons)}", str(dossier))
+    return sorted(entrees, key=lambda e: e.cle)
 
 
 def rendre_nlu_faq(entrees: list[EntreeFaq]) -> str:
@@ -141,16 +156,22 @@ def rendre_nlu_faq(entrees: list[EntreeFaq]) -> str:
         {"intent": f"faq/{e.cle}", "examples": _Litteral("".join(f"- {q}\n" for q in e.questions))}
         for e in entrees
     ]
-    return ENTETE.format(source="contenu/faq.yml") + _dump({"version": "3.1", "nlu": nlu})
+    return ENTETE.format(source="contenu/faq/") + _dump({"version": "3.1", "nlu": nlu})
 
 
 def rendre_domaine_faq(entrees: list[EntreeFaq]) -> str:
-    responses: dict[str, list[dict[str, str]]] = {}
+    titres = {e.cle: e.titre for e in entrees}
+    responses: dict[str, list[dict[str, Any]]] = {}
     for e in entrees:
-        responses[f"utter_faq/{e.cle}"] = [{"text": e.texte}, {"text": e.voix, "channel": CANAL_VOIX}]
+        ecrite: dict[str, Any] = {"text": e.texte}
+        if e.voir_aussi:
+            ecrite["buttons"] = [
+                {"title": titres[v], "payload": "/choisir_sujet" + json.dumps({"sujet": v})} for v in e.voir_aussi
+            ]
+        responses[f"utter_faq/{e.cle}"] = [ecrite, {"text": e.voix, "channel": CANAL_VOIX}]
     for e in entrees:
         responses[f"utter_sujet_{e.cle}"] = [{"text": e.titre}, {"text": e.titre, "channel": CANAL_VOIX}]
-    return ENTETE.format(source="contenu/faq.yml") + _dump({"version": "3.1", "responses": responses})
+    return ENTETE.format(source="contenu/faq/") + _dump({"version": "3.1", "responses": responses})
 
 
 def rendre_domaine_reponses(chemin: Path, commune: Commune) -> str:

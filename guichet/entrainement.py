@@ -1,8 +1,10 @@
 """Train the Rasa model when (and only when) the bot's content changed.
 
 The fingerprint covers contenu/, the Rasa config, domain and data, and the
-installed Rasa version; it is stored beside the model. Run:
-``python -m guichet.entrainement [--force]``.
+installed Rasa version; it is stored beside the model. Rasa's training cache
+(bot/.rasa/cache) retrains only the components whose inputs changed: a change
+of answer texts retrains in seconds, a change of questions retrains the NLU.
+``--force`` retrains everything. Run: ``python -m guichet.entrainement [--force]``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ class ProjetRasa:
     def empreinte_modele(self) -> Path:
         return self.bot / "models" / f"{NOM_MODELE}.empreinte"
 
+    @property
+    def empreinte_donnees_modele(self) -> Path:
+        return self.bot / "models" / f"{NOM_MODELE}.empreinte_donnees"
+
     def sources(self) -> list[Path]:
         fichiers = [self.bot / "config.yml"]
         for dossier in (self.bot / "domain", self.bot / "data", self.racine / "contenu"):
@@ -68,6 +74,16 @@ def empreinte(projet: ProjetRasa) -> str:
     return h.hexdigest()
 
 
+def empreinte_donnees(projet: ProjetRasa) -> str:
+    """What training depends on besides the answer texts: Rasa's version, the pipeline, the training data."""
+    import rasa
+
+    h = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
+    for chemin in [projet.bot / "config.yml", *sorted((projet.bot / "data").glob("*.yml"))]:
+        h.update(chemin.name.encode() + b"\0" + chemin.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def a_jour(projet: ProjetRasa) -> bool:
     return (
         projet.modele.exists()
@@ -76,31 +92,74 @@ def a_jour(projet: ProjetRasa) -> bool:
     )
 
 
+def entrainer_vers(projet: ProjetRasa, modele: Path, complet: bool = False) -> float:
+    """Train the bot's current sources into ``modele`` (a .tar.gz path); return the seconds taken.
+
+    Incremental through Rasa's cache unless ``complet``. Generated files must be up to date.
+    """
+    debut = time.monotonic()
+    modele.parent.mkdir(parents=True, exist_ok=True)
+    commande = [
+        sys.executable, "-m", "rasa", "train",
+        "--domain", "domain", "--data", "data", "--config", "config.yml",
+        "--out", str(modele.parent.resolve()), "--fixed-model-name", modele.name.removesuffix(".tar.gz"), "--quiet",
+    ]
+    if complet:
+        commande.append("--force")
+    resultat = subprocess.run(commande, cwd=projet.bot, env=environnement_rasa(), capture_output=True, text=True)
+    if resultat.returncode != 0 or not modele.exists():
+        sys.stderr.write(resultat.stdout[-5000:] + resultat.stderr[-5000:])
+        raise ErreurConfiguration(f"rasa train failed (exit {resultat.returncode}); see the output above")
+    return time.monotonic() - debut
+
+
+def preparer_modele(projet: ProjetRasa, sortie: Path, complet: bool = False) -> tuple[str, float]:
+    """Write at ``sortie`` a model of the project's current (generated) files.
+
+    When only answer texts changed since the project's model was trained, that
+    model is copied with the new answers (seconds); otherwise Rasa trains, with
+    its cache unless ``complet``. Return ("reponses" or "entrainement", seconds).
+    """
+    from guichet.modele_reponses import RetrainementNecessaire, mettre_a_jour_reponses
+
+    debut = time.monotonic()
+    if (
+        not complet
+        and projet.modele.exists()
+        and projet.empreinte_donnees_modele.exists()
+        and projet.empreinte_donnees_modele.read_text().strip() == empreinte_donnees(projet)
+    ):
+        try:
+            mettre_a_jour_reponses(projet.modele, sortie, projet)
+            return "reponses", time.monotonic() - debut
+        except RetrainementNecessaire as exc:
+            logger.info("full training needed: %s", exc)
+    return "entrainement", entrainer_vers(projet, sortie, complet=complet)
+
+
+def noter_empreintes(projet: ProjetRasa) -> None:
+    """Record what the project's model was built from."""
+    projet.empreinte_modele.write_text(empreinte(projet) + "\n")
+    projet.empreinte_donnees_modele.write_text(empreinte_donnees(projet) + "\n")
+
+
 def entrainer(projet: ProjetRasa, forcer: bool = False) -> bool:
     """Regenerate content, then train if needed. Return whether a model was trained."""
     ecrire(Fichiers(projet.racine))
     if not forcer and a_jour(projet):
         print(f"model up to date: {projet.modele.relative_to(projet.racine)}")
         return False
-    debut = time.monotonic()
-    commande = [
-        sys.executable, "-m", "rasa", "train",
-        "--domain", "domain", "--data", "data", "--config", "config.yml",
-        "--out", "models", "--fixed-model-name", NOM_MODELE, "--force", "--quiet",
-    ]
-    print("training the Rasa model (about a minute on 2 cores)…", flush=True)
-    resultat = subprocess.run(commande, cwd=projet.bot, env=environnement_rasa(), capture_output=True, text=True)
-    if resultat.returncode != 0 or not projet.modele.exists():
-        sys.stderr.write(resultat.stdout[-5000:] + resultat.stderr[-5000:])
-        raise ErreurConfiguration(f"rasa train failed (exit {resultat.returncode}); see the output above")
-    projet.empreinte_modele.write_text(empreinte(projet) + "\n")
-    print(f"model trained in {time.monotonic() - debut:.0f} s: {projet.modele.relative_to(projet.racine)}")
+    print("building the Rasa model (under a minute on 2 cores; seconds when only answers changed)…", flush=True)
+    maniere, duree = preparer_modele(projet, projet.modele, complet=forcer)
+    noter_empreintes(projet)
+    quoi = "answers updated in the model" if maniere == "reponses" else "model trained"
+    print(f"{quoi} in {duree:.0f} s: {projet.modele.relative_to(projet.racine)}")
     return True
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train Guichet's Rasa model if its content changed.")
-    parser.add_argument("--force", action="store_true", help="train even if nothing changed")
+    parser.add_argument("--force", action="store_true", help="train everything, even if nothing changed (ignores the training cache)")
     args = parser.parse_args(argv)
     try:
         entrainer(ProjetRasa(), forcer=args.force)

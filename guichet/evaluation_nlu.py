@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import yaml
 
@@ -153,7 +153,15 @@ async def predire(modele: str, textes: Iterable[tuple[str, str]]) -> list[Predic
     return predictions
 
 
-def valider_croisee(projet: ProjetRasa, config: dict[str, Any], plis: int, graine: int, dossier: Path) -> list[Prediction]:
+def _afficher_pli(i: int, plis: int, duree: float) -> None:
+    print(f"  fold {i}/{plis} done in {duree:.0f} s", flush=True)
+
+
+def valider_croisee(
+    projet: ProjetRasa, config: dict[str, Any], plis: int, graine: int, dossier: Path,
+    progression: Callable[[int, int, float], None] = _afficher_pli,
+) -> list[Prediction]:
+    """Out-of-fold predictions; ``progression(fold, folds, seconds)`` is called after each fold."""
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -178,7 +186,7 @@ def valider_croisee(projet: ProjetRasa, config: dict[str, Any], plis: int, grain
         if modele is None:
             raise RuntimeError(f"training fold {i} failed")
         predictions += asyncio.run(predire(modele, [(exemples[j][0], exemples[j][1]) for j in test]))
-        print(f"  fold {i}/{plis} done in {time.monotonic() - debut:.0f} s", flush=True)
+        progression(i, plis, time.monotonic() - debut)
     return predictions
 
 

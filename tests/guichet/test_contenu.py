@@ -30,16 +30,16 @@ def test_every_faq_answer_has_a_clean_voice_variant():
 
 
 def copie_contenu(tmp_path: Path) -> Fichiers:
-    (tmp_path / "contenu").mkdir()
-    for nom in ("commune.yml", "faq.yml", "reponses.yml"):
-        (tmp_path / "contenu" / nom).write_text((RACINE / "contenu" / nom).read_text(encoding="utf-8"), encoding="utf-8")
+    import shutil
+
+    shutil.copytree(RACINE / "contenu", tmp_path / "contenu")
     return Fichiers(tmp_path)
 
 
 def test_unknown_commune_field_is_reported(tmp_path):
     fichiers = copie_contenu(tmp_path)
-    texte = fichiers.faq.read_text(encoding="utf-8").replace("${horaires}", "${horaire_inconnu}", 1)
-    fichiers.faq.write_text(texte, encoding="utf-8")
+    mairie = fichiers.faq / "mairie.yml"
+    mairie.write_text(mairie.read_text(encoding="utf-8").replace("${horaires}", "${horaire_inconnu}", 1), encoding="utf-8")
     with pytest.raises(ErreurConfiguration, match="horaire_inconnu"):
         generer(fichiers)
 
@@ -61,10 +61,12 @@ def test_missing_voice_variant_is_refused(tmp_path):
 
 def test_too_few_questions_refused(tmp_path):
     fichiers = copie_contenu(tmp_path)
-    fichiers.faq.write_text(
-        "x:\n  titre: X\n  questions: [a, b]\n  texte: t\n  voix: v\n", encoding="utf-8"
+    (fichiers.faq / "mairie.yml").write_text(
+        "theme: T\nentrees:\n- id: xx\n  titre: X\n  service: S\n  revue: 2026-01-01\n  source: F1\n"
+        "  questions: [a, b]\n  texte: t\n  voix: v\n",
+        encoding="utf-8",
     )
-    with pytest.raises(ErreurConfiguration, match="at least 12"):
+    with pytest.raises(ErreurConfiguration, match="mairie.yml:3: .*at least 12"):
         generer(fichiers)
 
 

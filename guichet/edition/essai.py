@@ -1,0 +1,129 @@
+"""`essayer`: which entry answers a question, with what confidence, and the runner-up.
+
+The classification comes from a model whose NLU matches the current questions:
+the published model when the training data have not changed since it was
+trained (a change of answer texts needs no retraining: the answers shown are
+read from the sources), otherwise an NLU-only model trained once for those
+data and kept in bot/models/essai/.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from guichet.commune import charger_commune
+from guichet.contenu import EntreeFaq, Fichiers, charger_faq
+from guichet.edition.projet_temporaire import projet_temporaire
+from guichet.entrainement import ProjetRasa, empreinte_donnees, environnement_rasa
+
+REPLI = "nlu_fallback"
+
+
+@dataclass(frozen=True)
+class Classement:
+    etiquette: str  # entry id, or the dialogue intent
+    confiance: float
+
+
+@dataclass(frozen=True)
+class Essai:
+    question: str
+    intention: str  # what the pipeline decided, nlu_fallback included
+    premier: Classement | None  # best candidate before thresholds
+    second: Classement | None
+    reponse: EntreeFaq | None  # the entry that answers, when the bot answers with an FAQ entry
+
+    @property
+    def repond(self) -> bool:
+        return self.intention != REPLI
+
+
+def classements(analyse: dict[str, Any]) -> list[Classement]:
+    """Candidates best first: FAQ entries by the response selector, other intents by the classifier."""
+    intentions = [i for i in analyse.get("intent_ranking") or [] if i.get("name") != REPLI]
+    confiance_faq = next((float(i["confidence"]) for i in intentions if i.get("name") == "faq"), 0.0)
+    ranking = ((analyse.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
+    candidats = [Classement(str(i["name"]), float(i["confidence"])) for i in intentions if i.get("name") != "faq"]
+    # an entry is as likely as "it is an FAQ question" times "this entry among the FAQ"
+    candidats += [
+        Classement(str(r["intent_response_key"]).removeprefix("faq/"), round(confiance_faq * float(r["confidence"]), 4))
+        for r in ranking
+    ]
+    return sorted(candidats, key=lambda c: -c.confiance)
+
+
+def interpreter(question: str, analyse: dict[str, Any], reponses: dict[str, EntreeFaq]) -> Essai:
+    intention = str((analyse.get("intent") or {}).get("name"))
+    candidats = classements(analyse)
+    cle = ((analyse.get("response_selector") or {}).get("faq") or {}).get("response", {}).get("intent_response_key")
+    reponse = reponses.get(str(cle).removeprefix("faq/")) if intention == "faq" and cle else None
+    return Essai(question, intention, candidats[0] if candidats else None, candidats[1] if len(candidats) > 1 else None, reponse)
+
+
+def choisir_modele(fichiers: Fichiers, projet_publie: ProjetRasa) -> Path:
+    """The published model if its NLU matches the sources, else a cached NLU-only model (trained if needed)."""
+    with projet_temporaire(fichiers) as projet:
+        empreinte = empreinte_donnees(projet)
+        fichier_empreinte = projet_publie.empreinte_donnees_modele
+        if projet_publie.modele.exists() and fichier_empreinte.exists() and fichier_empreinte.read_text().strip() == empreinte:
+            return projet_publie.modele
+        cache = projet_publie.bot / "models" / "essai" / f"nlu-{empreinte[:16]}.tar.gz"
+        if cache.exists():
+            return cache
+        print("les questions ont changé depuis le dernier entraînement : entraînement de la compréhension seule (moins d'une minute)…", file=sys.stderr, flush=True)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        for ancien in cache.parent.glob("nlu-*.tar.gz"):
+            ancien.unlink()
+        resultat = subprocess.run(
+            [sys.executable, "-m", "rasa", "train", "nlu", "--config", "config.yml", "--nlu", "data", "--domain", "domain",
+             "--out", str(cache.parent.resolve()), "--fixed-model-name", cache.name.removesuffix(".tar.gz"), "--quiet"],
+            cwd=projet.bot, env=environnement_rasa() | {"RASA_CACHE_DIRECTORY": str(projet_publie.bot / ".rasa" / "cache")},
+            capture_output=True, text=True,
+        )
+        if resultat.returncode != 0 or not cache.exists():
+            sys.stderr.write(resultat.stdout[-3000:] + resultat.stderr[-3000:])
+            raise RuntimeError(f"rasa train nlu failed (exit {resultat.returncode})")
+        return cache
+
+
+async def essayer(fichiers: Fichiers, modele: Path, questions: Sequence[str]) -> list[Essai]:
+    from rasa.core.agent import Agent
+
+    reponses = {e.cle: e for e in charger_faq(fichiers.faq, charger_commune(fichiers.commune))}
+    agent = Agent.load(str(modele))
+    return [interpreter(q, await agent.parse_message(q), reponses) for q in questions]
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f} %"
+
+
+def formater(essai: Essai, libelles: dict[str, str]) -> str:
+    def nom(c: Classement) -> str:
+        titre = libelles.get(c.etiquette)
+        return f"{c.etiquette} ({titre})" if titre else c.etiquette
+
+    lignes = [f"« {essai.question} »"]
+    if essai.premier:
+        lignes.append(f"  1re : {nom(essai.premier)} — confiance {_pct(essai.premier.confiance)}")
+    if essai.second:
+        lignes.append(f"  2e  : {nom(essai.second)} — confiance {_pct(essai.second.confiance)}")
+    if not essai.repond:
+        lignes.append("  → le bot n'est pas assez sûr : il demande de reformuler et propose les deux sujets les plus proches")
+    elif essai.reponse is not None:
+        lignes.append(f"  → répond avec l'entrée « {essai.reponse.cle} »")
+        lignes.append("  réponse écrite : " + essai.reponse.texte.replace("\n", "\n                   "))
+        lignes.append(f"  réponse vocale : {essai.reponse.voix}")
+    else:
+        lignes.append(f"  → ce n'est pas une question fréquente : le dialogue « {libelles.get(essai.intention, essai.intention)} » prend la main")
+    return "\n".join(lignes)
+
+
+def lancer(fichiers: Fichiers, questions: Sequence[str], libelles: dict[str, str]) -> list[Essai]:
+    modele = choisir_modele(fichiers, ProjetRasa(fichiers.racine))
+    return asyncio.run(essayer(fichiers, modele, questions))
