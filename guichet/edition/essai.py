@@ -91,7 +91,20 @@ def choisir_modele(fichiers: Fichiers, projet_publie: ProjetRasa) -> Path:
         return cache
 
 
+def _silence_rasa() -> None:
+    """Rasa's debug lines (which print the questions) and library warnings are not for editors."""
+    import logging
+    import warnings
+
+    import structlog
+
+    warnings.simplefilter("ignore")
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+
+
 async def essayer(fichiers: Fichiers, modele: Path, questions: Sequence[str]) -> list[Essai]:
+    _silence_rasa()
     from rasa.core.agent import Agent
 
     reponses = {e.cle: e for e in charger_faq(fichiers.faq, charger_commune(fichiers.commune))}
@@ -119,6 +132,8 @@ def formater(essai: Essai, libelles: dict[str, str]) -> str:
         lignes.append(f"  → répond avec l'entrée « {essai.reponse.cle} »")
         lignes.append("  réponse écrite : " + essai.reponse.texte.replace("\n", "\n                   "))
         lignes.append(f"  réponse vocale : {essai.reponse.voix}")
+    elif essai.intention == "hors_perimetre":
+        lignes.append("  → hors sujet : le bot explique ce qu'il sait faire")
     else:
         lignes.append(f"  → ce n'est pas une question fréquente : le dialogue « {libelles.get(essai.intention, essai.intention)} » prend la main")
     return "\n".join(lignes)

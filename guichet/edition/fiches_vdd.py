@@ -153,8 +153,12 @@ class Catalogue:
         raise ErreurFiche(f"fiche {ident} introuvable dans {self.racine}")
 
 
+MOTS_VIDES = frozenset("a au aux avec c ce d de des du en et l la le les mon ma mes ou par pour que qui s sa se ses son sur un une vos votre cas".split())
+
+
 def _identifiant(titre: str, pris: Iterable[str]) -> str:
-    base = "_".join(normaliser(titre).split()[:6])[:50].strip("_") or "fiche"
+    mots = [m for m in normaliser(titre).split() if m not in MOTS_VIDES]
+    base = "_".join(mots[:5])[:50].strip("_") or "fiche"
     if not base[0].isalpha():
         base = "fiche_" + base
     pris = set(pris)
