@@ -15,6 +15,8 @@ import json
 import shutil
 import tarfile
 import tempfile
+import uuid
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +34,12 @@ def domaine_du_projet(projet: "ProjetRasa") -> Any:
     """The domain exactly as Rasa's training would see it (importers, retrieval intents)."""
     from rasa.shared.importers.importer import TrainingDataImporter
 
-    importateur = TrainingDataImporter.load_from_config(
-        str(projet.bot / "config.yml"), str(projet.bot / "domain"), [str(projet.bot / "data")]
-    )
-    return importateur.get_domain()
+    with warnings.catch_warnings():  # Rasa's loading warnings are the training's business
+        warnings.simplefilter("ignore")
+        importateur = TrainingDataImporter.load_from_config(
+            str(projet.bot / "config.yml"), str(projet.bot / "domain"), [str(projet.bot / "data")]
+        )
+        return importateur.get_domain()
 
 
 def _sans_reponses(domaine: dict[str, Any]) -> str:
@@ -61,6 +65,7 @@ def mettre_a_jour_reponses(ancien: Path, nouveau: Path, projet: "ProjetRasa") ->
         if _sans_reponses(meta["domain"]) != _sans_reponses(nouveau_dict):
             raise RetrainementNecessaire("the domain changed beyond its responses")
         meta["domain"] = nouveau_dict
+        meta["model_id"] = uuid.uuid4().hex  # another model: the servers and the checks must tell them apart
         chemin_meta.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         fournisseurs = list(racine.glob("components/domain_provider*/domain.yml"))
         if not fournisseurs:
