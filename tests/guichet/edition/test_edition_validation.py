@@ -27,7 +27,7 @@ def test_fixture_sources_are_clean_including_rasa_data_validate(projet):
 def test_identical_question_in_two_entries_is_an_error_naming_both(projet):
     remplacer(projet.faq / "ecole.yml", "  - menu de la cantine cette semaine\n", "  - Horaires piscine municipale !\n")
     c = un_seul(valider(projet, RAPIDE), "est identique", Niveau.ERREUR)
-    assert c.fichier.name == "ecole.yml" and c.ligne == 11
+    assert c.fichier.name == "ecole.yml" and c.ligne == 28
     assert "« piscine » (loisirs.yml:" in c.message
 
 
@@ -50,7 +50,7 @@ def test_too_few_questions_is_an_error_but_only_a_warning_for_a_draft(projet):
     fin = texte.index("  texte:")
     chemin.write_text(texte[:debut] + texte[fin:], encoding="utf-8")
     c = un_seul(valider(projet, RAPIDE), "il en faut au moins 12", Niveau.ERREUR)
-    assert c.ligne == 8 and "1 question(s)" in c.message
+    assert c.ligne == 25 and "1 question(s)" in c.message
     remplacer(chemin, "  source: F1234\n", "  source: F1234\n  brouillon: true\n")
     constats = valider(projet, RAPIDE)
     un_seul(constats, "il en faut au moins 12", Niveau.AVERTISSEMENT)
@@ -80,8 +80,8 @@ def test_speech_duration_estimate():
 
 def test_broken_references(projet):
     chemin = projet.faq / "loisirs.yml"
-    remplacer(chemin, "voir_aussi: [piscine]", "voir_aussi: [piscine, patinoire]")
-    remplacer(chemin, "L'inscription est gratuite pour les habitants :", "L'inscription (${tarif_inconnu}) est gratuite, voir [le règlement](reglement.pdf) :")
+    remplacer(chemin, "voir_aussi:\n  - piscine\n", "voir_aussi:\n  - piscine\n  - patinoire\n")
+    remplacer(chemin, "L''inscription est gratuite pour les habitants :", "L''inscription (${tarif_inconnu}) est gratuite, voir [le règlement](reglement.pdf) :")
     remplacer(chemin, "source: https://www.ville-demo.fr/piscine", "source: la mairie")
     constats = valider(projet, RAPIDE)
     un_seul(constats, "« patinoire », qui n'existe pas", Niveau.ERREUR)
@@ -98,14 +98,14 @@ def test_reference_to_a_draft_is_an_error(projet):
 def test_old_review_date_is_a_warning_with_configurable_age(projet):
     remplacer(projet.faq / "ecole.yml", "revue: 2026-09-01", "revue: 2024-01-15")
     c = un_seul(valider(projet, RAPIDE), "à relire", Niveau.AVERTISSEMENT)
-    assert c.ligne == 6 and "2024-01-15" in c.message
+    assert c.ligne == 23 and "2024-01-15" in c.message
     assert not [c for c in valider(projet, Reglages(aujourd_hui=AUJOURDHUI, rasa=False, age_max_revue_jours=2000)) if "relire" in c.message]
 
 
 def test_duplicate_id_across_files(projet):
     remplacer(projet.faq / "ecole.yml", "id: cantine", "id: piscine")
     c = un_seul(valider(projet, RAPIDE), "déjà utilisé", Niveau.ERREUR)
-    assert (c.fichier.name, c.ligne) == ("loisirs.yml", 25) and "(ecole.yml:3)" in c.message
+    assert (c.fichier.name, c.ligne) == ("loisirs.yml", 43) and "(ecole.yml:20)" in c.message
 
 
 def test_generated_bot_keeps_drafts_out_and_adds_see_also_buttons(projet):
