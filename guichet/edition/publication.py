@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import tarfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -99,7 +100,7 @@ def identifiant_modele(chemin: Path) -> str:
             fichier = archive.extractfile(membre)
             assert fichier is not None
             return str(json.load(fichier)["model_id"])
-    except (OSError, tarfile.TarError, StopIteration, KeyError, ValueError, AssertionError):
+    except (OSError, EOFError, zlib.error, tarfile.TarError, StopIteration, KeyError, ValueError, AssertionError):
         raise ErreurPublication(f"{chemin} n'est pas un modèle Rasa lisible") from None
 
 
