@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: install systeme fiches contenu train run chat test test-nlu bench lock clean
+.PHONY: install systeme fiches contenu train run chat test test-nlu bench bench-contenu lock clean
 
 install: $(STAMP)
 
@@ -59,6 +59,9 @@ test-nlu: install train
 
 bench: install train
 	$(PY) -m bench.charge
+
+bench-contenu: install
+	$(PY) -m bench.contenu
 
 lock:
 	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock

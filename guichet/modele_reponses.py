@@ -18,9 +18,7 @@ import tempfile
 import uuid
 import warnings
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from guichet.entrainement import ProjetRasa

@@ -102,10 +102,10 @@ def calculer(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, 
     precision, rappel, f1, support = precision_recall_fscore_support(vrais, predits, labels=etiquettes, zero_division=0)
     scores = tuple(
         ScoreEntree(e, noms.get(e, e.removeprefix("faq/")), round(float(p), 3), round(float(r), 3), round(float(f), 3), int(n))
-        for e, p, r, f, n in zip(etiquettes, precision, rappel, f1, support)
+        for e, p, r, f, n in zip(etiquettes, precision, rappel, f1, support, strict=True)
     )
     paires: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for p, d in zip(predictions, predits):
+    for p, d in zip(predictions, predits, strict=True):
         if d != p.attendu and not (p.attendu == HORS_PERIMETRE and d == REPLI):
             paires[(p.attendu, d)].append(p.texte)
     confusions = []

@@ -46,16 +46,15 @@ def paires_proches(questions: Sequence[Question], seuil: float) -> list[PairePro
     """Pairs of questions with different labels whose similarity is at least ``seuil``."""
     if len(questions) < 2:
         return []
+    import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
-
-    import numpy as np
 
     normes = [normaliser(q.texte) for q in questions]
     vecteurs = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), use_idf=False).fit_transform(normes)
     sims = cosine_similarity(vecteurs)
     paires = []
-    for i, j in zip(*np.nonzero(np.triu(sims >= PRESELECTION, k=1))):
+    for i, j in zip(*np.nonzero(np.triu(sims >= PRESELECTION, k=1)), strict=True):
         if questions[i].etiquette == questions[j].etiquette:
             continue
         s = 1.0 if normes[i] == normes[j] else difflib.SequenceMatcher(None, normes[i], normes[j]).ratio()
