@@ -5,6 +5,7 @@ class ErreurConfiguration(Exception):
     """A configuration or content file is missing or invalid."""
 
     def __init__(self, message: str, fichier: str | None = None, ligne: int | None = None) -> None:
+        self.message = message
         self.fichier = fichier
         self.ligne = ligne
         where = ""

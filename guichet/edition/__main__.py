@@ -288,8 +288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from guichet.edition.publication import ErreurPublication
 
     args = _analyseur().parse_args(argv)
-    warnings.simplefilter("ignore")  # library deprecation noise is not for editors
-    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    # library deprecation noise is not for editors (Rasa's imports reset the filters, hence showwarning)
+    warnings.simplefilter("ignore")
+    warnings.showwarning = lambda *_args, **_kwargs: None
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     fichiers = Fichiers(args.racine.resolve())

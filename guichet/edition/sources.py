@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from guichet.edition.constats import Constat, erreur
+from guichet.edition.constats import Constat, avertissement, erreur
 from guichet.edition.yaml_positionne import Dict, ErreurYaml, Liste, charger
 
 ID_VALIDE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
@@ -203,6 +203,9 @@ def lire_sources(dossier: Path) -> tuple[Sources, list[Constat]]:
         constats.append(erreur(dossier, None, "dossier des questions fréquentes introuvable"))
         return Sources(()), constats
     fichiers = fichiers_themes(dossier)
+    for autre in sorted(dossier.iterdir()):
+        if autre.is_file() and not autre.name.startswith(".") and autre not in fichiers:
+            constats.append(avertissement(autre, None, "fichier ignoré : seuls les fichiers de thème .yml de ce dossier sont lus"))
     if not fichiers:
         constats.append(erreur(dossier, None, "aucun fichier de thème (*.yml) dans ce dossier"))
     themes = [t for t in (lire_theme(f, constats) for f in fichiers) if t is not None]

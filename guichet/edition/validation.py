@@ -197,7 +197,7 @@ def valider(fichiers: Fichiers, reglages: Reglages = Reglages()) -> list[Constat
         commune: Commune | None = charger_commune(fichiers.commune)
     except ErreurConfiguration as exc:
         commune = None
-        constats.append(erreur(Path(exc.fichier) if exc.fichier else fichiers.commune, exc.ligne, str(exc)))
+        constats.append(erreur(Path(exc.fichier) if exc.fichier else fichiers.commune, exc.ligne, exc.message if exc.fichier else str(exc)))
     ids, constats_ids = verifier_ids(sources)
     constats += constats_ids
     for e in sources.entrees:
@@ -207,7 +207,7 @@ def valider(fichiers: Fichiers, reglages: Reglages = Reglages()) -> list[Constat
         try:
             generer(fichiers)
         except ErreurConfiguration as exc:
-            constats.append(erreur(Path(exc.fichier) if exc.fichier else None, exc.ligne, str(exc)))
+            constats.append(erreur(Path(exc.fichier) if exc.fichier else None, exc.ligne, exc.message if exc.fichier else str(exc)))
     if reglages.rasa and not erreurs(constats):
         constats += rasa_data_validate(fichiers)
     return constats

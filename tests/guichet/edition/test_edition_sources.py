@@ -112,3 +112,11 @@ def test_theme_file_structure_errors(tmp_path):
 def test_missing_folder_is_a_finding_not_a_crash(tmp_path):
     _, constats = lire_sources(tmp_path / "absent")
     assert len(constats) == 1 and "introuvable" in constats[0].message
+
+
+def test_other_files_in_the_folder_are_reported_as_ignored(tmp_path):
+    ecrire(tmp_path, "ok.yml", "theme: Essai\nentrees:\n" + ENTREE_OK.format(id="bon"))
+    ecrire(tmp_path, "notes.txt", "à faire")
+    sources, constats = lire_sources(tmp_path)
+    assert len(sources.entrees) == 1
+    assert [(c.niveau, c.fichier.name) for c in constats] == [(Niveau.AVERTISSEMENT, "notes.txt")]

@@ -120,3 +120,12 @@ def test_generated_bot_keeps_drafts_out_and_adds_see_also_buttons(projet):
     reponses = yaml.safe_load(generes[projet.domaine_faq].split("\n", 2)[2])["responses"]
     assert reponses["utter_faq/mediatheque"][0]["buttons"] == [{"title": "Piscine municipale", "payload": '/choisir_sujet{"sujet": "piscine"}'}]
     assert "buttons" not in reponses["utter_faq/mediatheque"][1]  # never on the phone
+
+
+def test_broken_commune_or_dialogue_texts_are_reported_with_their_line(projet):
+    (projet.racine / "contenu" / "reponses.yml").write_text("utter_x:\n  - text: [oups\n", encoding="utf-8")
+    c = un_seul(valider(projet, RAPIDE), "invalid YAML", Niveau.ERREUR)
+    assert c.fichier.name == "reponses.yml" and c.ligne
+    (projet.racine / "contenu" / "commune.yml").unlink()
+    c = un_seul(valider(projet, RAPIDE), "file not found", Niveau.ERREUR)
+    assert c.fichier.name == "commune.yml"
