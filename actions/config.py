@@ -11,6 +11,8 @@ from guichet.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parent.parent
 GRC_EMBARQUEE = "embarquee"
+SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees"})  # back ends that can give a case status
+TICKETS = frozenset({GRC_EMBARQUEE})  # back ends for reports, complaints, escalations
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,22 @@ class ConfigActions:
     essais_identite: int = 3
     verrou_minutes: int = 15
     delai_reclamation_jours: int = 15
+    suivi: str = GRC_EMBARQUEE  # back end of each capability: see connecteurs/composition.py
+    signalements: str = GRC_EMBARQUEE
+    reclamations: str = GRC_EMBARQUEE
+    escalades: str = GRC_EMBARQUEE
 
     def __post_init__(self) -> None:
         if not 0 < self.delai_connecteur <= 60:
             raise ErreurConfiguration(f"GUICHET_DELAI_CONNECTEUR must be in (0, 60] seconds, got {self.delai_connecteur}")
         if self.grc != GRC_EMBARQUEE and ":" not in self.grc:
             raise ErreurConfiguration(f"GUICHET_GRC must be 'embarquee' or 'module:Classe', got {self.grc!r}")
+        choix = {"suivi": SUIVIS, "signalements": TICKETS, "reclamations": TICKETS, "escalades": TICKETS}
+        for capacite, possibles in choix.items():
+            if getattr(self, capacite) not in possibles:
+                raise ErreurConfiguration(
+                    f"GUICHET_{capacite.upper()} must be one of {', '.join(sorted(possibles))}, got {getattr(self, capacite)!r}"
+                )
         for nom in ("essais_identite", "verrou_minutes", "delai_reclamation_jours"):
             if getattr(self, nom) < 1:
                 raise ErreurConfiguration(f"{nom} must be at least 1")
@@ -53,4 +65,8 @@ class ConfigActions:
             essais_identite=int(nombre("GUICHET_ESSAIS_IDENTITE", "3", int)),
             verrou_minutes=int(nombre("GUICHET_VERROU_MINUTES", "15", int)),
             delai_reclamation_jours=int(nombre("GUICHET_DELAI_RECLAMATION_JOURS", "15", int)),
+            suivi=env.get("GUICHET_SUIVI", GRC_EMBARQUEE),
+            signalements=env.get("GUICHET_SIGNALEMENTS", GRC_EMBARQUEE),
+            reclamations=env.get("GUICHET_RECLAMATIONS", GRC_EMBARQUEE),
+            escalades=env.get("GUICHET_ESCALADES", GRC_EMBARQUEE),
         )

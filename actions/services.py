@@ -11,12 +11,14 @@ import asyncio
 import datetime as dt
 import importlib
 import logging
+import os
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 from actions.config import GRC_EMBARQUEE, ConfigActions
+from connecteurs.composition import GrcComposee
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
-from connecteurs.interfaces import Grc
+from connecteurs.interfaces import Grc, SuiviDossiers
 from guichet.commune import Commune, charger_commune
 from guichet.erreurs import ErreurConfiguration
 
@@ -39,8 +41,29 @@ _services: Services | None = None
 _verrou: asyncio.Lock | None = None
 
 
-async def ouvrir_grc(config: ConfigActions) -> Grc:
-    """The connecteur named by the configuration, opened."""
+async def ouvrir_grc(config: ConfigActions, env: Mapping[str, str] = os.environ) -> Grc:
+    """The connecteur named by the configuration, opened (composed per capability when asked)."""
+    grc = await _ouvrir_grc_principale(config)
+    if config.suivi == GRC_EMBARQUEE:
+        return grc
+    suivi = _ouvrir_suivi(config, env)
+    return GrcComposee(suivi=suivi, signalements=grc, reclamations=grc, escalades=grc, satisfactions=grc, a_fermer=[suivi, grc])
+
+
+def _ouvrir_suivi(config: ConfigActions, env: Mapping[str, str]) -> SuiviDossiers:
+    from connecteurs.demarches_simplifiees import ConfigDemarchesSimplifiees, SuiviDemarchesSimplifiees
+    from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
+
+    essais = EssaisIdentite(
+        ConfigEssais(config.dossier_donnees / "essais_identite.sqlite3", config.essais_identite, dt.timedelta(minutes=config.verrou_minutes))
+    )
+    try:
+        return SuiviDemarchesSimplifiees(ConfigDemarchesSimplifiees.depuis_env(env, delai_s=config.delai_connecteur), essais)
+    except ValueError as exc:
+        raise ErreurConfiguration(f"GUICHET_SUIVI=demarches_simplifiees: {exc}") from None
+
+
+async def _ouvrir_grc_principale(config: ConfigActions) -> Grc:
     if config.grc == GRC_EMBARQUEE:
         return await GrcEmbarquee.ouvrir(
             ConfigGrcEmbarquee(

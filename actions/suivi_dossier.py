@@ -112,6 +112,16 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         return {"date_naissance": MASQUE, "identite_verifiee": False, "verification_identite": resultat.issue.value}
 
 
+def _reponse_statut(dossier: dict) -> str:  # type: ignore[type-arg]
+    """The status answer; back ends that give no missing document or decision date get the variant without it."""
+    etat = dossier["etat"]
+    if etat == "en_construction" and not dossier.get("piece_manquante"):
+        return "utter_statut_en_construction_sans_piece"
+    if etat == "en_instruction" and not dossier.get("date_decision_annoncee"):
+        return "utter_statut_en_instruction_sans_date"
+    return f"utter_statut_{etat}"
+
+
 class ActionStatutDossier(Action):
     """Says the status, only after a confirmed identity check."""
 
@@ -123,7 +133,7 @@ class ActionStatutDossier(Action):
         dossier = tracker.get_slot("dossier")
         if verification == IssueVerification.CONFIRMEE.value and tracker.get_slot("identite_verifiee") and dossier:
             dispatcher.utter_message(
-                response=f"utter_statut_{dossier['etat']}",
+                response=_reponse_statut(dossier),
                 numero=dossier["numero"],
                 numero_voix=lire_chiffres(dossier["numero"]),
                 intitule=dossier["intitule"],
