@@ -12,7 +12,7 @@ from guichet.erreurs import ErreurConfiguration
 RACINE = Path(__file__).resolve().parent.parent
 GRC_EMBARQUEE = "embarquee"
 SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees"})  # back ends that can give a case status
-TICKETS = frozenset({GRC_EMBARQUEE})  # back ends for reports, complaints, escalations
+TICKETS = frozenset({GRC_EMBARQUEE, "glpi", "zammad"})  # back ends for reports, complaints, escalations
 
 
 @dataclass(frozen=True)

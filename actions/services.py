@@ -13,12 +13,12 @@ import importlib
 import logging
 import os
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 
 from actions.config import GRC_EMBARQUEE, ConfigActions
 from connecteurs.composition import GrcComposee
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
-from connecteurs.interfaces import Grc, SuiviDossiers
+from connecteurs.interfaces import Grc
 from guichet.commune import Commune, charger_commune
 from guichet.erreurs import ErreurConfiguration
 
@@ -44,23 +44,45 @@ _verrou: asyncio.Lock | None = None
 async def ouvrir_grc(config: ConfigActions, env: Mapping[str, str] = os.environ) -> Grc:
     """The connecteur named by the configuration, opened (composed per capability when asked)."""
     grc = await _ouvrir_grc_principale(config)
-    if config.suivi == GRC_EMBARQUEE:
+    capacites = (config.suivi, config.signalements, config.reclamations, config.escalades)
+    if all(c == GRC_EMBARQUEE for c in capacites):
         return grc
-    suivi = _ouvrir_suivi(config, env)
-    return GrcComposee(suivi=suivi, signalements=grc, reclamations=grc, escalades=grc, satisfactions=grc, a_fermer=[suivi, grc])
+    ouverts: dict[str, Any] = {GRC_EMBARQUEE: grc}
+    try:
+        for nom in capacites:
+            if nom not in ouverts:
+                ouverts[nom] = _ouvrir_distant(nom, config, env)
+    except ErreurConfiguration:
+        for connecteur in ouverts.values():
+            await connecteur.fermer()
+        raise
+    return GrcComposee(
+        suivi=ouverts[config.suivi], signalements=ouverts[config.signalements], reclamations=ouverts[config.reclamations],
+        escalades=ouverts[config.escalades], satisfactions=grc, a_fermer=list(ouverts.values()),
+    )
 
 
-def _ouvrir_suivi(config: ConfigActions, env: Mapping[str, str]) -> SuiviDossiers:
+def _ouvrir_distant(nom: str, config: ConfigActions, env: Mapping[str, str]) -> Any:
+    """A remote back end by name; its settings come from the environment (see docs/grc-*.md)."""
     from connecteurs.demarches_simplifiees import ConfigDemarchesSimplifiees, SuiviDemarchesSimplifiees
     from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
+    from connecteurs.glpi import ConfigGlpi, TicketsGlpi
+    from connecteurs.zammad import ConfigZammad, TicketsZammad
 
-    essais = EssaisIdentite(
-        ConfigEssais(config.dossier_donnees / "essais_identite.sqlite3", config.essais_identite, dt.timedelta(minutes=config.verrou_minutes))
-    )
+    delai, jours = config.delai_connecteur, config.delai_reclamation_jours
     try:
-        return SuiviDemarchesSimplifiees(ConfigDemarchesSimplifiees.depuis_env(env, delai_s=config.delai_connecteur), essais)
+        if nom == "demarches_simplifiees":
+            essais = EssaisIdentite(ConfigEssais(
+                config.dossier_donnees / "essais_identite.sqlite3", config.essais_identite, dt.timedelta(minutes=config.verrou_minutes)
+            ))
+            return SuiviDemarchesSimplifiees(ConfigDemarchesSimplifiees.depuis_env(env, delai_s=delai), essais)
+        if nom == "glpi":
+            return TicketsGlpi(ConfigGlpi.depuis_env(env, delai_s=delai, delai_reclamation=jours))
+        if nom == "zammad":
+            return TicketsZammad(ConfigZammad.depuis_env(env, delai_s=delai, delai_reclamation=jours))
     except ValueError as exc:
-        raise ErreurConfiguration(f"GUICHET_SUIVI=demarches_simplifiees: {exc}") from None
+        raise ErreurConfiguration(f"back end {nom!r}: {exc}") from None
+    raise ErreurConfiguration(f"unknown back end {nom!r}")
 
 
 async def _ouvrir_grc_principale(config: ConfigActions) -> Grc:

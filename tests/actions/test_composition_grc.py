@@ -1,0 +1,51 @@
+"""The configuration picks a back end per capability."""
+
+import pytest
+
+from actions.config import ConfigActions
+from actions.services import ouvrir_grc
+from connecteurs.composition import GrcComposee
+from connecteurs.demarches_simplifiees import SuiviDemarchesSimplifiees
+from connecteurs.glpi import TicketsGlpi
+from connecteurs.grc_embarquee.grc import GrcEmbarquee
+from connecteurs.zammad import TicketsZammad
+from guichet.erreurs import ErreurConfiguration
+
+DISTANTS = {
+    "GUICHET_DS_JETON": "j", "GUICHET_DS_CHAMP_DATE_NAISSANCE": "Q2hhbXAtMg==",
+    "GUICHET_GLPI_URL": "http://127.0.0.1:9/apirest.php", "GUICHET_GLPI_APP_TOKEN": "a", "GUICHET_GLPI_USER_TOKEN": "u",
+    "GUICHET_ZAMMAD_URL": "http://127.0.0.1:9", "GUICHET_ZAMMAD_JETON": "z", "GUICHET_ZAMMAD_CLIENT": "guichet@ville-demo.fr",
+}
+
+
+def config(tmp_path, **env):
+    return ConfigActions.depuis_env({"GUICHET_DONNEES": str(tmp_path), **env})
+
+
+async def test_default_is_the_embedded_grc_alone(tmp_path):
+    grc = await ouvrir_grc(config(tmp_path), DISTANTS)
+    assert isinstance(grc, GrcEmbarquee)
+    await grc.fermer()
+
+
+async def test_each_capability_from_its_back_end(tmp_path):
+    env = {"GUICHET_SUIVI": "demarches_simplifiees", "GUICHET_SIGNALEMENTS": "glpi", "GUICHET_RECLAMATIONS": "glpi",
+           "GUICHET_ESCALADES": "zammad"}
+    grc = await ouvrir_grc(config(tmp_path, **env), DISTANTS)
+    assert isinstance(grc, GrcComposee)
+    assert isinstance(grc.suivi, SuiviDemarchesSimplifiees)
+    assert isinstance(grc.signalements, TicketsGlpi) and grc.reclamations is grc.signalements  # one GLPI client
+    assert isinstance(grc.escalades, TicketsZammad) and isinstance(grc.satisfactions, GrcEmbarquee)
+    await grc.fermer()
+
+
+def test_unknown_back_end_is_refused(tmp_path):
+    with pytest.raises(ErreurConfiguration, match="GUICHET_SIGNALEMENTS must be one of embarquee, glpi, zammad"):
+        config(tmp_path, GUICHET_SIGNALEMENTS="servicenow")
+    with pytest.raises(ErreurConfiguration, match="GUICHET_SUIVI must be one of demarches_simplifiees, embarquee"):
+        config(tmp_path, GUICHET_SUIVI="glpi")
+
+
+async def test_missing_secret_names_the_variable(tmp_path):
+    with pytest.raises(ErreurConfiguration, match="GUICHET_GLPI_URL, GUICHET_GLPI_APP_TOKEN"):
+        await ouvrir_grc(config(tmp_path, GUICHET_SIGNALEMENTS="glpi"), {})
