@@ -11,8 +11,9 @@ from guichet.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parent.parent
 GRC_EMBARQUEE = "embarquee"
-SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees"})  # back ends that can give a case status
-TICKETS = frozenset({GRC_EMBARQUEE, "glpi", "zammad"})  # back ends for reports, complaints, escalations
+SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees", "publik"})  # back ends that can give a case status
+DEMANDES = frozenset({GRC_EMBARQUEE, "glpi", "zammad", "publik"})  # back ends for reports and complaints
+TICKETS = frozenset({GRC_EMBARQUEE, "glpi", "zammad"})  # back ends for escalations and callbacks
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class ConfigActions:
             raise ErreurConfiguration(f"GUICHET_DELAI_CONNECTEUR must be in (0, 60] seconds, got {self.delai_connecteur}")
         if self.grc != GRC_EMBARQUEE and ":" not in self.grc:
             raise ErreurConfiguration(f"GUICHET_GRC must be 'embarquee' or 'module:Classe', got {self.grc!r}")
-        choix = {"suivi": SUIVIS, "signalements": TICKETS, "reclamations": TICKETS, "escalades": TICKETS}
+        choix = {"suivi": SUIVIS, "signalements": DEMANDES, "reclamations": DEMANDES, "escalades": TICKETS}
         for capacite, possibles in choix.items():
             if getattr(self, capacite) not in possibles:
                 raise ErreurConfiguration(

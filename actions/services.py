@@ -67,15 +67,21 @@ def _ouvrir_distant(nom: str, config: ConfigActions, env: Mapping[str, str]) -> 
     from connecteurs.demarches_simplifiees import ConfigDemarchesSimplifiees, SuiviDemarchesSimplifiees
     from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
     from connecteurs.glpi import ConfigGlpi, TicketsGlpi
+    from connecteurs.publik import ConfigPublik, Publik
     from connecteurs.zammad import ConfigZammad, TicketsZammad
 
     delai, jours = config.delai_connecteur, config.delai_reclamation_jours
+
+    def essais() -> EssaisIdentite:
+        return EssaisIdentite(ConfigEssais(
+            config.dossier_donnees / "essais_identite.sqlite3", config.essais_identite, dt.timedelta(minutes=config.verrou_minutes)
+        ))
+
     try:
         if nom == "demarches_simplifiees":
-            essais = EssaisIdentite(ConfigEssais(
-                config.dossier_donnees / "essais_identite.sqlite3", config.essais_identite, dt.timedelta(minutes=config.verrou_minutes)
-            ))
-            return SuiviDemarchesSimplifiees(ConfigDemarchesSimplifiees.depuis_env(env, delai_s=delai), essais)
+            return SuiviDemarchesSimplifiees(ConfigDemarchesSimplifiees.depuis_env(env, delai_s=delai), essais())
+        if nom == "publik":
+            return Publik(ConfigPublik.depuis_env(env, delai_s=delai, delai_reclamation=jours), essais())
         if nom == "glpi":
             return TicketsGlpi(ConfigGlpi.depuis_env(env, delai_s=delai, delai_reclamation=jours))
         if nom == "zammad":

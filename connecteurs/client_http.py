@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import aiohttp
+import yarl
 
 from connecteurs.disjoncteur import Disjoncteur
 from connecteurs.erreurs import ConnecteurIndisponible, DelaiDepasse, ErreurConnecteur, ReponseInvalide
@@ -81,6 +82,8 @@ class ClientHttp:
     ) -> Reponse:
         """One request; ``lecture`` marks it idempotent (retried). Statuses < 500 are returned to the caller."""
         self.disjoncteur.autoriser()
+        # a query already in the path is sent byte for byte (signed URLs must not be re-quoted)
+        url = yarl.URL(f"{self.url_base}{chemin}", encoded=True) if "?" in chemin else f"{self.url_base}{chemin}"
         essais = self.reglages.essais_lecture if lecture else 1
         attentes_429 = 1  # a 429 means "not processed": one short wait is safe, for writes too
         tentative = 0
@@ -89,7 +92,7 @@ class ClientHttp:
             tentative += 1
             try:
                 async with self._ouvrir().request(
-                    methode, f"{self.url_base}{chemin}", json=json_, params=params, headers=entetes, data=donnees
+                    methode, url, json=json_, params=params, headers=entetes, data=donnees
                 ) as r:
                     texte = await r.text()
                     if r.status == 429:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from connecteurs.adresse import normaliser_adresse
-from connecteurs.client_http import ClientHttp, Reponse, ReglagesHttp
+from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
 from connecteurs.glpi import contenu_contexte
 from connecteurs.modeles import (

@@ -5,7 +5,14 @@ import pytest
 from connecteurs.client_http import ReglagesHttp
 from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible, DelaiDepasse, ReponseInvalide
 from connecteurs.interfaces import Escalades, Reclamations, Signalements
-from connecteurs.modeles import CategorieSignalement, CreneauRappel, DemandeRappel, EtatSignalement, NouveauSignalement, NouvelleReclamation
+from connecteurs.modeles import (
+    CategorieSignalement,
+    CreneauRappel,
+    DemandeRappel,
+    EtatSignalement,
+    NouveauSignalement,
+    NouvelleReclamation,
+)
 from connecteurs.zammad import ConfigZammad, TicketsZammad
 from tests.connecteurs.serveur_local import servir
 from tests.connecteurs.test_glpi import CONTEXTE
