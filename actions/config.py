@@ -14,6 +14,8 @@ GRC_EMBARQUEE = "embarquee"
 SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees", "publik"})  # back ends that can give a case status
 DEMANDES = frozenset({GRC_EMBARQUEE, "glpi", "zammad", "publik"})  # back ends for reports and complaints
 TICKETS = frozenset({GRC_EMBARQUEE, "glpi", "zammad"})  # back ends for escalations and callbacks
+PREUVE_DATE, PREUVE_COURRIEL = "date_naissance", "courriel"
+PREUVES = frozenset({PREUVE_DATE, PREUVE_COURRIEL})
 
 
 @dataclass(frozen=True)
@@ -29,12 +31,15 @@ class ConfigActions:
     signalements: str = GRC_EMBARQUEE
     reclamations: str = GRC_EMBARQUEE
     escalades: str = GRC_EMBARQUEE
+    preuve_identite: str = "date_naissance"  # what the case-status identity check asks: date_naissance or courriel
 
     def __post_init__(self) -> None:
         if not 0 < self.delai_connecteur <= 60:
             raise ErreurConfiguration(f"GUICHET_DELAI_CONNECTEUR must be in (0, 60] seconds, got {self.delai_connecteur}")
         if self.grc != GRC_EMBARQUEE and ":" not in self.grc:
             raise ErreurConfiguration(f"GUICHET_GRC must be 'embarquee' or 'module:Classe', got {self.grc!r}")
+        if self.preuve_identite not in PREUVES:
+            raise ErreurConfiguration(f"GUICHET_PREUVE_IDENTITE must be one of {', '.join(sorted(PREUVES))}, got {self.preuve_identite!r}")
         choix = {"suivi": SUIVIS, "signalements": DEMANDES, "reclamations": DEMANDES, "escalades": TICKETS}
         for capacite, possibles in choix.items():
             if getattr(self, capacite) not in possibles:
@@ -70,4 +75,5 @@ class ConfigActions:
             signalements=env.get("GUICHET_SIGNALEMENTS", GRC_EMBARQUEE),
             reclamations=env.get("GUICHET_RECLAMATIONS", GRC_EMBARQUEE),
             escalades=env.get("GUICHET_ESCALADES", GRC_EMBARQUEE),
+            preuve_identite=env.get("GUICHET_PREUVE_IDENTITE", "date_naissance"),
         )

@@ -8,10 +8,10 @@ from rasa_sdk import Tracker
 
 from connecteurs.modeles import ContexteConversation, TourConversation
 
-# Slots never copied into an escalation (the birth date is used once, for the check).
-SLOTS_EXCLUS = frozenset({"date_naissance", "requested_slot"})
+# Slots never copied into an escalation (the identity proof is used once, for the check).
+SLOTS_EXCLUS = frozenset({"date_naissance", "courriel_identite", "requested_slot"})
 MASQUE = "***"
-_REPONSES_MASQUEES = frozenset({"date_naissance"})
+_REPONSES_MASQUEES = frozenset({"date_naissance", "courriel_identite"})
 
 
 def construire_contexte(tracker: Tracker) -> ContexteConversation:

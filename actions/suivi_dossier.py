@@ -1,4 +1,4 @@
-"""Case status: number, identity check by birth date, then the status in plain French."""
+"""Case status: number, identity check (birth date, or the applicant's e-mail), then the status in plain French."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from rasa_sdk.types import DomainDict
 
 from actions import services
 from actions.appel import appeler
+from actions.config import PREUVE_COURRIEL
+from actions.contact import normaliser_courriel
 from actions.contexte_conversation import MASQUE
 from actions.date_naissance import analyser_date_naissance
 from actions.nombres_francais import date_en_lettres, lire_chiffres, nombre_en_mots
 from actions.numero_dossier import normaliser_numero_dossier
 from actions.reponse_formulaire import extraire_reponse
 from connecteurs.erreurs import ErreurConnecteur
-from connecteurs.modeles import IssueVerification
+from connecteurs.modeles import IssueVerification, ResultatVerification
 
 INDISPONIBLE = "indisponible"
 
@@ -42,9 +44,43 @@ def _date_parlee(iso: str | None) -> str:
     return date_en_lettres(dt.date.fromisoformat(iso)) if iso else ""
 
 
+FIN_SANS_PREUVE = {"date_naissance": MASQUE, "courriel_identite": MASQUE}  # the check is over: ask no proof
+
+
 class ValiderFormulaireSuiviDossier(FormValidationAction):
     def name(self) -> Text:
         return "validate_formulaire_suivi_dossier"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        """The e-mail replaces the birth date when the back end checks identity by e-mail."""
+        s = await services.obtenir()
+        if s.config.preuve_identite == PREUVE_COURRIEL:
+            return ["courriel_identite" if slot == "date_naissance" else slot for slot in domain_slots]
+        return domain_slots
+
+    async def extract_courriel_identite(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        return extraire_reponse(tracker, "courriel_identite", normaliser_courriel)
+
+    async def validate_courriel_identite(
+        self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        if valeur == MASQUE:
+            return {}
+        courriel = normaliser_courriel(str(valeur or ""))
+        if courriel is None:
+            dispatcher.utter_message(response="utter_courriel_identite_invalide")
+            return {"courriel_identite": None}
+        s = await services.obtenir()
+        numero = tracker.get_slot("numero_dossier")
+        try:
+            resultat = await appeler(
+                "verifier_identite_courriel", s.grc.verifier_identite_courriel(numero, courriel), s.config.delai_connecteur
+            )
+        except ErreurConnecteur:
+            return {**FIN_SANS_PREUVE, "verification_identite": INDISPONIBLE}
+        return _apres_verification(resultat, "courriel_identite", "utter_identite_refusee_courriel", numero, dispatcher)
 
     async def extract_numero_dossier(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         return extraire_reponse(tracker, "numero_dossier", normaliser_numero_dossier)
@@ -70,7 +106,7 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         try:
             existe = await appeler("dossier_existe", s.grc.dossier_existe(numero), s.config.delai_connecteur)
         except ErreurConnecteur:
-            return {"numero_dossier": numero, "date_naissance": MASQUE, "verification_identite": INDISPONIBLE}
+            return {"numero_dossier": numero, **FIN_SANS_PREUVE, "verification_identite": INDISPONIBLE}
         if not existe:
             dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
             return {"numero_dossier": None}
@@ -91,25 +127,30 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         try:
             resultat = await appeler("verifier_identite", s.grc.verifier_identite(numero, date), s.config.delai_connecteur)
         except ErreurConnecteur:
-            return {"date_naissance": MASQUE, "verification_identite": INDISPONIBLE}
-        if resultat.issue is IssueVerification.CONFIRMEE and resultat.dossier is not None:
-            return {
-                "date_naissance": MASQUE,
-                "identite_verifiee": True,
-                "verification_identite": resultat.issue.value,
-                "dossier": resultat.dossier.en_dict(),
-            }
-        if resultat.issue is IssueVerification.REFUSEE:
-            dispatcher.utter_message(
-                response="utter_identite_refusee",
-                essais=resultat.essais_restants,
-                essais_voix=nombre_en_mots(resultat.essais_restants),
-            )
-            return {"date_naissance": None, "identite_verifiee": False, "verification_identite": resultat.issue.value}
-        if resultat.issue is IssueVerification.INCONNU:
-            dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
-            return {"numero_dossier": None, "date_naissance": None}
-        return {"date_naissance": MASQUE, "identite_verifiee": False, "verification_identite": resultat.issue.value}
+            return {**FIN_SANS_PREUVE, "verification_identite": INDISPONIBLE}
+        return _apres_verification(resultat, "date_naissance", "utter_identite_refusee", numero, dispatcher)
+
+
+def _apres_verification(
+    resultat: ResultatVerification, slot: str, reponse_refus: str, numero: str, dispatcher: CollectingDispatcher
+) -> Dict[Text, Any]:
+    """Slots after an identity check; the proof given is masked as soon as it has been used."""
+    if resultat.issue is IssueVerification.CONFIRMEE and resultat.dossier is not None:
+        return {
+            **FIN_SANS_PREUVE,
+            "identite_verifiee": True,
+            "verification_identite": resultat.issue.value,
+            "dossier": resultat.dossier.en_dict(),
+        }
+    if resultat.issue is IssueVerification.REFUSEE:
+        dispatcher.utter_message(
+            response=reponse_refus, essais=resultat.essais_restants, essais_voix=nombre_en_mots(resultat.essais_restants)
+        )
+        return {slot: None, "identite_verifiee": False, "verification_identite": resultat.issue.value}
+    if resultat.issue is IssueVerification.INCONNU:
+        dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
+        return {"numero_dossier": None, slot: None}
+    return {**FIN_SANS_PREUVE, "identite_verifiee": False, "verification_identite": resultat.issue.value}
 
 
 def _reponse_statut(dossier: dict) -> str:  # type: ignore[type-arg]

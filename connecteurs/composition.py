@@ -43,6 +43,9 @@ class GrcComposee:
     async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
         return await self.suivi.verifier_identite(numero, date_naissance)
 
+    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+        return await self.suivi.verifier_identite_courriel(numero, courriel)
+
     async def chercher_doublon(self, categorie: CategorieSignalement, adresse: str) -> Signalement | None:
         return await self.signalements.chercher_doublon(categorie, adresse)
 

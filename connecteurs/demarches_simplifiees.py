@@ -1,8 +1,8 @@
 """Case status from Démarches Simplifiées (GraphQL API v2).
 
 One query per lookup: ``dossier(number:)`` with its state, dates, motivation,
-procedure title, and the one champ the identity check compares (a date of
-birth, by its champ id). The token is a Bearer token scoped to the procedures
+procedure title, and what the identity check compares: the one champ holding
+the date of birth (by its champ id), or the applicant's account e-mail. The token is a Bearer token scoped to the procedures
 (read access is enough); it is never logged. Failed identity checks are
 counted locally (:mod:`connecteurs.essais_identite`): DS does not count them.
 The states are DS's own vocabulary, which is the one Guichet's answers use.
@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from connecteurs.client_http import ClientHttp, ReglagesHttp
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 URL_OFFICIELLE = "https://www.demarches-simplifiees.fr/api/v2/graphql"
 REQUETE_DOSSIER = """
-query GuichetDossier($number: Int!, $champ: ID) {
+query GuichetDossier($number: Int!, $champ: ID!) {
   dossier(number: $number) {
     number
     state
@@ -34,6 +34,7 @@ query GuichetDossier($number: Int!, $champ: ID) {
     dateTraitement
     motivation
     demarche { title }
+    usager { email }
     champs(id: $champ) {
       id
       stringValue
@@ -48,15 +49,13 @@ CODES_ACCES_REFUSE = {"unauthorized", "forbidden", "unauthenticated"}
 @dataclass(frozen=True)
 class ConfigDemarchesSimplifiees:
     jeton: str = field(repr=False)
-    champ_date_naissance: str  # the champ id (as in the procedure's champDescriptors)
+    champ_date_naissance: str = ""  # the champ id (procedure's champDescriptors); needed for the date-of-birth check
     url: str = URL_OFFICIELLE
     reglages: ReglagesHttp = ReglagesHttp()
 
     def __post_init__(self) -> None:
         if not self.jeton:
             raise ValueError("GUICHET_DS_JETON is required")
-        if not self.champ_date_naissance:
-            raise ValueError("GUICHET_DS_CHAMP_DATE_NAISSANCE is required (the id of the date-of-birth champ)")
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0) -> "ConfigDemarchesSimplifiees":
@@ -92,7 +91,8 @@ class SuiviDemarchesSimplifiees:
         await self._client.fermer()
 
     async def _dossier(self, numero: str) -> dict[str, Any] | None:
-        variables = {"number": int(numero), "champ": self.config.champ_date_naissance}
+        # without a date champ, ask for a champ id that cannot exist: no personal champ is fetched
+        variables = {"number": int(numero), "champ": self.config.champ_date_naissance or "aucun"}
         reponse = await self._client.envoyer(
             "POST", "", lecture=True,  # a GraphQL query is a read
             json_={"query": REQUETE_DOSSIER, "operationName": "GuichetDossier", "variables": variables},
@@ -119,16 +119,32 @@ class SuiviDemarchesSimplifiees:
         return await self._dossier(numero) is not None
 
     async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
+        if not self.config.champ_date_naissance:
+            raise ConfigurationInvalide("demarches-simplifiees: GUICHET_DS_CHAMP_DATE_NAISSANCE is not set")
+
+        def correspond(brut: Mapping[str, Any]) -> bool:
+            champs = [c for c in brut.get("champs") or [] if isinstance(c, dict) and c.get("id") == self.config.champ_date_naissance]
+            if not champs:
+                raise ConfigurationInvalide("demarches-simplifiees: the configured date-of-birth champ is not in this case's procedure")
+            attendue = _date(champs[0].get("date")) or _date(champs[0].get("stringValue"))
+            return attendue is not None and attendue == date_naissance
+
+        return await self._verifier(numero, correspond)
+
+    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+        def correspond(brut: Mapping[str, Any]) -> bool:
+            attendu = str(((brut.get("usager") or {}).get("email")) or "").strip().lower()
+            return bool(attendu) and attendu == courriel.strip().lower()
+
+        return await self._verifier(numero, correspond)
+
+    async def _verifier(self, numero: str, correspond: Callable[[Mapping[str, Any]], bool]) -> ResultatVerification:
         if await self._essais.verrouille(numero):
             return ResultatVerification(IssueVerification.VERROUILLE)
         brut = await self._dossier(numero)
         if brut is None:
             return ResultatVerification(IssueVerification.INCONNU)
-        champs = [c for c in brut.get("champs") or [] if isinstance(c, dict) and c.get("id") == self.config.champ_date_naissance]
-        if not champs:
-            raise ConfigurationInvalide("demarches-simplifiees: the configured date-of-birth champ is not in this case's procedure")
-        attendue = _date(champs[0].get("date")) or _date(champs[0].get("stringValue"))
-        if attendue is not None and attendue == date_naissance:
+        if correspond(brut):
             await self._essais.reussite(numero)
             return ResultatVerification(IssueVerification.CONFIRMEE, dossier=en_dossier(numero, brut))
         return await self._essais.echec(numero)

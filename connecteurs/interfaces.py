@@ -35,6 +35,12 @@ class SuiviDossiers(Protocol):
         everyone after too many (the result is then VERROUILLE, without the case).
         """
 
+    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+        """The same check against the applicant's e-mail address (lower-cased), where the back end knows it.
+
+        Back ends without it raise ConfigurationInvalide (GUICHET_PREUVE_IDENTITE must then stay date_naissance).
+        """
+
 
 @runtime_checkable
 class Signalements(Protocol):

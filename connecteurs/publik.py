@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from connecteurs.adresse import normaliser_adresse
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
@@ -62,6 +62,7 @@ class ConfigPublik:
     cle: str = field(repr=False)
     formulaire_dossiers: str = ""  # slug of the form whose status citizens ask
     champ_date_naissance: str = "date_de_naissance"
+    champ_courriel: str = ""  # varname of an e-mail field; empty: the submitter's account e-mail (user.email)
     etats: Mapping[str, EtatDossier] = field(default_factory=dict)
     formulaire_signalements: str = ""
     formulaire_reclamations: str = ""
@@ -79,6 +80,7 @@ class ConfigPublik:
             url=env.get("GUICHET_PUBLIK_URL", ""), orig=env.get("GUICHET_PUBLIK_ORIG", ""), cle=env.get("GUICHET_PUBLIK_CLE", ""),
             formulaire_dossiers=env.get("GUICHET_PUBLIK_FORMULAIRE_DOSSIERS", ""),
             champ_date_naissance=env.get("GUICHET_PUBLIK_CHAMP_DATE_NAISSANCE", "date_de_naissance"),
+            champ_courriel=env.get("GUICHET_PUBLIK_CHAMP_COURRIEL", ""),
             etats=lire_etats(env.get("GUICHET_PUBLIK_ETATS", "")),
             formulaire_signalements=env.get("GUICHET_PUBLIK_FORMULAIRE_SIGNALEMENTS", ""),
             formulaire_reclamations=env.get("GUICHET_PUBLIK_FORMULAIRE_RECLAMATIONS", ""),
@@ -134,6 +136,25 @@ class Publik:
         return await self._formulaire_dossier(numero) is not None
 
     async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
+        def correspond(brut: Mapping[str, Any]) -> bool:
+            champs = brut.get("fields") or {}
+            if self.config.champ_date_naissance not in champs:
+                raise ConfigurationInvalide(f"publik: field {self.config.champ_date_naissance!r} not in the form")
+            return _date(champs.get(self.config.champ_date_naissance)) == date_naissance
+
+        return await self._verifier(numero, correspond)
+
+    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+        def correspond(brut: Mapping[str, Any]) -> bool:
+            if self.config.champ_courriel:
+                attendu = (brut.get("fields") or {}).get(self.config.champ_courriel)
+            else:
+                attendu = (brut.get("user") or {}).get("email")
+            return bool(attendu) and str(attendu).strip().lower() == courriel.strip().lower()
+
+        return await self._verifier(numero, correspond)
+
+    async def _verifier(self, numero: str, correspond: Callable[[Mapping[str, Any]], bool]) -> ResultatVerification:
         if self._essais is None:
             raise ConfigurationInvalide("publik: no identity-attempt store")
         if await self._essais.verrouille(numero):
@@ -141,10 +162,7 @@ class Publik:
         brut = await self._formulaire_dossier(numero)
         if brut is None:
             return ResultatVerification(IssueVerification.INCONNU)
-        champs = brut.get("fields") or {}
-        if self.config.champ_date_naissance not in champs:
-            raise ConfigurationInvalide(f"publik: field {self.config.champ_date_naissance!r} not in the form")
-        if _date(champs.get(self.config.champ_date_naissance)) == date_naissance:
+        if correspond(brut):
             await self._essais.reussite(numero)
             return ResultatVerification(IssueVerification.CONFIRMEE, dossier=self._en_dossier(numero, brut))
         return await self._essais.echec(numero)

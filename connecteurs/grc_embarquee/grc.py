@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from connecteurs.adresse import normaliser_adresse
-from connecteurs.erreurs import ConnecteurIndisponible
+from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible
 from connecteurs.grc_embarquee.donnees_demo import semer
 from connecteurs.grc_embarquee.schema import migrer
 from connecteurs.modeles import (
@@ -162,6 +162,9 @@ class GrcEmbarquee:
             return ResultatVerification(IssueVerification.REFUSEE, essais_restants=essais - echecs)
 
         return await self._executer(travail)
+
+    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+        raise ConfigurationInvalide("the embedded GRC checks identity by date of birth only (GUICHET_PREUVE_IDENTITE=date_naissance)")
 
     # -- Signalements ---------------------------------------------------------------
     async def chercher_doublon(self, categorie: CategorieSignalement, adresse: str) -> Signalement | None:

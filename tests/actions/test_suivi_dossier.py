@@ -1,3 +1,7 @@
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
 from actions.contexte_conversation import MASQUE
 from actions.suivi_dossier import ActionStatutDossier, ValiderFormulaireSuiviDossier
 from tests.actions.conftest import reponses, tracker
@@ -55,7 +59,7 @@ async def test_three_wrong_dates_lock_and_offer_a_human(grc, installer_services,
     troisieme = await valider_date(dispatcher, domaine, "03/01/1990")
     assert premier["date_naissance"] is None and second["date_naissance"] is None
     assert [m.get("essais") for m in dispatcher.messages] == [2, 1]
-    assert troisieme == {"date_naissance": MASQUE, "identite_verifiee": False, "verification_identite": "verrouille"}
+    assert troisieme == {"date_naissance": MASQUE, "courriel_identite": MASQUE, "identite_verifiee": False, "verification_identite": "verrouille"}
     await ActionStatutDossier().run(dispatcher, tracker(troisieme), domaine)
     assert reponses(dispatcher)[-1] == "utter_dossier_verrouille"
     assert "dossier" not in troisieme
@@ -84,3 +88,26 @@ async def test_slow_back_end_is_cut_at_the_timeout(installer_services, dispatche
     slots = await valider_date(dispatcher, domaine, "12/03/1985")
     assert time.monotonic() - debut < 2
     assert slots["verification_identite"] == "indisponible"
+
+
+async def test_email_mode_asks_the_email_instead_of_the_birth_date(config, grc, horloge, domaine):
+    """GUICHET_PREUVE_IDENTITE=courriel: the form's birth-date slot becomes the e-mail slot."""
+    import dataclasses
+
+    from actions.suivi_dossier import ValiderFormulaireSuiviDossier
+    from guichet.commune import charger_commune
+
+    cfg = dataclasses.replace(config, preuve_identite="courriel")
+    services.installer(services.Services(config=cfg, grc=grc, commune=charger_commune(cfg.chemin_commune), horloge=horloge))
+    try:
+        action = ValiderFormulaireSuiviDossier()
+        requis = await action.required_slots(["numero_dossier", "date_naissance"], CollectingDispatcher(), None, domaine)
+        assert requis == ["numero_dossier", "courriel_identite"]
+        # the embedded GRC cannot check an e-mail: the citizen gets the apology path, never a status
+        dispatcher = CollectingDispatcher()
+        tracker = Tracker("s", {"numero_dossier": "24578301"}, {}, [], False, None, {"name": "formulaire_suivi_dossier"}, None)
+        resultat = await action.validate_courriel_identite("claire@example.org", dispatcher, tracker, domaine)
+        assert resultat["verification_identite"] == "indisponible" and "dossier" not in resultat
+        assert (await action.validate_courriel_identite("pas un courriel", dispatcher, tracker, domaine)) == {"courriel_identite": None}
+    finally:
+        services.installer(None)

@@ -103,9 +103,25 @@ async def test_a_down_back_end_is_answered_at_once_by_the_circuit(ds, faux):
     assert time.monotonic() - debut < 0.1
 
 
-def test_configuration_requires_token_and_champ():
+async def test_identity_by_the_applicant_email(ds):
+    resultat = await ds.verifier_identite_courriel("12345678", "Usager@Example.org ")
+    assert resultat.issue is IssueVerification.CONFIRMEE and resultat.dossier.numero == "12345678"
+    refus = await ds.verifier_identite_courriel("12345678", "autre@example.org")
+    assert refus.issue is IssueVerification.REFUSEE and refus.dossier is None
+
+
+async def test_date_check_without_a_configured_champ_is_a_configuration_error(faux, tmp_path):
+    async with servir(faux.application()) as url:
+        config = ConfigDemarchesSimplifiees(jeton=faux.jeton, url=f"{url}/api/v2/graphql")
+        connecteur = SuiviDemarchesSimplifiees(config, EssaisIdentite(ConfigEssais(tmp_path / "e.sqlite3")))
+        with pytest.raises(ConfigurationInvalide, match="GUICHET_DS_CHAMP_DATE_NAISSANCE"):
+            await connecteur.verifier_identite("12345678", NAISSANCE)
+        assert (await connecteur.verifier_identite_courriel("12345678", "usager@example.org")).issue is IssueVerification.CONFIRMEE
+        assert faux.requetes[-1]["variables"]["champ"] == "aucun"  # no personal champ fetched
+        await connecteur.fermer()
+
+
+def test_configuration_requires_the_token():
     with pytest.raises(ValueError, match="GUICHET_DS_JETON"):
         ConfigDemarchesSimplifiees.depuis_env({"GUICHET_DS_CHAMP_DATE_NAISSANCE": "x"})
-    with pytest.raises(ValueError, match="GUICHET_DS_CHAMP_DATE_NAISSANCE"):
-        ConfigDemarchesSimplifiees.depuis_env({"GUICHET_DS_JETON": "x"})
     assert "jeton" not in repr(ConfigDemarchesSimplifiees(jeton="secret", champ_date_naissance="c"))

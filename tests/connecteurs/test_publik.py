@@ -66,6 +66,11 @@ async def test_not_found_and_mismatch(publik):
     assert refus.issue is IssueVerification.REFUSEE and refus.dossier is None and refus.essais_restants == 2
 
 
+async def test_identity_by_the_submitter_email(publik):
+    assert (await publik.verifier_identite_courriel("12345678", "Claire.Martin@example.org")).issue is IssueVerification.CONFIRMEE
+    assert (await publik.verifier_identite_courriel("12345678", "x@example.org")).issue is IssueVerification.REFUSEE
+
+
 async def test_unmapped_final_status_is_a_configuration_error(publik):
     with pytest.raises(ConfigurationInvalide, match="'Archivée' has no mapping"):
         await publik.verifier_identite("34567890", dt.date(2016, 2, 2))

@@ -35,6 +35,9 @@ class GrcEnPanne:
     async def verifier_identite(self, numero: str, date_naissance: dt.date) -> Any:
         await self._echouer("verifier_identite")
 
+    async def verifier_identite_courriel(self, numero: str, courriel: str) -> Any:
+        await self._echouer("verifier_identite_courriel")
+
     async def chercher_doublon(self, categorie: Any, adresse: str) -> Any:
         await self._echouer("chercher_doublon")
 

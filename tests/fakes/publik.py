@@ -47,6 +47,7 @@ class FauxPublik:
             "id": str(ident), "display_id": f"1-{ident}", "title": "Inscription à la cantine",
             "receipt_time": "2026-09-02T08:30:00", "last_update_time": "2026-10-12T14:00:00",
             "fields": {"nom": "Martin", "date_de_naissance": date_naissance},
+            "user": {"id": 7, "name": "Claire Martin", "email": "claire.martin@example.org"},
             "workflow": {"status": {"id": "2", "name": statut, "endpoint": final}, "real_status": {"id": "2", "name": statut}},
         }
 

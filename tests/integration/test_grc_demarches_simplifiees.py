@@ -34,3 +34,21 @@ async def test_case_status_through_demarches_simplifiees(conversation, actions_a
         reponses = await panne.dire("où en est mon dossier 31415927")
         assert "momentanément indisponible" in reponses[0]["text"]
         assert reponses[0]["buttons"][0]["payload"] == "/parler_conseiller"
+
+
+async def test_identity_by_email_through_demarches_simplifiees(conversation, actions_avec):
+    """GUICHET_PREUVE_IDENTITE=courriel: the bot asks the e-mail of the applicant's DS account."""
+    faux = FauxDemarchesSimplifiees()
+    faux.ajouter(31415927, "accepte", "1979-07-14", titre="Demande de subvention", dateTraitement="2026-11-03T09:00:00+01:00")
+    async with servir(faux.application()) as url:
+        actions_avec(
+            GUICHET_SUIVI="demarches_simplifiees", GUICHET_PREUVE_IDENTITE="courriel",
+            GUICHET_DS_URL=f"{url}/api/v2/graphql", GUICHET_DS_JETON=faux.jeton,
+        )
+        c = conversation()
+        reponse = await c.textes("où en est mon dossier 31415927")
+        assert "adresse électronique" in reponse and "date de naissance" not in reponse
+        reponse = await c.textes("autre@example.org")
+        assert "ne correspond pas" in reponse and "2 essai" in reponse
+        reponse = await c.textes("usager@example.org")
+        assert "Demande de subvention" in reponse and "accepté le 3 novembre 2026" in reponse
