@@ -62,7 +62,7 @@ class ConfigDemarchesSimplifiees:
         return cls(
             jeton=env.get("GUICHET_DS_JETON", ""),
             champ_date_naissance=env.get("GUICHET_DS_CHAMP_DATE_NAISSANCE", ""),
-            url=env.get("GUICHET_DS_URL", URL_OFFICIELLE),
+            url=(env.get("GUICHET_DS_URL") or URL_OFFICIELLE),
             reglages=ReglagesHttp(delai_s=delai_s),
         )
 

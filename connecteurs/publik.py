@@ -79,12 +79,12 @@ class ConfigPublik:
         return cls(
             url=env.get("GUICHET_PUBLIK_URL", ""), orig=env.get("GUICHET_PUBLIK_ORIG", ""), cle=env.get("GUICHET_PUBLIK_CLE", ""),
             formulaire_dossiers=env.get("GUICHET_PUBLIK_FORMULAIRE_DOSSIERS", ""),
-            champ_date_naissance=env.get("GUICHET_PUBLIK_CHAMP_DATE_NAISSANCE", "date_de_naissance"),
+            champ_date_naissance=(env.get("GUICHET_PUBLIK_CHAMP_DATE_NAISSANCE") or "date_de_naissance"),
             champ_courriel=env.get("GUICHET_PUBLIK_CHAMP_COURRIEL", ""),
             etats=lire_etats(env.get("GUICHET_PUBLIK_ETATS", "")),
             formulaire_signalements=env.get("GUICHET_PUBLIK_FORMULAIRE_SIGNALEMENTS", ""),
             formulaire_reclamations=env.get("GUICHET_PUBLIK_FORMULAIRE_RECLAMATIONS", ""),
-            declencheur_abonnement=env.get("GUICHET_PUBLIK_DECLENCHEUR_ABONNEMENT", "abonnement"),
+            declencheur_abonnement=(env.get("GUICHET_PUBLIK_DECLENCHEUR_ABONNEMENT") or "abonnement"),
             delai_reponse_reclamation_jours=delai_reclamation, reglages=ReglagesHttp(delai_s=delai_s),
         )
 

@@ -54,7 +54,7 @@ class ConfigZammad:
     def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0, delai_reclamation: int = 15) -> "ConfigZammad":
         return cls(
             url=env.get("GUICHET_ZAMMAD_URL", ""), jeton=env.get("GUICHET_ZAMMAD_JETON", ""),
-            groupe=env.get("GUICHET_ZAMMAD_GROUPE", "Users"), client_par_defaut=env.get("GUICHET_ZAMMAD_CLIENT", ""),
+            groupe=(env.get("GUICHET_ZAMMAD_GROUPE") or "Users"), client_par_defaut=env.get("GUICHET_ZAMMAD_CLIENT", ""),
             delai_reponse_reclamation_jours=delai_reclamation, reglages=ReglagesHttp(delai_s=delai_s),
         )
 
