@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: install systeme fiches contenu train run chat test test-nlu bench bench-contenu lock clean
+.PHONY: install systeme fiches contenu rgpd train run chat test test-nlu bench bench-contenu lock clean
 
 install: $(STAMP)
 
@@ -37,6 +37,10 @@ fiches: $(FICHES)
 $(FICHES): package.json package-lock.json
 	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Personal data: make rgpd ARGS="purge" / "export --sender ID" / "erase --case 12345678 --yes"
+rgpd: install
+	$(PY) -m guichet.rgpd $(ARGS)
 
 # The editors' tool: make contenu ARGS="valider" (see `make contenu ARGS=--help`).
 contenu: install

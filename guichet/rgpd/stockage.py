@@ -1,0 +1,41 @@
+"""Where personal data lives: Rasa's SQL tracker store and the embedded GRC.
+
+Read from the same environment as the servers (GUICHET_TRACKER_DIALECTE,
+_HOTE, _BASE, GUICHET_DONNEES), so the commands act on the stores the running
+assistant uses, SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from guichet.erreurs import ErreurConfiguration
+
+RACINE = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Stockage:
+    url_conversations: str  # SQLAlchemy URL of the tracker store
+    base_grc: Path
+    journal_audit: Path
+
+    @classmethod
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "Stockage":
+        donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
+        dialecte = env.get("GUICHET_TRACKER_DIALECTE") or "sqlite"
+        base = env.get("GUICHET_TRACKER_BASE") or str(donnees / "conversations.sqlite3")
+        if dialecte == "sqlite":
+            url = f"sqlite:///{Path(base).resolve()}"
+        elif dialecte.startswith("postgresql"):
+            hote = env.get("GUICHET_TRACKER_HOTE") or "localhost"
+            utilisateur = env.get("GUICHET_TRACKER_UTILISATEUR", "")
+            mot_de_passe = env.get("GUICHET_TRACKER_MOT_DE_PASSE", "")
+            acces = f"{utilisateur}:{mot_de_passe}@" if utilisateur else ""
+            url = f"{dialecte}://{acces}{hote}/{base}"
+        else:
+            raise ErreurConfiguration(f"GUICHET_TRACKER_DIALECTE={dialecte!r} is not supported (sqlite or postgresql)")
+        return cls(url_conversations=url, base_grc=donnees / "grc.sqlite3", journal_audit=donnees / "audit_rgpd.jsonl")
