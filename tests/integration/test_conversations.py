@@ -1,6 +1,7 @@
 """Whole conversations over HTTP with the real Rasa server and action server."""
 
 import asyncio
+import json
 import sqlite3
 import time
 
@@ -271,3 +272,20 @@ async def test_socketio_channel_websocket_and_session_persistence(session, serve
         await client.attendre("session_confirm")
         await client.emettre("user_uttered", {"message": "21/11/1972", "session_id": "widget-ws"})
         assert "avis d'imposition" in (await client.attendre("bot_uttered"))["text"]
+
+
+async def test_personal_data_never_reaches_the_conversation_store(conversation, serveurs):
+    """What the citizen types is masked before Rasa writes it (and the server really uses that store)."""
+    c = conversation()
+    await c.textes("où en est mon dossier 24578301")
+    await c.textes("12/03/1985")
+    await c.textes("je veux faire une réclamation, mon mail est claire.martin@example.org et mon tel 06 12 34 56 78")
+    connexion = sqlite3.connect(serveurs.dossier / "conversations.sqlite3")
+    try:
+        lignes = [d for (d,) in connexion.execute("SELECT data FROM events WHERE sender_id = ?", (c.sender,))]
+    finally:
+        connexion.close()
+    assert lignes, "the server does not write to the masking SQL tracker store"
+    tout = "\n".join(json.dumps(json.loads(d), ensure_ascii=False) for d in lignes)
+    assert "claire.martin@example.org" not in tout and "06 12 34 56 78" not in tout and "12/03/1985" not in tout
+    assert "[courriel]" in tout and "[téléphone]" in tout and "24578301" in tout
