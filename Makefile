@@ -22,8 +22,10 @@ $(STAMP): requirements.lock
 	@touch $@
 
 # Debian packages the tests use: docker-compose (validates docker-compose.yml without an
-# engine), nodejs/npm (the official fiches for `contenu importer`).
-APT_MANQUANTS = $(strip $(if $(shell command -v docker-compose),,docker-compose) $(if $(shell command -v npm),,nodejs npm))
+# engine), nodejs/npm (the official fiches for `contenu importer`), PostgreSQL and Redis
+# (throwaway servers on loopback for the replica tests).
+APT_MANQUANTS = $(strip $(if $(shell command -v docker-compose),,docker-compose) $(if $(shell command -v npm),,nodejs npm) \
+  $(if $(wildcard /usr/lib/postgresql/*/bin/initdb),,postgresql) $(if $(shell command -v redis-server),,redis-server))
 systeme:
 	@if [ -n "$(APT_MANQUANTS)" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -100,6 +100,8 @@ def environnement_serveurs(config: ConfigLancement) -> dict[str, str]:
     env.setdefault("GUICHET_TRACKER_HOTE", "")
     env.setdefault("GUICHET_TRACKER_BASE", str(config.dossier_donnees / "conversations.sqlite3"))
     env.setdefault("GUICHET_VERROUS_BASE", str(config.dossier_donnees / "verrous.sqlite3"))
+    env.setdefault("GUICHET_VERROUS_HOTE", "")  # Redis host when GUICHET_VERROUS_TYPE=redis
+    env.setdefault("GUICHET_VERROUS_PORT", "6379")
     # one process: Rasa's in-memory locks (the SQLite store costs ~3 ms a turn, docs/performances.md)
     env.setdefault("GUICHET_VERROUS_TYPE", "in_memory" if config.workers == 1 else "guichet.verrous_sqlite.VerrousSqlite")
     env["SANIC_WORKERS"] = str(config.workers)

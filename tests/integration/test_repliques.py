@@ -1,0 +1,104 @@
+"""Two Rasa replicas sharing a PostgreSQL tracker store and a Redis lock store (Rasa's distributed set-up)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import subprocess
+import uuid
+
+import aiohttp
+import pytest
+
+from guichet.entrainement import ProjetRasa, entrainer
+from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
+from tests.integration.infrastructure import postgresql, redis
+from tests.integration.serveurs import JETON, RACINE, attendre, ports_libres
+
+pytestmark = pytest.mark.integration
+DELAI = aiohttp.ClientTimeout(total=60)
+
+
+@pytest.fixture(scope="module")
+def repliques(tmp_path_factory):
+    entrainer(ProjetRasa())
+    dossier = tmp_path_factory.mktemp("repliques")
+    with postgresql() as url_pg, redis() as port_redis:
+        port_a, port_b, port_actions = ports_libres(3)
+        config = ConfigLancement(hote="127.0.0.1", port_rasa=port_a, port_actions=port_actions,
+                                 dossier_donnees=dossier / "donnees", jeton_api=JETON)
+        env = {
+            **environnement_serveurs(config),
+            "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg, "GUICHET_TRACKER_BASE": "guichet",
+            "GUICHET_VERROUS_TYPE": "guichet.verrous_redis.VerrousRedis", "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis),
+            "GUICHET_VERROUS_BASE": "1",
+        }
+        journaux = [open(dossier / f"{nom}.log", "wb") for nom in ("actions", "rasa-a", "rasa-b")]
+        processus = [subprocess.Popen(commande_actions(config), cwd=RACINE, env=env, stdout=journaux[0], stderr=subprocess.STDOUT)]
+        for i, port in enumerate((port_a, port_b), start=1):
+            cfg = dataclasses.replace(config, port_rasa=port)
+            processus.append(subprocess.Popen(commande_rasa(cfg, JETON, ProjetRasa().modele), cwd=RACINE, env=env,
+                                              stdout=journaux[i], stderr=subprocess.STDOUT))
+        try:
+            attendre(f"http://127.0.0.1:{port_actions}/health", processus[0])
+            for p, port in zip(processus[1:], (port_a, port_b), strict=True):
+                attendre(f"http://127.0.0.1:{port}/webhooks/rest/", p)
+            yield {"a": f"http://127.0.0.1:{port_a}", "b": f"http://127.0.0.1:{port_b}", "processus": processus, "dossier": dossier}
+        finally:
+            for p in processus:
+                if p.poll() is None:
+                    p.terminate()
+            for p in processus:
+                p.wait(timeout=30)
+            for j in journaux:
+                j.close()
+
+
+async def dire(session: aiohttp.ClientSession, url: str, sender: str, texte: str) -> str:
+    async with session.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": texte}) as r:
+        assert r.status == 200, await r.text()
+        return "\n".join(m.get("text", "") for m in await r.json())
+
+
+async def evenements(session: aiohttp.ClientSession, url: str, sender: str) -> list[dict]:
+    async with session.get(f"{url}/conversations/{sender}/tracker", params={"token": JETON}) as r:
+        assert r.status == 200
+        return (await r.json())["events"]
+
+
+async def test_turns_alternating_between_replicas_keep_the_form_state(repliques):
+    sender = f"alterne-{uuid.uuid4().hex[:8]}"
+    async with aiohttp.ClientSession(timeout=DELAI) as session:
+        assert "date de naissance" in (await dire(session, repliques["a"], sender, "où en est mon dossier 24578301")).lower()
+        reponse = await dire(session, repliques["b"], sender, "12/03/1985")
+        assert "Permis de construire" in reponse and "instruction" in reponse
+        poses = [(e["name"], e["value"]) for e in await evenements(session, repliques["a"], sender) if e["event"] == "slot"]
+        assert ("numero_dossier", "24578301") in poses and ("verification_identite", "confirmee") in poses
+
+
+async def test_simultaneous_messages_in_one_conversation_are_serialised(repliques):
+    sender = f"simultane-{uuid.uuid4().hex[:8]}"
+    messages = ["bonjour", "quels sont les horaires de la mairie", "merci", "comment refaire mon passeport",
+                "où est la déchetterie", "merci beaucoup"]
+    async with aiohttp.ClientSession(timeout=DELAI) as session:
+        reponses = await asyncio.gather(*(
+            dire(session, repliques["a" if i % 2 == 0 else "b"], sender, m) for i, m in enumerate(messages)
+        ))
+        assert all(reponses)
+        tous = await evenements(session, repliques["b"], sender)
+    utilisateur = [i for i, e in enumerate(tous) if e["event"] == "user"]
+    assert sorted(e["text"] for e in tous if e["event"] == "user") == sorted(messages)  # none lost
+    # turns never interleave: each user message is answered before the next one is processed
+    for debut, fin in zip(utilisateur, [*utilisateur[1:], len(tous)], strict=True):
+        assert any(e["event"] == "bot" for e in tous[debut:fin]), [e["event"] for e in tous[debut:fin]]
+
+
+async def test_stopping_one_replica_mid_conversation_loses_nothing(repliques):
+    sender = f"arret-{uuid.uuid4().hex[:8]}"
+    async with aiohttp.ClientSession(timeout=DELAI) as session:
+        await dire(session, repliques["a"], sender, "où en est mon dossier 10293847")
+        replique_a = repliques["processus"][1]
+        replique_a.terminate()
+        replique_a.wait(timeout=30)
+        reponse = await dire(session, repliques["b"], sender, "03/07/1990")
+        assert "Inscription scolaire" in reponse and "accepté" in reponse
