@@ -35,3 +35,29 @@ def test_readme_opens_with_the_two_commands_and_ci_calls_the_test_one():
     lignes = [l for l in (RACINE / "README.md").read_text().splitlines() if l.strip()]
     assert lignes[1:4] == ["```sh", lignes[2], lignes[3]] and lignes[2].startswith("make run") and lignes[3].startswith("make test")
     assert "make test" in (RACINE / ".ci" / "run").read_text()
+
+
+def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_nginx():
+    docker_compose = shutil.which("docker-compose")
+    assert docker_compose, "docker-compose is not installed: `make test` installs it (make systeme)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GUICHET_")}
+    resultat = subprocess.run(
+        [docker_compose, "-f", str(RACINE / "docker-compose.yml"), "--env-file", str(RACINE / "deploiement" / "production.env"),
+         "--profile", "production", "config"],
+        env=env, capture_output=True, text=True,
+    )
+    assert resultat.returncode == 0, resultat.stderr
+    services = yaml.safe_load(resultat.stdout)["services"]
+    assert {"rasa", "rasa-2", "actions", "postgres", "redis", "nginx"} <= set(services)
+    for replique in ("rasa", "rasa-2"):
+        env_replique = services[replique]["environment"]
+        assert env_replique["GUICHET_TRACKER_DIALECTE"] == "postgresql" and "@postgres:5432/" in env_replique["GUICHET_TRACKER_HOTE"]
+        assert env_replique["GUICHET_VERROUS_TYPE"] == "guichet.verrous_redis.VerrousRedis" and env_replique["GUICHET_VERROUS_HOTE"] == "redis"
+    nginx = (RACINE / "deploiement" / "nginx.conf").read_text()
+    assert "server rasa:5005" in nginx and "server rasa-2:5005" in nginx
+    # without the profile, the embedded defaults
+    defaut = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "config"],
+                            env={**env, "GUICHET_API_TOKEN": "x" * 20}, capture_output=True, text=True)
+    services = yaml.safe_load(defaut.stdout)["services"]
+    sans_profil = {nom for nom, service in services.items() if not service.get("profiles")}
+    assert sans_profil == {"rasa", "actions"} and services["rasa"]["environment"]["GUICHET_TRACKER_DIALECTE"] == "sqlite"
