@@ -28,7 +28,10 @@ class Stockage:
         donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
         dialecte = env.get("GUICHET_TRACKER_DIALECTE") or "sqlite"
         base = env.get("GUICHET_TRACKER_BASE") or str(donnees / "conversations.sqlite3")
-        if dialecte == "sqlite":
+        hote_complet = env.get("GUICHET_TRACKER_HOTE") or ""
+        if "://" in hote_complet:  # a full SQLAlchemy URL, as Rasa accepts it
+            url = hote_complet
+        elif dialecte == "sqlite":
             url = f"sqlite:///{Path(base).resolve()}"
         elif dialecte.startswith("postgresql"):
             hote = env.get("GUICHET_TRACKER_HOTE") or "localhost"

@@ -121,3 +121,36 @@ def test_bad_arguments_are_explained(donnees, capsys):
     assert "8 digits" in capsys.readouterr().err
     assert main(["purge", "--days", "0"]) == 2
     assert "at least one day" in capsys.readouterr().err
+
+
+def test_store_urls_follow_the_servers_settings(tmp_path):
+    from guichet.rgpd.stockage import Stockage
+
+    pg = Stockage.depuis_env({"GUICHET_DONNEES": str(tmp_path), "GUICHET_TRACKER_DIALECTE": "postgresql",
+                              "GUICHET_TRACKER_HOTE": "postgresql://guichet@db:5432/guichet", "GUICHET_TRACKER_BASE": "guichet"})
+    assert pg.url_conversations == "postgresql://guichet@db:5432/guichet"
+    assert pg.journal_audit == tmp_path / "audit_rgpd.jsonl"
+    sqlite = Stockage.depuis_env({"GUICHET_DONNEES": str(tmp_path)})
+    assert sqlite.url_conversations == f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
+
+
+async def test_same_code_on_postgresql(tmp_path):
+    """Masking store, purge and export on a real PostgreSQL server (Debian's, started for the test)."""
+    from rasa.shared.core.domain import Domain
+
+    from guichet.rgpd.conservation import Conservation, purger
+    from guichet.rgpd.droits import Cible, exporter
+    from guichet.rgpd.stockage import Stockage
+    from guichet.rgpd.tracker_masque import TrackerStoreMasque
+    from tests.integration.infrastructure import postgresql
+
+    with postgresql() as url:
+        magasin = TrackerStoreMasque(Domain.empty(), host=url, dialect="postgresql", db="guichet")
+        await conversation(magasin, "vieille", IL_Y_A_100_JOURS, texte="joignable au 06 12 34 56 78")
+        await conversation(magasin, "neuve", MAINTENANT, numero="24578301")
+        stockage = Stockage.depuis_env({"GUICHET_DONNEES": str(tmp_path), "GUICHET_TRACKER_DIALECTE": "postgresql",
+                                        "GUICHET_TRACKER_HOTE": url, "GUICHET_TRACKER_BASE": "guichet"})
+        export = exporter(stockage, Cible(sender_id="vieille"))
+        assert export["conversations"]["vieille"][0]["text"] == "joignable au [téléphone]"
+        assert purger(stockage, Conservation()) == {"conversations": 1, "evenements": 2, "escalades": 0}
+        assert list(exporter(stockage, Cible(numero_dossier="24578301"))["conversations"]) == ["neuve"]
