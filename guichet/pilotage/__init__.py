@@ -1,0 +1,1 @@
+"""Steering figures computed from the conversation store (the dashboard's engine)."""

@@ -1,0 +1,69 @@
+"""Steering figures for a period, as JSON or CSV: ``python -m guichet.pilotage --du 2026-11-01 --au 2026-11-30 [--csv]``.
+
+Reads the tracker store named by the servers' environment (GUICHET_TRACKER_*).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import datetime as dt
+import json
+import sys
+from typing import Sequence
+from zoneinfo import ZoneInfo
+
+import sqlalchemy.exc
+
+from guichet.pilotage.indicateurs import Indicateurs, calculer
+from guichet.pilotage.lecture import lire_evenements
+from guichet.rgpd.stockage import Stockage
+
+
+def en_csv(i: Indicateurs) -> str:
+    import io
+
+    tampon = io.StringIO()
+    w = csv.writer(tampon)
+    w.writerow(["indicateur", "cle", "valeur"])
+    for nom in ("conversations", "taux_contenues", "taux_escalade", "taux_abandon", "taux_repli", "consultations_dossier",
+                "appels", "taux_appels_repondus", "satisfaction_moyenne"):
+        w.writerow([nom, "", getattr(i, nom)])
+    for jour, canaux in i.par_jour.items():
+        for canal, n in canaux.items():
+            w.writerow(["conversations_par_jour", f"{jour} {canal}", n])
+    for nom in ("intentions", "questions_sans_reponse"):
+        for cle, n in getattr(i, nom):
+            w.writerow([nom, cle, n])
+    for nom in ("satisfaction", "signalements_par_categorie"):
+        for cle, n in getattr(i, nom).items():
+            w.writerow([nom, cle, n])
+    return tampon.getvalue()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="guichet-pilotage", description="Steering figures from the conversation store.")
+    p.add_argument("--du", type=dt.date.fromisoformat, required=True, help="first day (YYYY-MM-DD)")
+    p.add_argument("--au", type=dt.date.fromisoformat, required=True, help="last day, included")
+    p.add_argument("--fuseau", default="Europe/Paris")
+    p.add_argument("--csv", action="store_true", help="CSV instead of JSON")
+    args = p.parse_args(argv)
+    if args.au < args.du:
+        print("error: --au is before --du", file=sys.stderr)
+        return 2
+    try:
+        evenements = lire_evenements(Stockage.depuis_env().url_conversations, args.du, args.au)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        print(f"error: the conversation store cannot be read: {exc.__class__.__name__}", file=sys.stderr)
+        return 2
+    indicateurs = calculer(evenements, args.du, args.au, ZoneInfo(args.fuseau))
+    if args.csv:
+        sys.stdout.write(en_csv(indicateurs))
+    else:
+        print(json.dumps(dataclasses.asdict(indicateurs), ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
