@@ -1,0 +1,1 @@
+"""The web console for agents and managers (for now: sign-in and the steering dashboard)."""

@@ -1,0 +1,171 @@
+"""The console web app (aiohttp): sign-in, and for managers the steering dashboard with CSV export."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from guichet.console.comptes import Comptes
+from guichet.console.sessions import Sessions
+from guichet.pilotage.__main__ import en_csv
+from guichet.pilotage.indicateurs import Indicateurs, calculer
+from guichet.pilotage.lecture import lire_evenements
+
+COOKIE = "guichet_session"
+ESSAIS_MAX, FENETRE_S = 5, 15 * 60
+FUSEAU = ZoneInfo("Europe/Paris")
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfigConsole:
+    url_conversations: str
+    chemin_comptes: Path
+    duree_session_s: float = 30 * 60
+    cookie_securise: bool = False  # True behind HTTPS
+
+
+def _page(titre: str, corps: str, statut: int = 200) -> web.Response:
+    return web.Response(status=statut, content_type="text/html", charset="utf-8", text=f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(titre)} — Guichet</title>
+<style>body{{font-family:Marianne,Arial,sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;color:#161616;line-height:1.5}}
+table{{border-collapse:collapse}}th,td{{border:1px solid #929292;padding:.25rem .6rem;text-align:left}}
+:focus{{outline:3px solid #0a76f6;outline-offset:2px}}.erreur{{color:#ce0500}}label{{display:block;margin-top:.5rem}}</style>
+</head><body><main>{corps}</main></body></html>""")
+
+
+def _tableau(titre: str, entetes: tuple[str, ...], lignes: list[tuple[Any, ...]]) -> str:
+    tete = "".join(f'<th scope="col">{html.escape(e)}</th>' for e in entetes)
+    corps = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in ligne) + "</tr>" for ligne in lignes)
+    return f"<h2>{html.escape(titre)}</h2><table><thead><tr>{tete}</tr></thead><tbody>{corps or '<tr><td colspan=9>aucune donnée</td></tr>'}</tbody></table>"
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f} %"
+
+
+def rendre_tableau_de_bord(i: Indicateurs) -> str:
+    resume = [("Conversations", i.conversations), ("Taux de résolution sans conseiller", _pct(i.taux_contenues)),
+              ("Taux de transfert à un conseiller", _pct(i.taux_escalade)), ("Taux d'abandon", _pct(i.taux_abandon)),
+              ("Messages non compris", _pct(i.taux_repli)), ("Consultations de dossier", i.consultations_dossier),
+              ("Appels téléphoniques", i.appels), ("Appels répondus (Services Publics+)", _pct(i.taux_appels_repondus)),
+              ("Satisfaction moyenne (sur 5)", i.satisfaction_moyenne if i.satisfaction_moyenne is not None else "—")]
+    jours = [(j, c.get("chat", 0), c.get("telephone", 0)) for j, c in i.par_jour.items()]
+    return "".join([
+        _tableau("En résumé", ("Indicateur", "Valeur"), resume),
+        _tableau("Conversations par jour", ("Jour", "Chat", "Téléphone"), jours),
+        _tableau("Demandes les plus fréquentes", ("Intention", "Messages"), list(i.intentions)),
+        _tableau("Questions sans réponse (pour les rédacteurs)", ("Question", "Fois"), list(i.questions_sans_reponse)),
+        _tableau("Satisfaction", ("Réponse", "Nombre"), list(i.satisfaction.items())),
+        _tableau("Signalements par catégorie", ("Catégorie", "Nombre"), list(i.signalements_par_categorie.items())),
+    ])
+
+
+def creer_application(config: ConfigConsole) -> web.Application:
+    comptes, sessions = Comptes(config.chemin_comptes), Sessions(config.duree_session_s)
+    echecs: dict[str, list[float]] = defaultdict(list)
+
+    def connecte(request: web.Request) -> Any:
+        return sessions.compte(request.cookies.get(COOKIE))
+
+    def responsable(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def garde(request: web.Request) -> web.StreamResponse:
+            compte = connecte(request)
+            if compte is None:
+                raise web.HTTPSeeOther("/connexion")
+            if compte.role != "responsable":
+                return _page("Accès refusé", "<h1>Accès refusé</h1><p>Le tableau de bord est réservé aux responsables.</p>", 403)
+            return await handler(request)
+        return garde
+
+    async def formulaire(request: web.Request, message: str = "", statut: int = 200) -> web.Response:
+        erreur = f'<p class="erreur" role="alert">{html.escape(message)}</p>' if message else ""
+        return _page("Connexion", f"""<h1>Connexion à la console Guichet</h1>{erreur}
+<form method="post" action="/connexion"><label for="identifiant">Identifiant</label>
+<input id="identifiant" name="identifiant" autocomplete="username" required autofocus>
+<label for="mot_de_passe">Mot de passe</label>
+<input id="mot_de_passe" name="mot_de_passe" type="password" autocomplete="current-password" required>
+<p><button type="submit">Se connecter</button></p></form>""", statut)
+
+    async def get_connexion(request: web.Request) -> web.Response:
+        return await formulaire(request)
+
+    async def post_connexion(request: web.Request) -> web.Response:
+        donnees = await request.post()
+        identifiant, mot_de_passe = str(donnees.get("identifiant", ""))[:100], str(donnees.get("mot_de_passe", ""))[:200]
+        maintenant = time.monotonic()
+        echecs[identifiant] = [t for t in echecs[identifiant] if maintenant - t < FENETRE_S]
+        if len(echecs[identifiant]) >= ESSAIS_MAX:
+            return await formulaire(request, "Trop d'essais : réessayez dans quelques minutes.", 429)
+        compte = comptes.verifier(identifiant, mot_de_passe)
+        if compte is None:
+            echecs[identifiant].append(maintenant)
+            return await formulaire(request, "Identifiant ou mot de passe incorrect.", 401)
+        echecs.pop(identifiant, None)
+        reponse = web.HTTPSeeOther("/pilotage" if compte.role == "responsable" else "/")
+        reponse.set_cookie(COOKIE, sessions.ouvrir(compte), httponly=True, samesite="Strict", secure=config.cookie_securise,
+                           max_age=int(config.duree_session_s))
+        raise reponse
+
+    async def deconnexion(request: web.Request) -> web.Response:
+        sessions.fermer(request.cookies.get(COOKIE))
+        reponse = web.HTTPSeeOther("/connexion")
+        reponse.del_cookie(COOKIE)
+        raise reponse
+
+    async def accueil(request: web.Request) -> web.Response:
+        compte = connecte(request)
+        if compte is None:
+            raise web.HTTPSeeOther("/connexion")
+        lien = '<p><a href="/pilotage">Tableau de bord</a></p>' if compte.role == "responsable" else ""
+        return _page("Console", f"<h1>Console Guichet</h1><p>Connecté : {html.escape(compte.identifiant)}</p>{lien}"
+                                '<form method="post" action="/deconnexion"><button>Se déconnecter</button></form>')
+
+    def periode(request: web.Request) -> tuple[dt.date, dt.date]:
+        aujourd_hui = dt.datetime.now(FUSEAU).date()
+        try:
+            au = dt.date.fromisoformat(request.query.get("au") or aujourd_hui.isoformat())
+            du = dt.date.fromisoformat(request.query.get("du") or (au - dt.timedelta(days=29)).isoformat())
+        except ValueError:
+            raise web.HTTPBadRequest(text="dates attendues au format AAAA-MM-JJ") from None
+        if du > au or (au - du).days > 366:
+            raise web.HTTPBadRequest(text="période invalide (un an au plus)")
+        return du, au
+
+    async def indicateurs(du: dt.date, au: dt.date) -> Indicateurs:
+        import asyncio
+
+        evenements = await asyncio.to_thread(lire_evenements, config.url_conversations, du, au)
+        return await asyncio.to_thread(calculer, evenements, du, au, FUSEAU)
+
+    @responsable
+    async def pilotage(request: web.Request) -> web.Response:
+        du, au = periode(request)
+        i = await indicateurs(du, au)
+        filtre = f"""<form method="get" action="/pilotage"><label for="du">Du</label><input id="du" name="du" type="date" value="{du}">
+<label for="au">Au</label><input id="au" name="au" type="date" value="{au}"> <button>Afficher</button></form>
+<p><a href="/pilotage.csv?du={du}&amp;au={au}">Exporter en CSV</a></p>"""
+        return _page("Tableau de bord", f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i)}")
+
+    @responsable
+    async def pilotage_csv(request: web.Request) -> web.Response:
+        du, au = periode(request)
+        return web.Response(text=en_csv(await indicateurs(du, au)), content_type="text/csv", charset="utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="guichet-{du}-{au}.csv"'})
+
+    app = web.Application(client_max_size=64 * 1024)
+    app.router.add_get("/", accueil)
+    app.router.add_get("/connexion", get_connexion)
+    app.router.add_post("/connexion", post_connexion)
+    app.router.add_post("/deconnexion", deconnexion)
+    app.router.add_get("/pilotage", pilotage)
+    app.router.add_get("/pilotage.csv", pilotage_csv)
+    return app

@@ -1,0 +1,103 @@
+"""Console accounts: created by a command, passwords hashed with scrypt (hashlib, OpenSSL).
+
+``python -m guichet.console.comptes creer NOM [--role responsable|agent]`` asks
+the password twice (or reads it from standard input with ``--stdin``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import hashlib
+import hmac
+import os
+import secrets
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+ROLES = ("responsable", "agent")
+SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+LONGUEUR_MIN = 12
+
+
+@dataclass(frozen=True)
+class Compte:
+    identifiant: str
+    role: str
+
+
+def _hacher(mot_de_passe: str, sel: bytes) -> bytes:
+    return hashlib.scrypt(mot_de_passe.encode(), salt=sel, **SCRYPT)
+
+
+class Comptes:
+    def __init__(self, chemin: Path) -> None:
+        self.chemin = chemin
+        chemin.parent.mkdir(parents=True, exist_ok=True)
+        with self._connexion() as c:
+            c.execute("CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, sel BLOB NOT NULL, "
+                      "hachage BLOB NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
+        os.chmod(chemin, 0o600)
+
+    def _connexion(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.chemin, timeout=5)
+
+    def creer(self, identifiant: str, mot_de_passe: str, role: str) -> Compte:
+        if not identifiant.isidentifier() and not identifiant.replace(".", "").replace("-", "").isalnum():
+            raise ValueError("account names use letters, digits, '.', '-' and '_'")
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if len(mot_de_passe) < LONGUEUR_MIN:
+            raise ValueError(f"the password must have at least {LONGUEUR_MIN} characters")
+        sel = secrets.token_bytes(16)
+        try:
+            with self._connexion() as c:
+                c.execute("INSERT INTO comptes VALUES (?, ?, ?, ?, ?)",
+                          (identifiant, sel, _hacher(mot_de_passe, sel), role, dt.datetime.now(dt.timezone.utc).isoformat()))
+        except sqlite3.IntegrityError:
+            raise ValueError(f"account {identifiant!r} already exists") from None
+        return Compte(identifiant, role)
+
+    def verifier(self, identifiant: str, mot_de_passe: str) -> Compte | None:
+        with self._connexion() as c:
+            ligne = c.execute("SELECT sel, hachage, role FROM comptes WHERE identifiant = ?", (identifiant,)).fetchone()
+        if ligne is None:
+            _hacher(mot_de_passe, b"\0" * 16)  # same cost whether the account exists or not
+            return None
+        sel, hachage, role = ligne
+        return Compte(identifiant, role) if hmac.compare_digest(_hacher(mot_de_passe, sel), hachage) else None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from guichet.rgpd.stockage import RACINE
+
+    p = argparse.ArgumentParser(prog="guichet-comptes", description="Create console accounts.")
+    sous = p.add_subparsers(dest="commande", required=True)
+    c = sous.add_parser("creer", help="create an account")
+    c.add_argument("identifiant")
+    c.add_argument("--role", choices=ROLES, default="agent")
+    c.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    args = p.parse_args(argv)
+    comptes = Comptes(Path(os.environ.get("GUICHET_DONNEES") or RACINE / "donnees") / "comptes.sqlite3")
+    if args.stdin:
+        mot_de_passe = sys.stdin.readline().rstrip("\n")
+    else:
+        mot_de_passe = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != mot_de_passe:
+            print("error: the two passwords differ", file=sys.stderr)
+            return 2
+    try:
+        comptes.creer(args.identifiant, mot_de_passe, args.role)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"account {args.identifiant} ({args.role}) created")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The console against a real local server: sign-in, roles, the dashboard and its CSV, sessions."""
+
+import json
+import sqlite3
+
+import aiohttp
+import pytest
+import sqlalchemy as sa
+
+from guichet.console.application import ConfigConsole, creer_application
+from guichet.console.comptes import Comptes, main as comptes_main
+from guichet.console.sessions import Sessions
+from tests.connecteurs.serveur_local import servir
+from tests.guichet.pilotage.test_indicateurs import JOUR, historique, message
+
+MOT_DE_PASSE = "un mot de passe assez long"
+
+
+def remplir(base):
+    h = historique()
+    h["injection"] = [{"event": "session_started", "timestamp": JOUR + 7000},
+                      message(JOUR + 7001, "<script>alert(1)</script>", "nlu_fallback")]
+    moteur = sa.create_engine(f"sqlite:///{base}")
+    with moteur.begin() as c:
+        c.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, "
+                          "intent_name TEXT, action_name TEXT, data TEXT)"))
+        for sender, evs in h.items():
+            for e in evs:
+                c.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :t, :ts, :d)"),
+                          {"s": sender, "t": e["event"], "ts": e["timestamp"], "d": json.dumps(e)})
+    moteur.dispose()
+
+
+@pytest.fixture
+async def console(tmp_path):
+    remplir(tmp_path / "conversations.sqlite3")
+    comptes = Comptes(tmp_path / "comptes.sqlite3")
+    comptes.creer("claire.responsable", MOT_DE_PASSE, "responsable")
+    comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
+    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", tmp_path / "comptes.sqlite3")
+    async with servir(creer_application(config)) as url:
+        yield url
+
+
+def client():
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=aiohttp.ClientTimeout(total=30))
+
+
+async def connecter(session, url, identifiant, mot_de_passe=MOT_DE_PASSE):
+    return await session.post(f"{url}/connexion", data={"identifiant": identifiant, "mot_de_passe": mot_de_passe})
+
+
+async def test_dashboard_behind_sign_in_with_figures_and_csv(console):
+    async with client() as s:
+        r = await s.get(f"{console}/pilotage")
+        assert r.url.path == "/connexion" and 'lang="fr"' in await r.text()
+        r = await connecter(s, console, "claire.responsable", "mauvais mot de passe")
+        assert r.status == 401 and "incorrect" in await r.text()
+        r = await connecter(s, console, "claire.responsable")
+        assert r.status == 200 and r.url.path == "/pilotage"
+        page = await (await s.get(f"{console}/pilotage", params={"du": "2026-11-02", "au": "2026-11-03"})).text()
+        assert "<td>Conversations</td><td>15</td>" in page  # 14 of the history + the injection one
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+        r = await s.get(f"{console}/pilotage.csv", params={"du": "2026-11-02", "au": "2026-11-03"})
+        assert r.headers["Content-Type"].startswith("text/csv") and "conversations,,15" in await r.text()
+        assert (await s.get(f"{console}/pilotage", params={"du": "hier"})).status == 400
+        await s.post(f"{console}/deconnexion")
+        assert (await s.get(f"{console}/pilotage")).url.path == "/connexion"
+
+
+async def test_agents_do_not_see_the_dashboard(console):
+    async with client() as s:
+        await connecter(s, console, "paul.agent")
+        assert (await s.get(f"{console}/pilotage")).status == 403
+
+
+async def test_repeated_failures_are_slowed_down(console):
+    async with client() as s:
+        for _ in range(5):
+            assert (await connecter(s, console, "claire.responsable", "non")).status == 401
+        assert (await connecter(s, console, "claire.responsable")).status == 429
+
+
+def test_passwords_are_hashed_and_checked(tmp_path):
+    comptes = Comptes(tmp_path / "c.sqlite3")
+    comptes.creer("claire", MOT_DE_PASSE, "agent")
+    assert comptes.verifier("claire", MOT_DE_PASSE).role == "agent"
+    assert comptes.verifier("claire", "autre chose encore") is None and comptes.verifier("inconnu", MOT_DE_PASSE) is None
+    brut = sqlite3.connect(tmp_path / "c.sqlite3").execute("SELECT hachage FROM comptes").fetchone()[0]
+    assert MOT_DE_PASSE.encode() not in brut and len(brut) == 32
+    with pytest.raises(ValueError, match="already exists"):
+        comptes.creer("claire", MOT_DE_PASSE, "agent")
+    with pytest.raises(ValueError, match="at least 12"):
+        comptes.creer("paul", "court", "agent")
+
+
+def test_account_command(tmp_path, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setenv("GUICHET_DONNEES", str(tmp_path))
+    monkeypatch.setattr("sys.stdin", io.StringIO(MOT_DE_PASSE + "\n"))
+    assert comptes_main(["creer", "claire", "--role", "responsable", "--stdin"]) == 0
+    assert Comptes(tmp_path / "comptes.sqlite3").verifier("claire", MOT_DE_PASSE).role == "responsable"
+
+
+def test_sessions_expire_after_inactivity():
+    from guichet.console.comptes import Compte
+
+    t = [0.0]
+    sessions = Sessions(duree_s=60, horloge=lambda: t[0])
+    jeton = sessions.ouvrir(Compte("claire", "agent"))
+    t[0] = 50
+    assert sessions.compte(jeton) is not None  # activity extends it
+    t[0] = 105
+    assert sessions.compte(jeton) is not None
+    t[0] = 200
+    assert sessions.compte(jeton) is None and sessions.compte("inconnu") is None
