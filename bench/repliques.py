@@ -17,12 +17,11 @@ import statistics
 import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
 
-from bench.charge import centile, tour
+from bench.charge import centile, client, tour
 from guichet.entrainement import RACINE, ProjetRasa, entrainer
 from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
 from tests.integration.infrastructure import postgresql, redis
@@ -35,31 +34,18 @@ def temps_cpu(pid: int) -> float:
 
 
 async def charge(urls: list[str], scenario: str, clients: int, duree: float) -> dict[str, float]:
+    """bench.charge's clients, spread over the replicas as a balancer would."""
     latences: list[float] = []
-    erreurs = 0
-
-    async def client(url: str, fin: float) -> None:
-        nonlocal erreurs
-        while time.monotonic() < fin:
-            sender = f"bench-{uuid.uuid4().hex[:12]}"
-            if scenario == "faq":
-                ms, ok = await tour(session, url, sender, "quels sont les horaires de la mairie ?")
-            else:
-                _, ok1 = await tour(session, url, sender, "où en est mon dossier 24578301")
-                ms, ok = await tour(session, url, sender, "12/03/1985")
-                ok = ok and ok1
-            latences.append(ms)
-            erreurs += not ok
-
+    erreurs: list[int] = []
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
         for url in urls:
             await tour(session, url, "echauffement", "bonjour")
         debut = time.monotonic()
-        await asyncio.gather(*(client(urls[i % len(urls)], debut + duree) for i in range(clients)))
+        await asyncio.gather(*(client(session, urls[i % len(urls)], scenario, debut + duree, latences, erreurs) for i in range(clients)))
         ecoule = time.monotonic() - debut
     tours = len(latences) * (1 if scenario == "faq" else 2)
     return {"tours_par_s": round(tours / ecoule, 1), "p50_ms": round(statistics.median(latences), 1),
-            "p95_ms": round(centile(latences, 0.95), 1), "erreurs": erreurs, "tours": tours}
+            "p95_ms": round(centile(latences, 0.95), 1), "erreurs": len(erreurs), "tours": tours}
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import aiohttp
@@ -44,7 +44,6 @@ class ReglagesHttp:
 class Reponse:
     statut: int
     corps: Any  # parsed JSON, or None for an empty body
-    entetes: Mapping[str, str] = field(default_factory=dict)
 
 
 def _retry_after(valeur: str | None) -> float | None:
@@ -78,7 +77,7 @@ class ClientHttp:
 
     async def envoyer(
         self, methode: str, chemin: str, *, lecture: bool, json_: Any = None, params: Mapping[str, str] | None = None,
-        entetes: Mapping[str, str] | None = None, donnees: str | bytes | None = None,
+        entetes: Mapping[str, str] | None = None,
     ) -> Reponse:
         """One request; ``lecture`` marks it idempotent (retried). Statuses < 500 are returned to the caller."""
         self.disjoncteur.autoriser()
@@ -92,7 +91,7 @@ class ClientHttp:
             tentative += 1
             try:
                 async with self._ouvrir().request(
-                    methode, url, json=json_, params=params, headers=entetes, data=donnees
+                    methode, url, json=json_, params=params, headers=entetes
                 ) as r:
                     texte = await r.text()
                     if r.status == 429:
@@ -114,7 +113,7 @@ class ClientHttp:
                             self.disjoncteur.echec()
                             raise ReponseInvalide(f"{self.nom}: malformed JSON (HTTP {r.status})") from None
                         self.disjoncteur.succes()
-                        return Reponse(r.status, corps, dict(r.headers))
+                        return Reponse(r.status, corps)
             except asyncio.TimeoutError:
                 erreur = DelaiDepasse(f"{self.nom}: no answer within {self.reglages.delai_s:.1f} s")
             except aiohttp.ClientError as exc:

@@ -14,12 +14,12 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from connecteurs.client_http import ClientHttp, ReglagesHttp
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
 from connecteurs.essais_identite import EssaisIdentite
-from connecteurs.modeles import Dossier, EtatDossier, IssueVerification, ResultatVerification
+from connecteurs.modeles import Dossier, EtatDossier, ResultatVerification
 
 logger = logging.getLogger(__name__)
 
@@ -129,25 +129,14 @@ class SuiviDemarchesSimplifiees:
             attendue = _date(champs[0].get("date")) or _date(champs[0].get("stringValue"))
             return attendue is not None and attendue == date_naissance
 
-        return await self._verifier(numero, correspond)
+        return await self._essais.verifier(numero, self._dossier, correspond, en_dossier)
 
     async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
         def correspond(brut: Mapping[str, Any]) -> bool:
             attendu = str(((brut.get("usager") or {}).get("email")) or "").strip().lower()
             return bool(attendu) and attendu == courriel.strip().lower()
 
-        return await self._verifier(numero, correspond)
-
-    async def _verifier(self, numero: str, correspond: Callable[[Mapping[str, Any]], bool]) -> ResultatVerification:
-        if await self._essais.verrouille(numero):
-            return ResultatVerification(IssueVerification.VERROUILLE)
-        brut = await self._dossier(numero)
-        if brut is None:
-            return ResultatVerification(IssueVerification.INCONNU)
-        if correspond(brut):
-            await self._essais.reussite(numero)
-            return ResultatVerification(IssueVerification.CONFIRMEE, dossier=en_dossier(numero, brut))
-        return await self._essais.echec(numero)
+        return await self._essais.verifier(numero, self._dossier, correspond, en_dossier)
 
 
 def en_dossier(numero: str, brut: Mapping[str, Any]) -> Dossier:

@@ -13,9 +13,11 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable, TypeVar
 
-from connecteurs.modeles import IssueVerification, ResultatVerification
+from connecteurs.modeles import Dossier, IssueVerification, ResultatVerification
+
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS essais_identite (
@@ -66,6 +68,21 @@ class EssaisIdentite:
                 c.execute("DELETE FROM essais_identite WHERE numero = ?", (numero,))
 
         await asyncio.to_thread(effacer)
+
+    async def verifier(
+        self, numero: str, lire: Callable[[str], Awaitable[T | None]], correspond: Callable[[T], bool],
+        en_dossier: Callable[[str, T], Dossier],
+    ) -> ResultatVerification:
+        """The whole check against a remote case: lock first, then read the case, compare, count."""
+        if await self.verrouille(numero):
+            return ResultatVerification(IssueVerification.VERROUILLE)
+        brut = await lire(numero)
+        if brut is None:
+            return ResultatVerification(IssueVerification.INCONNU)
+        if correspond(brut):
+            await self.reussite(numero)
+            return ResultatVerification(IssueVerification.CONFIRMEE, dossier=en_dossier(numero, brut))
+        return await self.echec(numero)
 
     async def echec(self, numero: str) -> ResultatVerification:
         """Count a failure; REFUSEE with the attempts left, or VERROUILLE when it was the last."""

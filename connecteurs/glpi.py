@@ -12,13 +12,11 @@ never logged.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from connecteurs.adresse import normaliser_adresse
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
 from connecteurs.modeles import (
@@ -32,6 +30,7 @@ from connecteurs.modeles import (
     Reclamation,
     Signalement,
 )
+from connecteurs.tickets import contenu_contexte, contenu_rappel, titre_signalement
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +72,6 @@ def _date(valeur: Any) -> dt.datetime:
         return dt.datetime.fromisoformat(str(valeur))
     except ValueError:
         return dt.datetime.now()
-
-
-def titre_signalement(categorie: CategorieSignalement, adresse: str) -> str:
-    return f"[Guichet signalement {categorie.value}] {normaliser_adresse(adresse)}"
 
 
 class TicketsGlpi:
@@ -180,18 +175,8 @@ class TicketsGlpi:
         return Escalade(f"GLPI-{ident}", cree)
 
     async def creer_rappel(self, demande: DemandeRappel) -> Escalade:
-        contenu = (
-            f"Rappel demandé au {demande.telephone}, créneau : {demande.creneau.value}.\n\n" + contenu_contexte(demande.contexte)
-        )
-        ident, cree = await self._creer_ticket(f"[Guichet rappel] {demande.creneau.value}", contenu, TYPE_DEMANDE)
+        ident, cree = await self._creer_ticket(f"[Guichet rappel] {demande.creneau.value}", contenu_rappel(demande), TYPE_DEMANDE)
         return Escalade(f"GLPI-{ident}", cree)
-
-
-def contenu_contexte(contexte: ContexteConversation) -> str:
-    """The conversation context as the ticket's text: transcript first, then the structured details."""
-    lignes = [f"{t.auteur} : {t.texte}" for t in contexte.transcription]
-    details = {k: v for k, v in contexte.en_dict().items() if k != "transcription"}
-    return "Conversation :\n" + "\n".join(lignes) + "\n\nContexte :\n" + json.dumps(details, ensure_ascii=False, indent=2, default=str)
 
 
 def _id(numero: str) -> int:

@@ -31,7 +31,6 @@ from connecteurs.modeles import (
     Dossier,
     EtatDossier,
     EtatSignalement,
-    IssueVerification,
     NouveauSignalement,
     NouvelleReclamation,
     Reclamation,
@@ -157,15 +156,7 @@ class Publik:
     async def _verifier(self, numero: str, correspond: Callable[[Mapping[str, Any]], bool]) -> ResultatVerification:
         if self._essais is None:
             raise ConfigurationInvalide("publik: no identity-attempt store")
-        if await self._essais.verrouille(numero):
-            return ResultatVerification(IssueVerification.VERROUILLE)
-        brut = await self._formulaire_dossier(numero)
-        if brut is None:
-            return ResultatVerification(IssueVerification.INCONNU)
-        if correspond(brut):
-            await self._essais.reussite(numero)
-            return ResultatVerification(IssueVerification.CONFIRMEE, dossier=self._en_dossier(numero, brut))
-        return await self._essais.echec(numero)
+        return await self._essais.verifier(numero, self._formulaire_dossier, correspond, self._en_dossier)
 
     def _en_dossier(self, numero: str, brut: Mapping[str, Any]) -> Dossier:
         statut = ((brut.get("workflow") or {}).get("status")) or {}

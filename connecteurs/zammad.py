@@ -15,10 +15,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from connecteurs.adresse import normaliser_adresse
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
-from connecteurs.glpi import contenu_contexte
 from connecteurs.modeles import (
     CategorieSignalement,
     ContexteConversation,
@@ -30,6 +28,7 @@ from connecteurs.modeles import (
     Reclamation,
     Signalement,
 )
+from connecteurs.tickets import contenu_contexte, contenu_rappel, titre_signalement
 
 logger = logging.getLogger(__name__)
 ETATS_FERMES = {"closed", "merged", "removed"}
@@ -142,10 +141,5 @@ class TicketsZammad:
         return Escalade(f"Z-{cree['number']}", _date(cree.get("created_at")))
 
     async def creer_rappel(self, demande: DemandeRappel) -> Escalade:
-        corps = f"Rappel demandé au {demande.telephone}, créneau : {demande.creneau.value}.\n\n" + contenu_contexte(demande.contexte)
-        cree = await self._creer(f"[Guichet rappel] {demande.creneau.value}", corps, None, "rappel")
+        cree = await self._creer(f"[Guichet rappel] {demande.creneau.value}", contenu_rappel(demande), None, "rappel")
         return Escalade(f"Z-{cree['number']}", _date(cree.get("created_at")))
-
-
-def titre_signalement(categorie: CategorieSignalement, adresse: str) -> str:
-    return f"[Guichet signalement {categorie.value}] {normaliser_adresse(adresse)}"

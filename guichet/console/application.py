@@ -15,7 +15,7 @@ from aiohttp import web
 
 from guichet.console.comptes import Comptes
 from guichet.console.sessions import Sessions
-from guichet.pilotage.__main__ import en_csv
+from guichet.pilotage.export_csv import en_csv
 from guichet.pilotage.indicateurs import Indicateurs, calculer
 from guichet.pilotage.lecture import lire_evenements
 

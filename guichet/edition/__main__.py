@@ -157,7 +157,7 @@ def _essayer(args: argparse.Namespace, fichiers: Fichiers) -> int:
         print("erreur : aucune question (donnez-les en arguments ou une par ligne sur l'entrée standard)", file=sys.stderr)
         return IMPOSSIBLE
     noms = {k.removeprefix("faq/"): v for k, v in libelles(fichiers, fichiers.racine / "bot" / "domain").items()}
-    essais = lancer(fichiers, questions, noms)
+    essais = lancer(fichiers, questions)
     if args.json:
         print(json.dumps([asdict(e) | {"repond": e.repond} for e in essais], ensure_ascii=False, indent=2, default=str))
     else:
@@ -300,13 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     try:
         return actions[args.commande](args, fichiers)
-    except ErreurPublication as exc:
-        print(f"erreur : {exc}", file=sys.stderr)
-        return PROBLEME
-    except ErreurFiche as exc:
-        print(f"erreur : {exc}", file=sys.stderr)
-        return PROBLEME
-    except ErreurConfiguration as exc:
+    except (ErreurPublication, ErreurFiche, ErreurConfiguration) as exc:
         print(f"erreur : {exc}", file=sys.stderr)
         return PROBLEME
     except ValueError as exc:

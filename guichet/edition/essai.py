@@ -139,6 +139,6 @@ def formater(essai: Essai, libelles: dict[str, str]) -> str:
     return "\n".join(lignes)
 
 
-def lancer(fichiers: Fichiers, questions: Sequence[str], libelles: dict[str, str]) -> list[Essai]:
+def lancer(fichiers: Fichiers, questions: Sequence[str]) -> list[Essai]:
     modele = choisir_modele(fichiers, ProjetRasa(fichiers.racine))
     return asyncio.run(essayer(fichiers, modele, questions))

@@ -249,7 +249,6 @@ def rendre_theme(nom: str, entrees: list[Entree]) -> str:
 
 
 def nom_fichier_theme(nom: str) -> str:
-    import unicodedata
+    from guichet.edition.similarite import normaliser
 
-    ascii_ = unicodedata.normalize("NFKD", nom).encode("ascii", "ignore").decode().lower()
-    return (re.sub(r"[^a-z0-9]+", "_", ascii_).strip("_") or "theme") + ".yml"
+    return ("_".join(normaliser(nom).split()) or "theme") + ".yml"

@@ -6,7 +6,6 @@ Reads the tracker store named by the servers' environment (GUICHET_TRACKER_*).
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import datetime as dt
 import json
@@ -16,30 +15,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy.exc
 
-from guichet.pilotage.indicateurs import Indicateurs, calculer
+from guichet.pilotage.export_csv import en_csv
+from guichet.pilotage.indicateurs import calculer
 from guichet.pilotage.lecture import lire_evenements
 from guichet.rgpd.stockage import Stockage
-
-
-def en_csv(i: Indicateurs) -> str:
-    import io
-
-    tampon = io.StringIO()
-    w = csv.writer(tampon)
-    w.writerow(["indicateur", "cle", "valeur"])
-    for nom in ("conversations", "taux_contenues", "taux_escalade", "taux_abandon", "taux_repli", "consultations_dossier",
-                "appels", "taux_appels_repondus", "satisfaction_moyenne"):
-        w.writerow([nom, "", getattr(i, nom)])
-    for jour, canaux in i.par_jour.items():
-        for canal, n in canaux.items():
-            w.writerow(["conversations_par_jour", f"{jour} {canal}", n])
-    for nom in ("intentions", "questions_sans_reponse"):
-        for cle, n in getattr(i, nom):
-            w.writerow([nom, cle, n])
-    for nom in ("satisfaction", "signalements_par_categorie"):
-        for cle, n in getattr(i, nom).items():
-            w.writerow([nom, cle, n])
-    return tampon.getvalue()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
