@@ -41,3 +41,15 @@ class ReponseInvalide(ErreurConnecteur):
 
 class ConfigurationInvalide(ErreurConnecteur):
     code = CodeErreur.CONFIGURATION
+
+
+class EscaladeInconnue(ErreurConnecteur):
+    """No escalation with this reference."""
+
+    code = CodeErreur.REPONSE_INVALIDE
+
+
+class EscaladeDejaPrise(ErreurConnecteur):
+    """Another agent holds this escalation, or it is closed."""
+
+    code = CodeErreur.REPONSE_INVALIDE

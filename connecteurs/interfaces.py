@@ -14,6 +14,8 @@ from connecteurs.modeles import (
     ContexteConversation,
     DemandeRappel,
     Escalade,
+    EscaladeEnFile,
+    EtatEscalade,
     NouveauSignalement,
     NouvelleReclamation,
     Reclamation,
@@ -65,6 +67,22 @@ class Escalades(Protocol):
 
     async def creer_rappel(self, demande: DemandeRappel) -> Escalade:
         """Record a callback request (outside office hours)."""
+
+
+@runtime_checkable
+class FileEscalades(Protocol):
+    """The agents' side of the escalations (the console's queue)."""
+
+    async def escalades_ouvertes(self) -> list[EscaladeEnFile]:
+        """Waiting and taken escalations, oldest first."""
+
+    async def lire_escalade(self, reference: str) -> EscaladeEnFile | None: ...
+
+    async def prendre_escalade(self, reference: str, conseiller: str) -> EscaladeEnFile:
+        """Take it over; EscaladeDejaPrise if another agent holds it or it is closed."""
+
+    async def terminer_escalade(self, reference: str, conseiller: str, etat: EtatEscalade) -> EscaladeEnFile:
+        """RENDUE (back to the bot) or CLOSE; only the agent holding it can; EscaladeDejaPrise otherwise."""
 
 
 @runtime_checkable

@@ -162,6 +162,36 @@ class Escalade:
     cree_le: dt.datetime
 
 
+class EtatEscalade(str, Enum):
+    EN_ATTENTE = "en_attente"  # in the agents' queue
+    PRISE = "prise"  # an agent has taken it over
+    RENDUE = "rendue"  # the agent handed the conversation back to the bot
+    CLOSE = "close"  # the agent ended the conversation
+
+
+class TypeEscalade(str, Enum):
+    CONVERSATION = "conversation"  # hand-over of a live conversation
+    RAPPEL = "rappel"  # callback request taken outside office hours
+
+
+@dataclass(frozen=True)
+class EscaladeEnFile:
+    """An escalation as the agents' queue shows it."""
+
+    reference: str
+    type: TypeEscalade
+    etat: EtatEscalade
+    sender_id: str
+    canal: str
+    cree_le: dt.datetime
+    contexte: Mapping[str, Any]  # ContexteConversation.en_dict()
+    creneau: str | None = None
+    telephone: str | None = None
+    conseiller: str | None = None
+    pris_le: dt.datetime | None = None
+    clos_le: dt.datetime | None = None
+
+
 class CreneauRappel(str, Enum):
     MATIN = "matin"
     APRES_MIDI = "apres_midi"

@@ -35,14 +35,15 @@ class ConfigLancement:
     jeton_api: str | None  # None: generated and stored in the data directory
     workers: int = 1  # Sanic workers of the Rasa server
     delai_demarrage: float = 300.0
+    port_console: int = 5080  # agents' console and the citizens' widget
 
     def __post_init__(self) -> None:
-        for nom in ("port_rasa", "port_actions"):
+        for nom in ("port_rasa", "port_actions", "port_console"):
             port = getattr(self, nom)
             if not 0 < port < 65536:
                 raise ErreurConfiguration(f"{nom} must be a TCP port, got {port}")
-        if self.port_rasa == self.port_actions:
-            raise ErreurConfiguration("GUICHET_PORT and GUICHET_ACTIONS_PORT must differ")
+        if len({self.port_rasa, self.port_actions, self.port_console}) != 3:
+            raise ErreurConfiguration("GUICHET_PORT, GUICHET_ACTIONS_PORT and GUICHET_CONSOLE_PORT must differ")
         if not 1 <= self.workers <= 64:
             raise ErreurConfiguration(f"GUICHET_WORKERS must be between 1 and 64, got {self.workers}")
         if self.jeton_api is not None and len(self.jeton_api) < 16:
@@ -63,6 +64,7 @@ class ConfigLancement:
             dossier_donnees=Path(env.get("GUICHET_DONNEES", str(RACINE / "donnees"))).resolve(),
             jeton_api=env.get("GUICHET_API_TOKEN") or None,
             workers=port("GUICHET_WORKERS", WORKERS_PAR_DEFAUT),
+            port_console=port("GUICHET_CONSOLE_PORT", 5080),
         )
 
     @property
@@ -142,6 +144,15 @@ def commande_actions(config: ConfigLancement) -> list[str]:
             "--logging-config_file", str(RACINE / "guichet" / "journalisation.yml")]
 
 
+def commande_console() -> list[str]:
+    return [sys.executable, "-m", "guichet.console"]
+
+
+def environnement_console(config: ConfigLancement, env: Mapping[str, str], jeton: str) -> dict[str, str]:
+    return {**env, "GUICHET_API_TOKEN": jeton, "GUICHET_CONSOLE_PORT": str(config.port_console),
+            "GUICHET_RASA_URL": env.get("GUICHET_RASA_URL") or f"http://{config.hote}:{config.port_rasa}"}
+
+
 def commande_rasa(config: ConfigLancement, jeton: str, modele: Path) -> list[str]:
     bot = RACINE / "bot"
     return [
@@ -191,12 +202,17 @@ def main(argv: list[str] | None = None) -> int:
         attendre(f"http://{config.hote}:{config.port_actions}/health", config.delai_demarrage, processus)
         base = f"http://{config.hote}:{config.port_rasa}"
         attendre(f"{base}/webhooks/rest/", config.delai_demarrage, processus)
+        processus.append(subprocess.Popen(commande_console(), cwd=RACINE, env=environnement_console(config, env, jeton)))
+        console = f"http://{config.hote}:{config.port_console}"
+        attendre(f"{console}/widget/guichet.css", config.delai_demarrage, processus)
         print(
             f"\nGuichet is ready ({time.monotonic() - debut:.0f} s).\n"
             f"  REST:       POST {base}/webhooks/rest/webhook  {{\"sender\": \"moi\", \"message\": \"Bonjour\"}}\n"
             f"  socket.io:  {base}/socket.io (rasa-webchat protocol)\n"
             f"  voice:      POST {base}/webhooks/voix/webhook\n"
             f"  HTTP API:   {base}/status?token=…  (token: {origine})\n"
+            f"  widget:     {console}/widget/demo  (a portal page with the two lines to copy)\n"
+            f"  console:    {console}/  (agents; accounts: python -m guichet.console.comptes creer NOM --role agent --stdin)\n"
             f"  terminal:   make chat\n"
             f"  data:       {config.dossier_donnees}\n"
             "Ctrl-C stops everything.",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from connecteurs.adresse import normaliser_adresse
-from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible
+from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible, EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.grc_embarquee.donnees_demo import semer
 from connecteurs.grc_embarquee.schema import migrer
 from connecteurs.modeles import (
@@ -27,7 +27,9 @@ from connecteurs.modeles import (
     DemandeRappel,
     Dossier,
     Escalade,
+    EscaladeEnFile,
     EtatDossier,
+    EtatEscalade,
     EtatSignalement,
     IssueVerification,
     NouveauSignalement,
@@ -36,6 +38,7 @@ from connecteurs.modeles import (
     ResultatVerification,
     Satisfaction,
     Signalement,
+    TypeEscalade,
 )
 
 logger = logging.getLogger(__name__)
@@ -270,16 +273,68 @@ class GrcEmbarquee:
 
         return await self._executer(travail)
 
-    async def lire_escalade(self, reference: str) -> dict[str, object] | None:
-        """The recorded escalation with its context (for the agents' side)."""
+    # -- FileEscalades (the agents' console) -------------------------------------------
+    async def escalades_ouvertes(self) -> list[EscaladeEnFile]:
+        def travail(c: sqlite3.Connection) -> list[EscaladeEnFile]:
+            lignes = c.execute(
+                "SELECT * FROM escalades WHERE etat IN (?, ?) ORDER BY cree_le",
+                (EtatEscalade.EN_ATTENTE.value, EtatEscalade.PRISE.value),
+            ).fetchall()
+            return [_escalade(ligne) for ligne in lignes]
 
-        def travail(c: sqlite3.Connection) -> dict[str, object] | None:
+        return await self._executer(travail)
+
+    async def lire_escalade(self, reference: str) -> EscaladeEnFile | None:
+        def travail(c: sqlite3.Connection) -> EscaladeEnFile | None:
+            ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
+            return None if ligne is None else _escalade(ligne)
+
+        return await self._executer(travail)
+
+    async def prendre_escalade(self, reference: str, conseiller: str) -> EscaladeEnFile:
+        maintenant = self._horloge().isoformat()
+
+        def travail(c: sqlite3.Connection) -> EscaladeEnFile:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
+                if ligne is None:
+                    raise EscaladeInconnue(f"no escalation {reference}")
+                if ligne["etat"] == EtatEscalade.PRISE.value and ligne["conseiller"] == conseiller:
+                    c.execute("COMMIT")
+                    return _escalade(ligne)
+                if ligne["etat"] != EtatEscalade.EN_ATTENTE.value:
+                    raise EscaladeDejaPrise(f"escalation {reference} is {ligne['etat']}")
+                c.execute(
+                    "UPDATE escalades SET etat = ?, conseiller = ?, pris_le = ? WHERE reference = ?",
+                    (EtatEscalade.PRISE.value, conseiller, maintenant, reference),
+                )
+                ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
+                c.execute("COMMIT")
+                return _escalade(ligne)
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+
+        return await self._executer(travail)
+
+    async def terminer_escalade(self, reference: str, conseiller: str, etat: EtatEscalade) -> EscaladeEnFile:
+        if etat not in (EtatEscalade.RENDUE, EtatEscalade.CLOSE):
+            raise ValueError(f"an escalation ends as rendue or close, not {etat.value}")
+        maintenant = self._horloge().isoformat()
+
+        def travail(c: sqlite3.Connection) -> EscaladeEnFile:
+            with c:
+                curseur = c.execute(
+                    "UPDATE escalades SET etat = ?, clos_le = ? WHERE reference = ? AND etat = ? AND conseiller = ?",
+                    (etat.value, maintenant, reference, EtatEscalade.PRISE.value, conseiller),
+                )
             ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
             if ligne is None:
-                return None
-            resultat = dict(ligne)
-            resultat["contexte"] = json.loads(ligne["contexte"])
-            return resultat
+                raise EscaladeInconnue(f"no escalation {reference}")
+            if curseur.rowcount != 1:
+                raise EscaladeDejaPrise(f"escalation {reference} is {ligne['etat']}, not held by this agent")
+            return _escalade(ligne)
 
         return await self._executer(travail)
 
@@ -295,6 +350,26 @@ class GrcEmbarquee:
                 )
 
         await self._executer(travail)
+
+
+def _escalade(ligne: sqlite3.Row) -> EscaladeEnFile:
+    def instant(texte: str | None) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(texte) if texte else None
+
+    return EscaladeEnFile(
+        reference=ligne["reference"],
+        type=TypeEscalade(ligne["type"]),
+        etat=EtatEscalade(ligne["etat"]),
+        sender_id=ligne["sender_id"],
+        canal=ligne["canal"],
+        cree_le=dt.datetime.fromisoformat(ligne["cree_le"]),
+        contexte=json.loads(ligne["contexte"]),
+        creneau=ligne["creneau"],
+        telephone=ligne["telephone"],
+        conseiller=ligne["conseiller"],
+        pris_le=instant(ligne["pris_le"]),
+        clos_le=instant(ligne["clos_le"]),
+    )
 
 
 def _dossier(ligne: sqlite3.Row) -> Dossier:

@@ -71,6 +71,12 @@ MIGRATIONS: tuple[str, ...] = (
         cree_le TEXT NOT NULL
     );
     """,
+    # 2: the agents' console takes escalations over
+    """
+    ALTER TABLE escalades ADD COLUMN conseiller TEXT;
+    ALTER TABLE escalades ADD COLUMN pris_le TEXT;
+    ALTER TABLE escalades ADD COLUMN clos_le TEXT;
+    """,
 )
 
 

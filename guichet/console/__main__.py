@@ -1,27 +1,72 @@
-"""``python -m guichet.console``: the console on GUICHET_CONSOLE_PORT (default 5080), loopback by default."""
+"""``python -m guichet.console``: the console and the widget on GUICHET_CONSOLE_PORT (default 5080).
+
+Reads the same environment as the servers (see README): the Rasa server's URL and
+API token for the agents' take-over, the data directory for the escalation store,
+accounts and audit trail, and contenu/commune.yml for the widget's name and colours.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import Mapping
 
 from aiohttp import web
 
+from guichet.commune import charger_commune
+from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
+from guichet.erreurs import ErreurConfiguration
 from guichet.rgpd.stockage import RACINE, Stockage
+from guichet.widget.service import ConfigWidget
+
+
+def _port(env: Mapping[str, str], nom: str, defaut: int) -> int:
+    brut = env.get(nom, str(defaut))
+    if not brut.isdigit() or not 0 < int(brut) < 65536:
+        raise ErreurConfiguration(f"{nom} must be a port number, got {brut!r}")
+    return int(brut)
+
+
+def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsole, str, int]:
+    stockage = Stockage.depuis_env(env)
+    donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
+    hote = env.get("GUICHET_HOTE", "127.0.0.1")
+    url_rasa = env.get("GUICHET_RASA_URL") or f"http://{hote}:{_port(env, 'GUICHET_PORT', 5005)}"
+    jeton = env.get("GUICHET_API_TOKEN") or ""
+    if not jeton and (donnees / "jeton_api").exists():
+        jeton = (donnees / "jeton_api").read_text().strip()
+    if not jeton:
+        raise ErreurConfiguration(f"no Rasa API token: set GUICHET_API_TOKEN or start `make run` once (it writes {donnees / 'jeton_api'})")
+    commune = charger_commune(Path(env.get("GUICHET_COMMUNE") or RACINE / "contenu" / "commune.yml"))
+    widget = ConfigWidget(
+        serveur=env.get("GUICHET_WIDGET_SERVEUR") or url_rasa,
+        commune=commune.nom,
+        couleur=commune.details.get("widget_couleur", "#000091"),
+        couleur_texte=commune.details.get("widget_couleur_texte", "#ffffff"),
+    )
+    config = ConfigConsole(
+        url_conversations=stockage.url_conversations,
+        chemin_comptes=donnees / "comptes.sqlite3",
+        cookie_securise=env.get("GUICHET_CONSOLE_HTTPS") == "1",
+        rasa=ConfigRasa(url_rasa, jeton),
+        base_grc=stockage.base_grc,
+        journal_audit=stockage.journal_audit,
+        widget=widget,
+    )
+    return config, hote, _port(env, "GUICHET_CONSOLE_PORT", 5080)
 
 
 def main() -> int:
-    stockage = Stockage.depuis_env()
-    donnees = Path(os.environ.get("GUICHET_DONNEES") or RACINE / "donnees")
-    config = ConfigConsole(stockage.url_conversations, donnees / "comptes.sqlite3",
-                           cookie_securise=os.environ.get("GUICHET_CONSOLE_HTTPS") == "1")
-    port = os.environ.get("GUICHET_CONSOLE_PORT", "5080")
-    if not port.isdigit():
-        print(f"error: GUICHET_CONSOLE_PORT must be a port number, got {port!r}", file=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        config, hote, port = config_depuis_env()
+    except ErreurConfiguration as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    web.run_app(creer_application(config), host=os.environ.get("GUICHET_HOTE", "127.0.0.1"), port=int(port))
+    web.run_app(creer_application(config), host=hote, port=port, access_log=None, print=None)
     return 0
 
 

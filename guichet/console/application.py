@@ -1,10 +1,13 @@
-"""The console web app (aiohttp): sign-in, and for managers the steering dashboard with CSV export."""
+"""The console web app (aiohttp): sign-in; for agents the escalation queue and the
+take-over of conversations (guichet/console/file_agents.py); for managers the
+steering dashboard with CSV export; and the citizens' widget (guichet/widget)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import html
+import logging
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -13,11 +16,18 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
+from guichet.console.api_rasa import ApiRasa, ConfigRasa
 from guichet.console.comptes import Comptes
+from guichet.console.file_agents import ajouter_routes_agents
+from guichet.console.gabarit import page, tableau
 from guichet.console.sessions import Sessions
 from guichet.pilotage.export_csv import en_csv
 from guichet.pilotage.indicateurs import Indicateurs, calculer
 from guichet.pilotage.lecture import lire_evenements
+from guichet.widget.service import ConfigWidget, ajouter_routes_widget
+
+logger = logging.getLogger(__name__)
 
 COOKIE = "guichet_session"
 ESSAIS_MAX, FENETRE_S = 5, 15 * 60
@@ -30,22 +40,10 @@ class ConfigConsole:
     chemin_comptes: Path
     duree_session_s: float = 30 * 60
     cookie_securise: bool = False  # True behind HTTPS
-
-
-def _page(titre: str, corps: str, statut: int = 200) -> web.Response:
-    return web.Response(status=statut, content_type="text/html", charset="utf-8", text=f"""<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(titre)} — Guichet</title>
-<style>body{{font-family:Marianne,Arial,sans-serif;max-width:72rem;margin:1.5rem auto;padding:0 1rem;color:#161616;line-height:1.5}}
-table{{border-collapse:collapse}}th,td{{border:1px solid #929292;padding:.25rem .6rem;text-align:left}}
-:focus{{outline:3px solid #0a76f6;outline-offset:2px}}.erreur{{color:#ce0500}}label{{display:block;margin-top:.5rem}}</style>
-</head><body><main>{corps}</main></body></html>""")
-
-
-def _tableau(titre: str, entetes: tuple[str, ...], lignes: list[tuple[Any, ...]]) -> str:
-    tete = "".join(f'<th scope="col">{html.escape(e)}</th>' for e in entetes)
-    corps = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in ligne) + "</tr>" for ligne in lignes)
-    return f"<h2>{html.escape(titre)}</h2><table><thead><tr>{tete}</tr></thead><tbody>{corps or '<tr><td colspan=9>aucune donnée</td></tr>'}</tbody></table>"
+    rasa: ConfigRasa | None = None  # agents' take-over needs the Rasa HTTP API...
+    base_grc: Path | None = None  # ...and the embedded escalation store
+    journal_audit: Path | None = None
+    widget: ConfigWidget | None = None
 
 
 def _pct(x: float) -> str:
@@ -60,13 +58,23 @@ def rendre_tableau_de_bord(i: Indicateurs) -> str:
               ("Satisfaction moyenne (sur 5)", i.satisfaction_moyenne if i.satisfaction_moyenne is not None else "—")]
     jours = [(j, c.get("chat", 0), c.get("telephone", 0)) for j, c in i.par_jour.items()]
     return "".join([
-        _tableau("En résumé", ("Indicateur", "Valeur"), resume),
-        _tableau("Conversations par jour", ("Jour", "Chat", "Téléphone"), jours),
-        _tableau("Demandes les plus fréquentes", ("Intention", "Messages"), list(i.intentions)),
-        _tableau("Questions sans réponse (pour les rédacteurs)", ("Question", "Fois"), list(i.questions_sans_reponse)),
-        _tableau("Satisfaction", ("Réponse", "Nombre"), list(i.satisfaction.items())),
-        _tableau("Signalements par catégorie", ("Catégorie", "Nombre"), list(i.signalements_par_categorie.items())),
+        tableau("En résumé", ("Indicateur", "Valeur"), resume),
+        tableau("Conversations par jour", ("Jour", "Chat", "Téléphone"), jours),
+        tableau("Demandes les plus fréquentes", ("Intention", "Messages"), list(i.intentions)),
+        tableau("Questions sans réponse (pour les rédacteurs)", ("Question", "Fois"), list(i.questions_sans_reponse)),
+        tableau("Satisfaction", ("Réponse", "Nombre"), list(i.satisfaction.items())),
+        tableau("Signalements par catégorie", ("Catégorie", "Nombre"), list(i.signalements_par_categorie.items())),
     ])
+
+
+@web.middleware
+async def meme_origine(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Refuse cross-site form posts (on top of the SameSite=Strict cookie)."""
+    if request.method == "POST":
+        origine = request.headers.get("Origin")
+        if origine and origine != f"{request.scheme}://{request.host}":
+            return web.Response(status=403, text="cross-origin request refused")
+    return await handler(request)
 
 
 def creer_application(config: ConfigConsole) -> web.Application:
@@ -82,13 +90,13 @@ def creer_application(config: ConfigConsole) -> web.Application:
             if compte is None:
                 raise web.HTTPSeeOther("/connexion")
             if compte.role != "responsable":
-                return _page("Accès refusé", "<h1>Accès refusé</h1><p>Le tableau de bord est réservé aux responsables.</p>", 403)
+                return page("Accès refusé", "<h1>Accès refusé</h1><p>Le tableau de bord est réservé aux responsables.</p>", 403)
             return await handler(request)
         return garde
 
     async def formulaire(request: web.Request, message: str = "", statut: int = 200) -> web.Response:
         erreur = f'<p class="erreur" role="alert">{html.escape(message)}</p>' if message else ""
-        return _page("Connexion", f"""<h1>Connexion à la console Guichet</h1>{erreur}
+        return page("Connexion", f"""<h1>Connexion à la console Guichet</h1>{erreur}
 <form method="post" action="/connexion"><label for="identifiant">Identifiant</label>
 <input id="identifiant" name="identifiant" autocomplete="username" required autofocus>
 <label for="mot_de_passe">Mot de passe</label>
@@ -126,7 +134,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
         if compte is None:
             raise web.HTTPSeeOther("/connexion")
         lien = '<p><a href="/pilotage">Tableau de bord</a></p>' if compte.role == "responsable" else ""
-        return _page("Console", f"<h1>Console Guichet</h1><p>Connecté : {html.escape(compte.identifiant)}</p>{lien}"
+        return page("Console", f"<h1>Console Guichet</h1><p>Connecté : {html.escape(compte.identifiant)}</p>{lien}"
                                 '<form method="post" action="/deconnexion"><button>Se déconnecter</button></form>')
 
     def periode(request: web.Request) -> tuple[dt.date, dt.date]:
@@ -153,7 +161,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
         filtre = f"""<form method="get" action="/pilotage"><label for="du">Du</label><input id="du" name="du" type="date" value="{du}">
 <label for="au">Au</label><input id="au" name="au" type="date" value="{au}"> <button>Afficher</button></form>
 <p><a href="/pilotage.csv?du={du}&amp;au={au}">Exporter en CSV</a></p>"""
-        return _page("Tableau de bord", f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i)}")
+        return page("Tableau de bord", f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i)}")
 
     @responsable
     async def pilotage_csv(request: web.Request) -> web.Response:
@@ -161,8 +169,25 @@ def creer_application(config: ConfigConsole) -> web.Application:
         return web.Response(text=en_csv(await indicateurs(du, au)), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="guichet-{du}-{au}.csv"'})
 
-    app = web.Application(client_max_size=64 * 1024)
-    app.router.add_get("/", accueil)
+    app = web.Application(client_max_size=64 * 1024, middlewares=[meme_origine])
+    if config.rasa is not None and config.base_grc is not None:
+        rasa_config, base_grc = config.rasa, config.base_grc
+        journal = config.journal_audit or base_grc.parent / "audit_rgpd.jsonl"
+        api_rasa = ApiRasa(rasa_config)
+        grc = GrcEmbarquee(ConfigGrcEmbarquee(base_grc, semer_donnees_demo=False))
+
+        async def ouvrir(app: web.Application) -> Any:
+            await GrcEmbarquee.ouvrir(grc.config)  # schema migrations
+            yield
+            await api_rasa.fermer()
+
+        app.cleanup_ctx.append(ouvrir)
+        ajouter_routes_agents(app, connecte, grc, api_rasa, journal,
+                              lambda: dt.datetime.now(dt.timezone.utc))
+    else:
+        app.router.add_get("/", accueil)
+    if config.widget is not None:
+        ajouter_routes_widget(app, config.widget)
     app.router.add_get("/connexion", get_connexion)
     app.router.add_post("/connexion", post_connexion)
     app.router.add_post("/deconnexion", deconnexion)

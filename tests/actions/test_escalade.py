@@ -26,7 +26,7 @@ async def test_escalation_records_context_pauses_and_gives_a_reference(grc, inst
     [message] = dispatcher.messages
     assert message["response"] == "utter_escalade_en_cours" and message["reference"] == reference
     enregistre = await grc.lire_escalade(reference)
-    contexte = enregistre["contexte"]
+    contexte = enregistre.contexte
     assert contexte["canal"] == "rest" and contexte["sender_id"] == "citoyen-1"
     assert [t["texte"] for t in contexte["transcription"]] == [
         "où en est mon dossier", "Quel est le numéro de votre dossier ?", "***", "je veux un conseiller",
@@ -56,7 +56,7 @@ async def test_callback_request_is_stored_with_context(grc, installer_services, 
     evenements = await ActionEnregistrerRappel().run(dispatcher, tracker(slots, evenements=CONVERSATION), domaine)
     reference = next(e["value"] for e in evenements if e.get("name") == "reference_escalade")
     enregistre = await grc.lire_escalade(reference)
-    assert (enregistre["type"], enregistre["creneau"], enregistre["telephone"]) == ("rappel", "apres_midi", "0612345678")
+    assert (enregistre.type.value, enregistre.creneau, enregistre.telephone) == ("rappel", "apres_midi", "0612345678")
     assert reponses(dispatcher)[-1] == "utter_rappel_enregistre"
 
 

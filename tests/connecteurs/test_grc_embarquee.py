@@ -1,23 +1,27 @@
 import asyncio
 import datetime as dt
+import json
 import sqlite3
 
 import pytest
 
+from connecteurs.erreurs import EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from connecteurs.grc_embarquee.schema import MIGRATIONS
-from connecteurs.interfaces import Grc
+from connecteurs.interfaces import FileEscalades, Grc
 from connecteurs.modeles import (
     CategorieSignalement,
     ContexteConversation,
     CreneauRappel,
     DemandeRappel,
     EtatDossier,
+    EtatEscalade,
     IssueVerification,
     NouveauSignalement,
     NouvelleReclamation,
     Satisfaction,
     TourConversation,
+    TypeEscalade,
 )
 
 
@@ -40,7 +44,7 @@ async def grc(tmp_path, horloge) -> GrcEmbarquee:
 
 
 async def test_implements_every_interface(grc):
-    assert isinstance(grc, Grc)
+    assert isinstance(grc, Grc) and isinstance(grc, FileEscalades)
 
 
 async def test_seeded_demo_cases(grc):
@@ -156,11 +160,44 @@ async def test_escalation_keeps_the_whole_context(grc):
     escalade = await grc.creer_escalade(contexte)
     assert len(escalade.reference) == 8 and escalade.reference.isdigit()
     lu = await grc.lire_escalade(escalade.reference)
-    assert lu["type"] == "conversation" and lu["etat"] == "en_attente"
-    assert lu["contexte"] == contexte.en_dict()
+    assert lu.type == TypeEscalade.CONVERSATION and lu.etat == EtatEscalade.EN_ATTENTE
+    assert lu.contexte == json.loads(json.dumps(contexte.en_dict()))
     rappel = await grc.creer_rappel(DemandeRappel(CreneauRappel.MATIN, "0612345678", contexte))
     lu = await grc.lire_escalade(rappel.reference)
-    assert (lu["type"], lu["creneau"], lu["telephone"]) == ("rappel", "matin", "0612345678")
+    assert (lu.type, lu.creneau, lu.telephone) == (TypeEscalade.RAPPEL, "matin", "0612345678")
+    assert await grc.lire_escalade("00000000") is None
+
+
+async def test_agents_queue_take_over_once_then_end(grc):
+    contexte = ContexteConversation("u1", "socketio", (), (), {}, None)
+    premiere, seconde = await grc.creer_escalade(contexte), await grc.creer_escalade(contexte)
+    assert [e.reference for e in await grc.escalades_ouvertes()] == [premiere.reference, seconde.reference]
+    prise = await grc.prendre_escalade(premiere.reference, "camille")
+    assert prise.etat == EtatEscalade.PRISE and prise.conseiller == "camille" and prise.pris_le is not None
+    assert (await grc.prendre_escalade(premiere.reference, "camille")).etat == EtatEscalade.PRISE  # idempotent
+    with pytest.raises(EscaladeDejaPrise):
+        await grc.prendre_escalade(premiere.reference, "paul")
+    with pytest.raises(EscaladeDejaPrise):
+        await grc.terminer_escalade(premiere.reference, "paul", EtatEscalade.CLOSE)
+    with pytest.raises(EscaladeInconnue):
+        await grc.prendre_escalade("12345678", "paul")
+    with pytest.raises(ValueError):
+        await grc.terminer_escalade(premiere.reference, "camille", EtatEscalade.PRISE)
+    close = await grc.terminer_escalade(premiere.reference, "camille", EtatEscalade.CLOSE)
+    assert close.etat == EtatEscalade.CLOSE and close.clos_le is not None
+    assert [e.reference for e in await grc.escalades_ouvertes()] == [seconde.reference]
+    with pytest.raises(EscaladeDejaPrise):
+        await grc.prendre_escalade(premiere.reference, "camille")
+
+
+async def test_concurrent_take_over_has_one_winner(grc):
+    import asyncio
+
+    escalade = await grc.creer_escalade(ContexteConversation("u1", "socketio", (), (), {}, None))
+    resultats = await asyncio.gather(*(grc.prendre_escalade(escalade.reference, f"agent{i}") for i in range(8)),
+                                     return_exceptions=True)
+    gagnants = [r for r in resultats if not isinstance(r, Exception)]
+    assert len(gagnants) == 1 and all(isinstance(r, EscaladeDejaPrise) for r in resultats if r not in gagnants)
 
 
 async def test_satisfaction_is_validated_and_stored(grc, tmp_path):

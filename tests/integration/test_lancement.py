@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 
 import pytest
 
@@ -33,12 +34,13 @@ def test_terminal_chat_explains_when_no_server_runs():
 
 
 def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
-    port_rasa, port_actions = ports_libres(2)
+    port_rasa, port_actions, port_console = ports_libres(3)
     env = {
         **os.environ,
         "GUICHET_DONNEES": str(tmp_path / "donnees"),
         "GUICHET_PORT": str(port_rasa),
         "GUICHET_ACTIONS_PORT": str(port_actions),
+        "GUICHET_CONSOLE_PORT": str(port_console),
         "GUICHET_WORKERS": "1",
     }
     env.pop("GUICHET_API_TOKEN", None)
@@ -65,6 +67,13 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
         jeton = (donnees / "jeton_api").read_text().strip()
         assert len(jeton) >= 32 and oct((donnees / "jeton_api").stat().st_mode & 0o777) == "0o600"
         assert jeton not in texte  # the token itself is never printed
+        console = f"http://127.0.0.1:{port_console}"
+        assert f"{console}/widget/demo" in texte
+        with urllib.request.urlopen(f"{console}/widget/guichet.js", timeout=10) as r:
+            script = r.read().decode()
+        assert "session_request" in script and f'"serveur": "http://127.0.0.1:{port_rasa}"' in script
+        with urllib.request.urlopen(f"{console}/", timeout=10) as r:  # agents are asked to sign in
+            assert r.url.endswith("/connexion")
     finally:
         processus.send_signal(signal.SIGTERM)
         code = processus.wait(timeout=60)

@@ -1,0 +1,159 @@
+"""The agents' pages: the live escalation queue and one conversation's full context,
+with take over / reply / hand back / close. Every view and action of an agent on a
+conversation is written to the access audit (guichet/rgpd/audit.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+from connecteurs.erreurs import ErreurConnecteur
+from connecteurs.interfaces import FileEscalades
+from guichet.console.api_rasa import ApiRasa, RasaIndisponible
+from guichet.console.comptes import Compte
+from guichet.console.gabarit import page
+from guichet.console.prise_en_charge import ActionImpossible, PriseEnCharge, vue
+from guichet.rgpd.audit import auditer
+
+logger = logging.getLogger(__name__)
+ICI = Path(__file__).resolve().parent
+Connecte = Callable[[web.Request], "Compte | None"]
+Horloge = Callable[[], dt.datetime]
+ACTIONS = {"prendre": "prise_en_charge", "repondre": "message_conseiller", "rendre": "rendu_assistant", "clore": "cloture"}
+
+
+def _json(donnees: Any, statut: int = 200) -> web.Response:
+    return web.json_response(donnees, status=statut, dumps=lambda d: json.dumps(d, ensure_ascii=False, default=str))
+
+
+def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEscalades, rasa: ApiRasa,
+                          journal_audit: Path, horloge: Horloge) -> None:
+    prise = PriseEnCharge(file, rasa)
+    script = (ICI / "console.js").read_bytes()
+
+    def agent(handler: Callable[[web.Request, Compte], Awaitable[web.StreamResponse]], api: bool = False
+              ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def garde(request: web.Request) -> web.StreamResponse:
+            compte = connecte(request)
+            if compte is None:
+                if api:
+                    return _json({"erreur": "Session expirée : reconnectez-vous."}, 401)
+                raise web.HTTPSeeOther("/connexion")
+            return await handler(request, compte)
+        return garde
+
+    async def tracker_ou_rien(sender_id: str) -> dict[str, Any] | None:
+        try:
+            return await rasa.tracker(sender_id)
+        except RasaIndisponible as exc:
+            logger.warning("console: conversation not readable from Rasa (%s); showing the recorded context", exc)
+            return None
+
+    async def file_page(request: web.Request, compte: Compte) -> web.Response:
+        lien = ' · <a href="/pilotage">Tableau de bord</a>' if compte.role == "responsable" else ""
+        return page("File d'attente", f"""<h1>File d'attente des conversations</h1>
+<p>Connecté : {html.escape(compte.identifiant)}{lien}</p>
+<form method="post" action="/deconnexion"><button>Se déconnecter</button></form>
+<p id="etat-file" role="status" aria-live="polite"></p>
+<table id="file"><caption>Demandes en attente ou en cours, la plus ancienne en premier (mise à jour automatique)</caption>
+<thead><tr><th scope="col">Référence</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Attente</th>
+<th scope="col">État</th><th scope="col">Conseiller</th><th scope="col">Demande</th></tr></thead><tbody></tbody></table>""",
+                    page_js="file", identifiant=compte.identifiant)
+
+    async def file_api(request: web.Request, compte: Compte) -> web.Response:
+        try:
+            escalades = await file.escalades_ouvertes()
+        except ErreurConnecteur as exc:
+            logger.error("console: escalation queue unreadable (%s)", exc.code.value)
+            return _json({"erreur": "La file d'attente est momentanément indisponible."}, 503)
+        maintenant = horloge()
+        lignes = []
+        for e in escalades:
+            v = vue(e, None, maintenant)
+            derniere = next((t["intention"] for t in reversed(v["transcription"]) if t.get("intention")), None)
+            lignes.append({k: v[k] for k in ("reference", "type", "etat", "canal", "attente_s", "conseiller", "creneau",
+                                             "telephone", "numero_appelant")} | {"intention": derniere})
+        return _json({"escalades": lignes, "maintenant": maintenant.isoformat()})
+
+    async def conversation_page(request: web.Request, compte: Compte) -> web.Response:
+        reference = request.match_info["reference"]
+        escalade = await file.lire_escalade(reference) if reference.isdigit() else None
+        if escalade is None:
+            return page("Introuvable", "<h1>Conversation introuvable</h1><p><a href=\"/\">Retour à la file</a></p>", 404)
+        auditer(journal_audit, "consultation_conversation", {"reference": reference},
+                {"canal": escalade.canal, "etat": escalade.etat.value}, operateur=compte.identifiant)
+        ref = html.escape(reference)
+        return page(f"Conversation {ref}", f"""<p><a href="/">← Retour à la file</a></p>
+<h1>Conversation {ref}</h1>
+<p id="etat-action" role="status" aria-live="polite"></p>
+<div class="colonnes"><section aria-labelledby="t-contexte"><h2 id="t-contexte">Contexte</h2><dl id="contexte"></dl>
+<h3>Intentions détectées</h3><ol id="intentions"></ol>
+<h3>Informations recueillies</h3><dl id="slots"></dl>
+<h3>Dossier (après vérification d'identité)</h3><div id="dossier"><p>—</p></div></section>
+<section aria-labelledby="t-echanges"><h2 id="t-echanges">Échanges</h2>
+<div role="log" aria-live="polite" aria-label="Échanges avec l'usager"><ol id="transcription"></ol></div>
+<div id="commandes">
+<button type="button" id="prendre">Prendre en charge</button>
+<form id="repondre"><label for="message">Votre réponse à l'usager</label>
+<textarea id="message" rows="3" maxlength="2000"></textarea><button type="submit">Envoyer</button></form>
+<button type="button" id="rendre">Rendre la main à l'assistant</button>
+<button type="button" id="clore">Clore la conversation</button></div></section></div>""",
+                    page_js="conversation", identifiant=compte.identifiant, reference=reference)
+
+    async def conversation_api(request: web.Request, compte: Compte) -> web.Response:
+        reference = request.match_info["reference"]
+        try:
+            escalade = await file.lire_escalade(reference) if reference.isdigit() else None
+        except ErreurConnecteur:
+            return _json({"erreur": "La file d'attente est momentanément indisponible."}, 503)
+        if escalade is None:
+            return _json({"erreur": "Cette référence n'existe pas."}, 404)
+        tracker = await tracker_ou_rien(escalade.sender_id)
+        return _json(vue(escalade, tracker, horloge()) | {"moi": compte.identifiant})
+
+    async def action_api(request: web.Request, compte: Compte) -> web.Response:
+        reference, action = request.match_info["reference"], request.match_info["action"]
+        if action not in ACTIONS or not reference.isdigit():
+            return _json({"erreur": "Action inconnue."}, 404)
+        texte = ""
+        if action == "repondre":
+            try:
+                corps = await request.json()
+            except ValueError:
+                return _json({"erreur": "Requête invalide."}, 400)
+            texte = str(corps.get("texte", "")) if isinstance(corps, dict) else ""
+        try:
+            if action == "prendre":
+                await prise.prendre(reference, compte.identifiant)
+            elif action == "repondre":
+                await prise.repondre(reference, compte.identifiant, texte)
+            elif action == "rendre":
+                await prise.rendre(reference, compte.identifiant)
+            else:
+                await prise.clore(reference, compte.identifiant)
+        except ActionImpossible as exc:
+            return _json({"erreur": str(exc)}, 409)
+        except RasaIndisponible as exc:
+            logger.error("console: %s on %s failed, Rasa unavailable (%s)", action, reference, exc)
+            return _json({"erreur": "L'assistant ne répond pas : réessayez dans un instant."}, 503)
+        except ErreurConnecteur as exc:
+            logger.error("console: %s on %s failed (%s)", action, reference, exc.code.value)
+            return _json({"erreur": "La file d'attente est momentanément indisponible."}, 503)
+        auditer(journal_audit, ACTIONS[action], {"reference": reference}, {"ok": True}, operateur=compte.identifiant)
+        return _json({"ok": True})
+
+    async def get_script(request: web.Request) -> web.Response:
+        return web.Response(body=script, content_type="application/javascript", charset="utf-8")
+
+    app.router.add_get("/", agent(file_page))
+    app.router.add_get("/api/file", agent(file_api, api=True))
+    app.router.add_get("/conversations/{reference}", agent(conversation_page))
+    app.router.add_get("/api/conversations/{reference}", agent(conversation_api, api=True))
+    app.router.add_post("/api/conversations/{reference}/{action}", agent(action_api, api=True))
+    app.router.add_get("/console.js", get_script)

@@ -1,0 +1,333 @@
+"""The portal widget and the agents' console in a real browser (Debian's Chromium via
+Playwright), against the real Rasa and action servers: FAQ, hand-over to an agent who
+sees the context and replies live, hand back, close with satisfaction, reload,
+keyboard-only use, connection loss, injection, and axe-core accessibility audits."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+
+import aiohttp
+import pytest
+from playwright.async_api import Page, expect
+
+from guichet.console.api_rasa import ConfigRasa
+from guichet.console.application import ConfigConsole, creer_application
+from guichet.console.comptes import Comptes
+from guichet.widget.service import ConfigWidget
+from tests.connecteurs.serveur_local import servir
+from tests.integration.navigateur import audit_axe, navigateur
+from tests.integration.serveurs import JETON
+
+pytestmark = pytest.mark.integration
+MOT_DE_PASSE = "mot de passe de test assez long"
+DELAI_MS = 30_000
+LANCEUR = "Une question ? Écrivez-nous – ouvrir l'assistant en ligne de Ville de Démo"
+
+
+@contextlib.asynccontextmanager
+async def console_pour(serveurs, tmp_path, serveur_widget: str | None = None):
+    comptes = Comptes(tmp_path / "comptes.sqlite3")
+    for nom in ("camille.agent", "paul.agent"):
+        if comptes.verifier(nom, MOT_DE_PASSE) is None:
+            comptes.creer(nom, MOT_DE_PASSE, "agent")
+    config = ConfigConsole(
+        url_conversations=f"sqlite:///{serveurs.env['GUICHET_TRACKER_BASE']}",
+        chemin_comptes=tmp_path / "comptes.sqlite3",
+        rasa=ConfigRasa(serveurs.url, JETON),
+        base_grc=serveurs.dossier / "grc.sqlite3",
+        journal_audit=tmp_path / "audit.jsonl",
+        widget=ConfigWidget(serveur=serveur_widget or serveurs.url, commune="Ville de Démo"),
+    )
+    async with servir(creer_application(config)) as url:
+        yield url
+
+
+def journal(page: Page):
+    return page.get_by_role("log", name="Conversation avec l'assistant")
+
+
+def bulles(page: Page, auteur: str):
+    return page.locator(f"#guichet-widget .gw-msg--{auteur}")
+
+
+async def ouvrir_widget(page: Page, url: str) -> None:
+    await page.goto(f"{url}/widget/demo")
+    await page.get_by_role("button", name=LANCEUR).click()
+    await expect(bulles(page, "bot").first).to_be_visible(timeout=DELAI_MS)  # the greeting
+
+
+async def dire(page: Page, texte: str) -> None:
+    await page.get_by_label("Votre message").fill(texte)
+    await page.get_by_label("Votre message").press("Enter")
+
+
+async def escalader(page: Page) -> str:
+    references = bulles(page, "bot").filter(has_text=re.compile(r"référence : \d{8}"))
+    avant = await references.count()
+    await dire(page, "je voudrais parler à un conseiller s'il vous plaît")
+    await expect(references).to_have_count(avant + 1, timeout=DELAI_MS)
+    texte = await references.last.inner_text()
+    reference = re.search(r"référence : (\d{8})", texte)
+    assert reference, texte
+    return reference.group(1)
+
+
+async def connecter_agent(page: Page, url: str, nom: str = "camille.agent") -> None:
+    await page.goto(f"{url}/connexion")
+    await page.get_by_label("Identifiant").fill(nom)
+    await page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    await page.get_by_role("button", name="Se connecter").click()
+    await expect(page.get_by_role("heading", name="File d'attente des conversations")).to_be_visible()
+
+
+async def tracker(serveurs, sender: str) -> dict:
+    async with aiohttp.ClientSession() as s:
+        async with s.get(f"{serveurs.url}/conversations/{sender}/tracker", params={"token": JETON}) as r:
+            return await r.json()
+
+
+async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path):
+    async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
+        citoyen = await (await browser.new_context(locale="fr-FR")).new_page()
+        await ouvrir_widget(citoyen, url)
+        await dire(citoyen, "c'est quoi les horaires de la mairie ?")
+        await expect(journal(citoyen)).to_contain_text("lundi au vendredi", timeout=DELAI_MS)
+        reference = await escalader(citoyen)
+        session_id = await citoyen.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session")
+
+        agent = await (await browser.new_context(locale="fr-FR")).new_page()
+        await connecter_agent(agent, url)
+        ligne = agent.get_by_role("row").filter(has_text=reference)
+        await expect(ligne).to_contain_text("Chat (portail)", timeout=10_000)
+        await expect(ligne).to_contain_text("En attente")
+        await ligne.get_by_role("link", name=reference).click()
+        # the full context, without asking the citizen anything
+        await expect(agent.locator("#transcription")).to_contain_text("c'est quoi les horaires de la mairie ?", timeout=10_000)
+        await expect(agent.locator("#intentions")).to_contain_text("parler_conseiller")
+        await expect(agent.locator("#intentions")).to_contain_text(" %")
+        await expect(agent.locator("#contexte")).to_contain_text(reference)
+        await expect(agent.get_by_role("button", name="Envoyer")).to_be_disabled()
+        await agent.get_by_role("button", name="Prendre en charge").click()
+        await expect(agent.get_by_role("status")).to_contain_text("pris la conversation en charge")
+        await expect(citoyen.get_by_role("status")).to_contain_text("Un conseiller a rejoint la conversation", timeout=DELAI_MS)
+
+        # the agent's reply reaches the widget live, as text (no HTML parsed)
+        piege = 'Bonjour, je suis Camille. <img src=x onerror="window.__pirate=1"><script>window.__pirate=2</script>'
+        await agent.get_by_label("Votre réponse à l'usager").fill(piege)
+        await agent.get_by_role("button", name="Envoyer").click()
+        await expect(bulles(citoyen, "conseiller").last).to_contain_text(piege, timeout=DELAI_MS)
+        await expect(bulles(citoyen, "conseiller").last).to_contain_text("Conseiller :")
+        assert await citoyen.evaluate("window.__pirate") is None
+        assert await citoyen.locator("#guichet-widget img, #guichet-widget script").count() == 0
+
+        # the citizen answers; the bot stays silent; the agent reads it live
+        bots_avant = await bulles(citoyen, "bot").count()
+        await dire(citoyen, "merci, mon dossier de permis de construire est en retard")
+        await expect(agent.locator("#transcription")).to_contain_text("mon dossier de permis de construire", timeout=10_000)
+        await asyncio.sleep(1.5)
+        assert await bulles(citoyen, "bot").count() == bots_avant
+
+        # a reload keeps the whole conversation
+        await citoyen.reload()
+        await expect(bulles(citoyen, "conseiller")).to_have_count(1, timeout=DELAI_MS)
+        await expect(journal(citoyen)).to_contain_text("c'est quoi les horaires de la mairie ?")
+        await expect(journal(citoyen)).to_be_visible()
+
+        # hand back: the bot answers again, on the same session
+        await agent.get_by_role("button", name="Rendre la main à l'assistant").click()
+        await expect(journal(citoyen)).to_contain_text("Je suis de nouveau à votre écoute", timeout=DELAI_MS)
+        await dire(citoyen, "et la dechetterie elle ouvre quand")
+        await expect(bulles(citoyen, "bot").last).to_contain_text("9 h", timeout=DELAI_MS)
+        assert await citoyen.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session") == session_id
+
+        # the agent's message is in the same tracker, tagged as the agent's
+        evenements = (await tracker(serveurs, session_id))["events"]
+        conseiller = [e for e in evenements if e["event"] == "bot" and (e.get("metadata") or {}).get("auteur") == "conseiller"]
+        assert [e["text"] for e in conseiller if e["text"]] == [piege]
+        assert not (await tracker(serveurs, session_id))["paused"]
+        # and every access of the agent is in the audit trail
+        audit = [json.loads(l) for l in (tmp_path / "audit.jsonl").read_text().splitlines()]
+        assert {(a["operateur"], a["action"]) for a in audit} >= {
+            ("camille.agent", "consultation_conversation"), ("camille.agent", "prise_en_charge"),
+            ("camille.agent", "message_conseiller"), ("camille.agent", "rendu_assistant")}
+        assert piege not in (tmp_path / "audit.jsonl").read_text()
+
+
+async def test_close_asks_satisfaction_and_a_second_agent_cannot_take_over(serveurs, tmp_path):
+    async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
+        citoyen = await (await browser.new_context()).new_page()
+        await ouvrir_widget(citoyen, url)
+        reference = await escalader(citoyen)
+        camille = await (await browser.new_context()).new_page()
+        paul = await (await browser.new_context()).new_page()
+        await connecter_agent(camille, url)
+        await connecter_agent(paul, url, "paul.agent")
+        await camille.goto(f"{url}/conversations/{reference}")
+        await camille.get_by_role("button", name="Prendre en charge").click()
+        await expect(camille.get_by_role("button", name="Clore la conversation")).to_be_enabled(timeout=10_000)
+        await paul.goto(f"{url}/conversations/{reference}")
+        await expect(paul.get_by_role("button", name="Prendre en charge")).to_be_disabled(timeout=10_000)
+        await expect(paul.get_by_role("button", name="Clore la conversation")).to_be_disabled()
+        async with aiohttp.ClientSession() as s:  # the API refuses too, not only the buttons
+            cookies = {c["name"]: c["value"] for c in await paul.context.cookies()}
+            async with s.post(f"{url}/api/conversations/{reference}/clore", cookies=cookies) as r:
+                assert r.status == 409 and "Prenez d'abord la conversation en charge" in (await r.json())["erreur"]
+
+        await camille.get_by_role("button", name="Clore la conversation").click()
+        groupe = citoyen.get_by_role("group", name="Réponses proposées")
+        await expect(groupe).to_be_visible(timeout=DELAI_MS)
+        await expect(journal(citoyen)).to_contain_text("Le conseiller a terminé la conversation")
+        assert await groupe.get_by_role("button").all_inner_texts() == ["1", "2", "3", "4", "5"]
+        await groupe.get_by_role("button", name="5").click()
+        await expect(bulles(citoyen, "usager").last).to_have_text(re.compile(r"5$"))
+        await expect(journal(citoyen)).to_contain_text("Au revoir", timeout=DELAI_MS)
+        await camille.goto(url + "/")
+        await expect(camille.get_by_role("row").filter(has_text=reference)).to_have_count(0, timeout=10_000)
+
+
+async def test_keyboard_only_open_send_quick_reply_and_escape(serveurs, tmp_path):
+    async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
+        page = await (await browser.new_context()).new_page()
+        await page.goto(f"{url}/widget/demo")
+        lanceur = page.get_by_role("button", name=LANCEUR)
+        for _ in range(10):
+            await page.keyboard.press("Tab")
+            if await lanceur.evaluate("b => b === document.activeElement"):
+                break
+        else:
+            pytest.fail("the launcher cannot be reached with Tab")
+        await page.keyboard.press("Enter")
+        champ = page.get_by_label("Votre message")
+        await expect(champ).to_be_focused()
+        await expect(bulles(page, "bot").first).to_be_visible(timeout=DELAI_MS)
+        await page.keyboard.type("au revoir")
+        await page.keyboard.press("Enter")
+        groupe = page.get_by_role("group", name="Réponses proposées")
+        await expect(groupe).to_be_visible(timeout=DELAI_MS)
+        await expect(champ).to_be_focused()
+        await page.keyboard.press("Shift+Tab")
+        await expect(groupe.get_by_role("button", name="5")).to_be_focused()
+        await page.keyboard.press("Shift+Tab")
+        await expect(groupe.get_by_role("button", name="4")).to_be_focused()
+        await page.keyboard.press("Enter")
+        await expect(bulles(page, "usager").last).to_contain_text("4", timeout=DELAI_MS)
+        await expect(groupe).to_have_count(0)
+        # visible focus: the focused element draws an outline
+        await champ.focus()
+        assert await champ.evaluate("e => getComputedStyle(e).outlineStyle") != "none"
+        await page.keyboard.press("Escape")
+        await expect(page.get_by_role("dialog")).to_be_hidden()
+        await expect(lanceur).to_be_focused()
+        assert await lanceur.get_attribute("aria-expanded") == "false"
+
+
+async def test_axe_finds_no_serious_violation_in_widget_and_console(serveurs, tmp_path):
+    async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
+        page = await (await browser.new_context()).new_page()
+        await ouvrir_widget(page, url)
+        await dire(page, "au revoir")
+        await expect(page.get_by_role("group", name="Réponses proposées")).to_be_visible(timeout=DELAI_MS)
+        assert await audit_axe(page) == []
+        await page.get_by_role("button", name="Fermer l'assistant").click()
+        assert await audit_axe(page) == []
+
+        citoyen = await (await browser.new_context()).new_page()
+        await ouvrir_widget(citoyen, url)
+        reference = await escalader(citoyen)
+        agent = await (await browser.new_context()).new_page()
+        await agent.goto(f"{url}/connexion")
+        assert await audit_axe(agent) == []
+        await connecter_agent(agent, url)
+        await expect(agent.get_by_role("row").filter(has_text=reference)).to_have_count(1, timeout=10_000)
+        assert await audit_axe(agent) == []
+        await agent.goto(f"{url}/conversations/{reference}")
+        await expect(agent.locator("#transcription li").first).to_be_visible(timeout=10_000)
+        assert await audit_axe(agent) == []
+
+
+async def test_reduced_motion_and_200_percent_text(serveurs, tmp_path):
+    async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
+        contexte = await browser.new_context(reduced_motion="reduce", viewport={"width": 1280, "height": 800})
+        page = await contexte.new_page()
+        await ouvrir_widget(page, url)
+        await page.evaluate("document.documentElement.style.fontSize = '200%'")
+        await dire(page, "bonjour")
+        points = page.locator(".gw-points span").first
+        if await points.count():
+            assert await points.evaluate("e => getComputedStyle(e).animationName") == "none"
+        # at 200 % text everything stays inside the viewport and nothing is cut horizontally
+        dialogue = page.get_by_role("dialog")
+        boite = await dialogue.bounding_box()
+        assert boite and boite["x"] >= 0 and boite["x"] + boite["width"] <= 1280
+        assert await page.evaluate("document.querySelector('.gw-journal').scrollWidth <= document.querySelector('.gw-journal').clientWidth")
+        await expect(page.get_by_role("button", name="Envoyer")).to_be_visible()
+
+
+async def test_connection_lost_then_back_without_losing_the_message(serveurs, tmp_path):
+    """The widget reaches Rasa through a TCP relay that the test cuts and restores."""
+    relais = Relais("127.0.0.1", serveurs.config.port_rasa)
+    await relais.demarrer()
+    try:
+        async with console_pour(serveurs, tmp_path, serveur_widget=relais.url) as url, navigateur() as browser:
+            page = await (await browser.new_context()).new_page()
+            await ouvrir_widget(page, url)
+            await relais.couper()
+            await expect(page.get_by_role("status")).to_contain_text("Connexion perdue", timeout=DELAI_MS)
+            await dire(page, "Quels sont les horaires d'ouverture de la mairie ?")  # a training example: this tests the link, not the NLU
+            await expect(bulles(page, "usager").last).to_contain_text("en attente d'envoi")
+            await relais.demarrer()
+            await expect(journal(page)).to_contain_text("lundi au vendredi", timeout=DELAI_MS)
+            await expect(page.get_by_role("status")).not_to_contain_text("Connexion perdue")
+            await expect(bulles(page, "usager").last).not_to_contain_text("en attente d'envoi")
+    finally:
+        await relais.couper()
+
+
+class Relais:
+    """A TCP relay to the Rasa server that can be cut (as a network failure would)."""
+
+    def __init__(self, hote: str, port_cible: int) -> None:
+        self.hote, self.port_cible = hote, port_cible
+        self.port = 0
+        self._serveur: asyncio.base_events.Server | None = None
+        self._connexions: set[asyncio.StreamWriter] = set()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def demarrer(self) -> None:
+        self._serveur = await asyncio.start_server(self._relayer, "127.0.0.1", self.port)
+        self.port = self._serveur.sockets[0].getsockname()[1]
+
+    async def couper(self) -> None:
+        if self._serveur is not None:
+            self._serveur.close()
+            self._serveur = None
+        for w in list(self._connexions):
+            w.transport.abort()
+        self._connexions.clear()
+
+    async def _relayer(self, lecteur: asyncio.StreamReader, ecrivain: asyncio.StreamWriter) -> None:
+        try:
+            l2, e2 = await asyncio.open_connection(self.hote, self.port_cible)
+        except OSError:
+            ecrivain.close()
+            return
+        self._connexions.update((ecrivain, e2))
+
+        async def copier(de: asyncio.StreamReader, vers: asyncio.StreamWriter) -> None:
+            try:
+                while donnees := await de.read(65536):
+                    vers.write(donnees)
+                    await vers.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                vers.transport.abort()
+
+        await asyncio.gather(copier(lecteur, e2), copier(l2, ecrivain))
