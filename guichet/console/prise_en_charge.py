@@ -66,8 +66,8 @@ def transcription(evenements: list[dict[str, Any]]) -> list[Tour]:
             slot_demande = e.get("value")
         elif genre == "user":
             texte = e.get("text") or ""
-            if texte.startswith("EXTERNAL: "):
-                continue  # triggered by the console, not said by the citizen
+            if texte.startswith("EXTERNAL: ") or (e.get("metadata") or {}).get("declencheur"):
+                continue  # triggered by the console or the widget's greeting, not said by the citizen
             intention = (e.get("parse_data") or {}).get("intent") or {}
             if slot_demande in ("date_naissance", "courriel_identite"):
                 texte = "***"

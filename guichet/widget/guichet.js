@@ -38,7 +38,8 @@
     enAttente: "en attente d'envoi",
     rejoint: "Un conseiller a rejoint la conversation.",
     parti: "Le conseiller a quitté la conversation.",
-    trop: "Votre message est trop long (5 000 caractères au plus)."
+    trop: "Votre message est trop long (5 000 caractères au plus).",
+    nonLu: "(nouveau message)"
   };
   var CLE = "guichet.conversation";
   var LONGUEUR_MAX = 5000;
@@ -124,8 +125,8 @@
   var compteur = 0;
   function afficher(message, anime) {
     var auteur = message.auteur;
-    if (auteur === "evenement") {
-      journal.appendChild(el("p", { "class": "gw-evenement", texte: message.texte }));
+    if (auteur === "evenement") {  // also announced once by the status region
+      journal.appendChild(el("p", { "class": "gw-evenement", "aria-hidden": "true", texte: message.texte }));
       return;
     }
     var id = "gw-m" + (++compteur);
@@ -160,10 +161,17 @@
   }
 
   function ajouter(message) {
+    if (fenetre.hidden && message.auteur !== "usager") { nonLu(true); }
     etat.messages.push(message);
     if (etat.messages.length > 500) { etat.messages = etat.messages.slice(-500); }
     sauver();
     afficher(message);
+  }
+
+  var marqueNonLu = el("span", { "class": "gw-non-lu", texte: " " + TEXTES.nonLu });
+  function nonLu(oui) {
+    if (oui && !marqueNonLu.parentNode) { lanceur.appendChild(marqueNonLu); }
+    if (!oui && marqueNonLu.parentNode) { marqueNonLu.remove(); }
   }
 
   function annoncer(texte, alerte) {
@@ -237,12 +245,14 @@
   });
 
   function emettre(message) {
-    socket.emit("user_uttered", { message: message.payload, session_id: etat.session, customData: { canal: "widget" } });
+    var meta = { canal: "widget" };
+    if (message.declencheur) { meta.declencheur = true; }  // not typed by the citizen (hidden from agents' transcript)
+    socket.emit("user_uttered", { message: message.payload, session_id: etat.session, customData: meta });
     ecritEnCours(true);
   }
 
   function envoyer(payload, texteAffiche) {
-    var message = { payload: payload };
+    var message = { payload: payload, declencheur: texteAffiche === null };
     if (texteAffiche !== null) {
       ajouter({ auteur: "usager", texte: texteAffiche, enAttente: !confirme });
     }
@@ -265,6 +275,7 @@
 
   // --- open / close / keyboard -----------------------------------------------------------
   function ouvrir() {
+    nonLu(false);
     fenetre.hidden = false;
     lanceur.setAttribute("aria-expanded", "true");
     lanceur.hidden = true;

@@ -19,12 +19,13 @@ from guichet.console.application import ConfigConsole, creer_application
 from guichet.console.comptes import Comptes
 from guichet.widget.service import ConfigWidget
 from tests.connecteurs.serveur_local import servir
-from tests.integration.navigateur import audit_axe, navigateur
+from tests.integration.navigateur import RACINE, audit_axe, navigateur
 from tests.integration.serveurs import JETON
 
 pytestmark = pytest.mark.integration
 MOT_DE_PASSE = "mot de passe de test assez long"
 DELAI_MS = 30_000
+CAPTURES = RACINE / "resultats" / "captures"
 LANCEUR = "Une question ? Écrivez-nous – ouvrir l'assistant en ligne de Ville de Démo"
 
 
@@ -107,6 +108,7 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         await ligne.get_by_role("link", name=reference).click()
         # the full context, without asking the citizen anything
         await expect(agent.locator("#transcription")).to_contain_text("c'est quoi les horaires de la mairie ?", timeout=10_000)
+        await expect(agent.locator("#transcription")).not_to_contain_text("/saluer")  # the widget's opening trigger
         await expect(agent.locator("#intentions")).to_contain_text("parler_conseiller")
         await expect(agent.locator("#intentions")).to_contain_text(" %")
         await expect(agent.locator("#contexte")).to_contain_text(reference)
@@ -117,17 +119,27 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
 
         # the agent's reply reaches the widget live, as text (no HTML parsed)
         piege = 'Bonjour, je suis Camille. <img src=x onerror="window.__pirate=1"><script>window.__pirate=2</script>'
+        await citoyen.get_by_role("button", name="Fermer l'assistant").click()  # the citizen closed the panel meanwhile
         await agent.get_by_label("Votre réponse à l'usager").fill(piege)
         await agent.get_by_role("button", name="Envoyer").click()
+        lanceur = citoyen.get_by_role("button", name=LANCEUR)
+        await expect(lanceur).to_contain_text("(nouveau message)", timeout=DELAI_MS)
+        await lanceur.click()
+        await expect(lanceur).to_be_hidden()
         await expect(bulles(citoyen, "conseiller").last).to_contain_text(piege, timeout=DELAI_MS)
         await expect(bulles(citoyen, "conseiller").last).to_contain_text("Conseiller :")
         assert await citoyen.evaluate("window.__pirate") is None
         assert await citoyen.locator("#guichet-widget img, #guichet-widget script").count() == 0
+        CAPTURES.mkdir(parents=True, exist_ok=True)  # the README's screenshots (copied to docs/)
+        await citoyen.set_viewport_size({"width": 900, "height": 760})
+        await citoyen.screenshot(path=str(CAPTURES / "widget.png"))
+        await agent.set_viewport_size({"width": 1280, "height": 900})
 
         # the citizen answers; the bot stays silent; the agent reads it live
         bots_avant = await bulles(citoyen, "bot").count()
         await dire(citoyen, "merci, mon dossier de permis de construire est en retard")
         await expect(agent.locator("#transcription")).to_contain_text("mon dossier de permis de construire", timeout=10_000)
+        await agent.screenshot(path=str(CAPTURES / "console-conversation.png"), full_page=True)
         await asyncio.sleep(1.5)
         assert await bulles(citoyen, "bot").count() == bots_avant
 
@@ -141,7 +153,7 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         await agent.get_by_role("button", name="Rendre la main à l'assistant").click()
         await expect(journal(citoyen)).to_contain_text("Je suis de nouveau à votre écoute", timeout=DELAI_MS)
         await dire(citoyen, "et la dechetterie elle ouvre quand")
-        await expect(bulles(citoyen, "bot").last).to_contain_text("9 h", timeout=DELAI_MS)
+        await expect(journal(citoyen)).to_contain_text("de 14 h à 18 h", timeout=DELAI_MS)
         assert await citoyen.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session") == session_id
 
         # the agent's message is in the same tracker, tagged as the agent's

@@ -115,3 +115,55 @@ def test_sessions_expire_after_inactivity():
     assert sessions.compte(jeton) is not None
     t[0] = 200
     assert sessions.compte(jeton) is None and sessions.compte("inconnu") is None
+
+
+@pytest.fixture
+async def console_agents(tmp_path):
+    """Agents' routes with the embedded store, and a Rasa URL where nothing listens."""
+    from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
+    from connecteurs.modeles import ContexteConversation
+    from guichet.console.api_rasa import ConfigRasa
+    from tests.integration.serveurs import port_libre
+
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(tmp_path / "grc.sqlite3", semer_donnees_demo=False))
+    reference = (await grc.creer_escalade(ContexteConversation("c1", "socketio", (), (), {}, None))).reference
+    comptes = Comptes(tmp_path / "comptes.sqlite3")
+    comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
+    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", tmp_path / "comptes.sqlite3",
+                           rasa=ConfigRasa(f"http://127.0.0.1:{port_libre()}", "jeton-de-test-assez-long"),
+                           base_grc=tmp_path / "grc.sqlite3", journal_audit=tmp_path / "audit.jsonl")
+    async with servir(creer_application(config)) as url:
+        yield url, reference
+
+
+async def test_agents_api_needs_a_session_and_refuses_cross_site_posts(console_agents):
+    url, reference = console_agents
+    async with client() as s:
+        r = await s.get(f"{url}/api/file")
+        assert r.status == 401 and "reconnectez-vous" in (await r.json())["erreur"]
+        r = await s.get(f"{url}/", allow_redirects=False)
+        assert r.status == 303 and r.headers["Location"] == "/connexion"
+        await connecter(s, url, "paul.agent")
+        r = await s.post(f"{url}/api/conversations/{reference}/prendre", headers={"Origin": "https://pirate.example"})
+        assert r.status == 403
+        r = await s.get(f"{url}/api/file")
+        [ligne] = (await r.json())["escalades"]
+        assert ligne["reference"] == reference and ligne["etat"] == "en_attente" and ligne["canal"] == "socketio"
+
+
+async def test_rasa_down_the_agent_still_reads_the_context_and_gets_a_clear_error(console_agents):
+    url, reference = console_agents
+    async with client() as s:
+        await connecter(s, url, "paul.agent")
+        r = await s.get(f"{url}/api/conversations/{reference}")
+        assert r.status == 200 and (await r.json())["source"] == "enregistrement"
+        r = await s.post(f"{url}/api/conversations/{reference}/prendre")
+        assert r.status == 503 and "réessayez" in (await r.json())["erreur"]
+        for chemin in ("/api/conversations/99999999", "/api/conversations/abc/prendre", f"/api/conversations/{reference}/effacer"):
+            r = await (s.get if "prendre" not in chemin and "effacer" not in chemin else s.post)(f"{url}{chemin}")
+            assert r.status == 404, chemin
+        r = await s.get(f"{url}/conversations/99999999")
+        assert r.status == 404 and "introuvable" in await r.text()
+        r = await s.post(f"{url}/api/conversations/{reference}/repondre", data=b"pas du json",
+                         headers={"Content-Type": "application/json"})
+        assert r.status == 400
