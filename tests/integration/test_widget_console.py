@@ -118,22 +118,28 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         await expect(citoyen.get_by_role("status")).to_contain_text("Un conseiller a rejoint la conversation", timeout=DELAI_MS)
 
         # the agent's reply reaches the widget live, as text (no HTML parsed)
-        piege = 'Bonjour, je suis Camille. <img src=x onerror="window.__pirate=1"><script>window.__pirate=2</script>'
+        salut = "Bonjour, je suis Camille, du service Accueil. Je reprends votre demande : un instant."
         await citoyen.get_by_role("button", name="Fermer l'assistant").click()  # the citizen closed the panel meanwhile
-        await agent.get_by_label("Votre réponse à l'usager").fill(piege)
+        await agent.get_by_label("Votre réponse à l'usager").fill(salut)
         await agent.get_by_role("button", name="Envoyer").click()
         lanceur = citoyen.get_by_role("button", name=LANCEUR)
         await expect(lanceur).to_contain_text("(nouveau message)", timeout=DELAI_MS)
         await lanceur.click()
         await expect(lanceur).to_be_hidden()
-        await expect(bulles(citoyen, "conseiller").last).to_contain_text(piege, timeout=DELAI_MS)
+        await expect(bulles(citoyen, "conseiller").last).to_contain_text(salut, timeout=DELAI_MS)
         await expect(bulles(citoyen, "conseiller").last).to_contain_text("Conseiller :")
-        assert await citoyen.evaluate("window.__pirate") is None
-        assert await citoyen.locator("#guichet-widget img, #guichet-widget script").count() == 0
         CAPTURES.mkdir(parents=True, exist_ok=True)  # the README's screenshots (copied to docs/)
         await citoyen.set_viewport_size({"width": 900, "height": 760})
         await citoyen.screenshot(path=str(CAPTURES / "widget.png"))
         await agent.set_viewport_size({"width": 1280, "height": 900})
+
+        # an agent's message is rendered as text (no HTML parsed)
+        piege = '<img src=x onerror="window.__pirate=1"><script>window.__pirate=2</script>'
+        await agent.get_by_label("Votre réponse à l'usager").fill(piege)
+        await agent.get_by_role("button", name="Envoyer").click()
+        await expect(bulles(citoyen, "conseiller").last).to_contain_text(piege, timeout=DELAI_MS)
+        assert await citoyen.evaluate("window.__pirate") is None
+        assert await citoyen.locator("#guichet-widget img, #guichet-widget script").count() == 0
 
         # the citizen answers; the bot stays silent; the agent reads it live
         bots_avant = await bulles(citoyen, "bot").count()
@@ -145,7 +151,7 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
 
         # a reload keeps the whole conversation
         await citoyen.reload()
-        await expect(bulles(citoyen, "conseiller")).to_have_count(1, timeout=DELAI_MS)
+        await expect(bulles(citoyen, "conseiller")).to_have_count(2, timeout=DELAI_MS)
         await expect(journal(citoyen)).to_contain_text("c'est quoi les horaires de la mairie ?")
         await expect(journal(citoyen)).to_be_visible()
 
@@ -159,7 +165,7 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         # the agent's message is in the same tracker, tagged as the agent's
         evenements = (await tracker(serveurs, session_id))["events"]
         conseiller = [e for e in evenements if e["event"] == "bot" and (e.get("metadata") or {}).get("auteur") == "conseiller"]
-        assert [e["text"] for e in conseiller if e["text"]] == [piege]
+        assert [e["text"] for e in conseiller if e["text"]] == [salut, piege]
         assert not (await tracker(serveurs, session_id))["paused"]
         # and every access of the agent is in the audit trail
         audit = [json.loads(l) for l in (tmp_path / "audit.jsonl").read_text().splitlines()]
@@ -343,3 +349,27 @@ class Relais:
                 vers.transport.abort()
 
         await asyncio.gather(copier(lecteur, e2), copier(l2, ecrivain))
+
+
+async def test_bot_answers_render_links_but_never_html(serveurs, tmp_path):
+    """A bot answer (as an editor could write one) with HTML is shown as text; links stay links."""
+    async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
+        page = await (await browser.new_context()).new_page()
+        await ouvrir_widget(page, url)
+        session_id = await page.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session")
+        texte = ('Voir [la fiche officielle](https://www.service-public.fr/particuliers/vosdroits/F1341) '
+                 '<img src=x onerror="window.__pirate=1"> [piège](javascript:window.__pirate=2) **important**')
+        async with aiohttp.ClientSession() as s:
+            async with s.post(f"{serveurs.url}/conversations/{session_id}/tracker/events",
+                              params={"token": JETON, "output_channel": "latest", "execute_side_effects": "true"},
+                              json=[{"event": "bot", "text": texte}]) as r:
+                assert r.status == 200
+        bulle = bulles(page, "bot").last
+        await expect(bulle).to_contain_text('<img src=x onerror="window.__pirate=1">', timeout=DELAI_MS)
+        lien = bulle.get_by_role("link", name="la fiche officielle")
+        assert await lien.get_attribute("href") == "https://www.service-public.fr/particuliers/vosdroits/F1341"
+        assert await lien.get_attribute("rel") == "noopener noreferrer"
+        await expect(lien).to_contain_text("(nouvelle fenêtre)")
+        assert await bulle.get_by_role("link").count() == 1  # javascript: is never a link
+        await expect(bulle.locator("strong")).to_have_text("important")
+        assert await page.evaluate("window.__pirate") is None and await bulle.locator("img").count() == 0
