@@ -13,7 +13,7 @@ RACINE = Path(__file__).resolve().parent.parent
 GRC_EMBARQUEE = "embarquee"
 SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees", "publik"})  # back ends that can give a case status
 DEMANDES = frozenset({GRC_EMBARQUEE, "glpi", "zammad", "publik"})  # back ends for reports and complaints
-TICKETS = frozenset({GRC_EMBARQUEE, "glpi", "zammad"})  # back ends for escalations and callbacks
+TICKETS = frozenset({GRC_EMBARQUEE, "glpi", "zammad", "chatwoot"})  # back ends for escalations and callbacks
 PREUVE_DATE, PREUVE_COURRIEL = "date_naissance", "courriel"
 PREUVES = frozenset({PREUVE_DATE, PREUVE_COURRIEL})
 

@@ -64,6 +64,7 @@ async def ouvrir_grc(config: ConfigActions, env: Mapping[str, str] = os.environ)
 
 def _ouvrir_distant(nom: str, config: ConfigActions, env: Mapping[str, str]) -> Any:
     """A remote back end by name; its settings come from the environment (see docs/grc-*.md)."""
+    from connecteurs.chatwoot import ConfigChatwoot, EscaladesChatwoot
     from connecteurs.demarches_simplifiees import ConfigDemarchesSimplifiees, SuiviDemarchesSimplifiees
     from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
     from connecteurs.glpi import ConfigGlpi, TicketsGlpi
@@ -86,6 +87,8 @@ def _ouvrir_distant(nom: str, config: ConfigActions, env: Mapping[str, str]) -> 
             return TicketsGlpi(ConfigGlpi.depuis_env(env, delai_s=delai, delai_reclamation=jours))
         if nom == "zammad":
             return TicketsZammad(ConfigZammad.depuis_env(env, delai_s=delai, delai_reclamation=jours))
+        if nom == "chatwoot":
+            return EscaladesChatwoot(ConfigChatwoot.depuis_env(env, config.dossier_donnees, delai_s=delai))
     except ValueError as exc:
         raise ErreurConfiguration(f"back end {nom!r}: {exc}") from None
     raise ErreurConfiguration(f"unknown back end {nom!r}")

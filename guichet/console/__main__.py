@@ -15,6 +15,7 @@ from typing import Mapping
 
 from aiohttp import web
 
+from connecteurs.chatwoot import ConfigChatwoot, config_chatwoot_depuis_env
 from guichet.commune import charger_commune
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
@@ -28,6 +29,13 @@ def _port(env: Mapping[str, str], nom: str, defaut: int) -> int:
     if not brut.isdigit() or not 0 < int(brut) < 65536:
         raise ErreurConfiguration(f"{nom} must be a port number, got {brut!r}")
     return int(brut)
+
+
+def _chatwoot(env: Mapping[str, str]) -> ConfigChatwoot | None:
+    try:
+        return config_chatwoot_depuis_env(env)
+    except ValueError as exc:
+        raise ErreurConfiguration(f"chatwoot: {exc}") from None
 
 
 def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsole, str, int]:
@@ -55,7 +63,11 @@ def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsol
         base_grc=stockage.base_grc,
         journal_audit=stockage.journal_audit,
         widget=widget,
+        chatwoot=_chatwoot(env),
+        secret_chatwoot=env.get("GUICHET_CHATWOOT_SECRET", ""),
     )
+    if config.chatwoot is not None and len(config.secret_chatwoot) < 16:
+        raise ErreurConfiguration("GUICHET_CHATWOOT_SECRET (at least 16 characters) is required with GUICHET_ESCALADES=chatwoot")
     return config, hote, _port(env, "GUICHET_CONSOLE_PORT", 5080)
 
 

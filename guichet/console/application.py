@@ -4,6 +4,7 @@ steering dashboard with CSV export; and the citizens' widget (guichet/widget).""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import html
@@ -16,11 +17,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from connecteurs.chatwoot import ClientChatwoot, ConfigChatwoot, LiensChatwoot
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from guichet.console.api_rasa import ApiRasa, ConfigRasa
 from guichet.console.comptes import Comptes
 from guichet.console.file_agents import ajouter_routes_agents
 from guichet.console.gabarit import page, tableau
+from guichet.console.relais_chatwoot import RelaisChatwoot
 from guichet.console.sessions import Sessions
 from guichet.pilotage.export_csv import en_csv
 from guichet.pilotage.indicateurs import Indicateurs, calculer
@@ -44,6 +47,8 @@ class ConfigConsole:
     base_grc: Path | None = None  # ...and the embedded escalation store
     journal_audit: Path | None = None
     widget: ConfigWidget | None = None
+    chatwoot: ConfigChatwoot | None = None  # Chatwoot as the handoff target (GUICHET_ESCALADES=chatwoot)
+    secret_chatwoot: str = ""  # in the webhook URL Chatwoot calls
 
 
 def _pct(x: float) -> str:
@@ -175,10 +180,19 @@ def creer_application(config: ConfigConsole) -> web.Application:
         journal = config.journal_audit or base_grc.parent / "audit_rgpd.jsonl"
         api_rasa = ApiRasa(rasa_config)
         grc = GrcEmbarquee(ConfigGrcEmbarquee(base_grc, semer_donnees_demo=False))
+        relais = None
+        if config.chatwoot is not None:
+            relais = RelaisChatwoot(ClientChatwoot(config.chatwoot), LiensChatwoot(config.chatwoot.chemin_liens), api_rasa,
+                                    config.secret_chatwoot)
+            relais.ajouter_routes(app)
 
         async def ouvrir(app: web.Application) -> Any:
             await GrcEmbarquee.ouvrir(grc.config)  # schema migrations
+            tache = asyncio.create_task(relais.boucle()) if relais is not None else None
             yield
+            if tache is not None:
+                tache.cancel()
+                await relais.client.fermer()  # type: ignore[union-attr]
             await api_rasa.fermer()
 
         app.cleanup_ctx.append(ouvrir)

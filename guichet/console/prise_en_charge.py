@@ -134,7 +134,7 @@ class PriseEnCharge:
         except EscaladeDejaPrise:
             raise ActionImpossible("Cette conversation est déjà prise en charge ou terminée.") from None
         if self._avec_messages(escalade):
-            await self.rasa.ajouter(escalade.sender_id, [_bot(None, conseiller, EVENEMENT_REJOINT)])
+            await self.rasa.ajouter(escalade.sender_id, [evenement_bot(None, conseiller, EVENEMENT_REJOINT)])
         return escalade
 
     async def _tenue(self, reference: str, conseiller: str) -> EscaladeEnFile:
@@ -147,14 +147,14 @@ class PriseEnCharge:
         escalade = await self._tenue(reference, conseiller)
         if not self._avec_messages(escalade):
             raise ActionImpossible("Ce canal ne permet pas d'écrire à l'usager (appel ou demande de rappel).")
-        await self.rasa.ajouter(escalade.sender_id, [_bot(nettoyer_message(texte), conseiller)])
+        await self.rasa.ajouter(escalade.sender_id, [evenement_bot(nettoyer_message(texte), conseiller)])
 
     async def rendre(self, reference: str, conseiller: str) -> EscaladeEnFile:
         """Hand back to the bot, which tells the citizen it is listening again."""
         await self._tenue(reference, conseiller)
         escalade = await self._terminer(reference, conseiller, EtatEscalade.RENDUE)
         if self._avec_messages(escalade):
-            await self.rasa.ajouter(escalade.sender_id, [_bot(None, conseiller, EVENEMENT_PARTI), {"event": "resume"}])
+            await self.rasa.ajouter(escalade.sender_id, [evenement_bot(None, conseiller, EVENEMENT_PARTI), {"event": "resume"}])
             await self.rasa.declencher(escalade.sender_id, INTENTION_RETOUR)
         return escalade
 
@@ -163,11 +163,7 @@ class PriseEnCharge:
         await self._tenue(reference, conseiller)
         escalade = await self._terminer(reference, conseiller, EtatEscalade.CLOSE)
         if self._avec_messages(escalade):
-            await self.rasa.ajouter(escalade.sender_id, [
-                _bot(None, conseiller, EVENEMENT_PARTI), {"event": "resume"},
-                {"event": "slot", "name": "note_satisfaction", "value": None},
-            ])
-            await self.rasa.declencher(escalade.sender_id, INTENTION_FIN)
+            await cloturer_dans_rasa(self.rasa, escalade.sender_id, conseiller)
         return escalade
 
     async def _terminer(self, reference: str, conseiller: str, etat: EtatEscalade) -> EscaladeEnFile:
@@ -177,7 +173,17 @@ class PriseEnCharge:
             raise ActionImpossible("Cette conversation n'est plus prise en charge par vous.") from None
 
 
-def _bot(texte: str | None, conseiller: str, custom: dict[str, Any] | None = None) -> dict[str, Any]:
+async def cloturer_dans_rasa(rasa: ApiRasa, sender_id: str, conseiller: str) -> None:
+    """The agent has gone: the bot resumes and asks the satisfaction question (also used for Chatwoot)."""
+    await rasa.ajouter(sender_id, [
+        evenement_bot(None, conseiller, EVENEMENT_PARTI), {"event": "resume"},
+        {"event": "slot", "name": "note_satisfaction", "value": None},
+    ])
+    await rasa.declencher(sender_id, INTENTION_FIN)
+
+
+def evenement_bot(texte: str | None, conseiller: str, custom: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A bot event in the agent's name (metadata `auteur: conseiller`), or a custom payload for the widget."""
     evenement: dict[str, Any] = {"event": "bot", "text": texte, "timestamp": time.time(),
                                  "metadata": {"auteur": "conseiller", "conseiller": conseiller}}
     if custom is not None:

@@ -55,7 +55,7 @@ def test_unknown_back_end_is_refused(tmp_path):
         config(tmp_path, GUICHET_SIGNALEMENTS="servicenow")
     with pytest.raises(ErreurConfiguration, match="GUICHET_SUIVI must be one of demarches_simplifiees, embarquee, publik"):
         config(tmp_path, GUICHET_SUIVI="glpi")
-    with pytest.raises(ErreurConfiguration, match="GUICHET_ESCALADES must be one of embarquee, glpi, zammad"):
+    with pytest.raises(ErreurConfiguration, match="GUICHET_ESCALADES must be one of chatwoot, embarquee, glpi, zammad"):
         config(tmp_path, GUICHET_ESCALADES="publik")
     with pytest.raises(ErreurConfiguration):
         config(tmp_path, GUICHET_SUIVI="glpi")

@@ -1,0 +1,234 @@
+"""Escalations and callbacks as Chatwoot conversations (Application API v1).
+
+For collectivités that already run Chatwoot: an escalation creates a contact
+and a conversation in an API-channel inbox (`POST /api/v1/accounts/{account}/
+contacts`, then `/conversations` with the contact inbox's `source_id`), posts
+the whole context as a private note (`/conversations/{id}/messages`,
+`private: true`) and toggles the conversation open for agents
+(`/conversations/{id}/toggle_status`). Guichet's reference is the conversation
+id on 8 digits. Token: a Chatwoot user's access token (`api_access_token`
+header) with access to the inbox (contact creation needs a user token).
+
+The link between the Chatwoot conversation and the Rasa conversation is kept
+in a small SQLite file (`LiensChatwoot`), read by the console's relay
+(guichet/console/relais_chatwoot.py), which forwards agents' replies to the
+citizen (Chatwoot's webhook) and the citizen's messages to Chatwoot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, TypeVar
+
+from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
+from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible, ReponseInvalide
+from connecteurs.modeles import ContexteConversation, DemandeRappel, Escalade
+from connecteurs.tickets import contenu_contexte, contenu_rappel
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+STATUTS = frozenset({"open", "resolved", "pending", "snoozed"})
+
+
+@dataclass(frozen=True)
+class ConfigChatwoot:
+    url: str  # https://chatwoot.example.org
+    jeton: str = field(repr=False)
+    compte: int  # account id
+    boite: int  # inbox id (API channel)
+    chemin_liens: Path
+    reglages: ReglagesHttp = ReglagesHttp()
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("http://", "https://")) or not self.jeton:
+            raise ValueError("GUICHET_CHATWOOT_URL (http/https) and GUICHET_CHATWOOT_JETON are required")
+        if self.compte < 1 or self.boite < 1:
+            raise ValueError("GUICHET_CHATWOOT_COMPTE and GUICHET_CHATWOOT_BOITE must be positive ids")
+
+    @classmethod
+    def depuis_env(cls, env: Mapping[str, str], dossier_donnees: Path, delai_s: float = 2.0) -> "ConfigChatwoot":
+        def identifiant(nom: str) -> int:
+            brut = env.get(nom, "")
+            if not brut.isdigit():
+                raise ValueError(f"{nom} must be a number, got {brut!r}")
+            return int(brut)
+
+        return cls(url=env.get("GUICHET_CHATWOOT_URL", ""), jeton=env.get("GUICHET_CHATWOOT_JETON", ""),
+                   compte=identifiant("GUICHET_CHATWOOT_COMPTE"), boite=identifiant("GUICHET_CHATWOOT_BOITE"),
+                   chemin_liens=dossier_donnees / "chatwoot.sqlite3", reglages=ReglagesHttp(delai_s=delai_s))
+
+
+def config_chatwoot_depuis_env(env: Mapping[str, str] = os.environ) -> ConfigChatwoot | None:
+    """The console's view: Chatwoot configured or not (GUICHET_ESCALADES=chatwoot)."""
+    if env.get("GUICHET_ESCALADES") != "chatwoot":
+        return None
+    donnees = Path(env.get("GUICHET_DONNEES") or Path(__file__).resolve().parents[1] / "donnees")
+    return ConfigChatwoot.depuis_env(env, donnees)
+
+
+@dataclass(frozen=True)
+class Lien:
+    conversation: int
+    sender_id: str
+    canal: str
+    reference: str
+    dernier_horodatage: float  # last citizen message already forwarded to Chatwoot
+    conseiller_annonce: bool
+    actif: bool
+
+
+class LiensChatwoot:
+    """Chatwoot conversation ↔ Rasa conversation, shared by the action server and the console."""
+
+    def __init__(self, chemin: Path) -> None:
+        self.chemin = chemin
+
+    def _connexion(self) -> sqlite3.Connection:
+        self.chemin.parent.mkdir(parents=True, exist_ok=True)
+        c = sqlite3.connect(self.chemin, timeout=5.0, isolation_level=None)
+        c.row_factory = sqlite3.Row
+        c.execute("PRAGMA busy_timeout = 5000")
+        c.execute("""CREATE TABLE IF NOT EXISTS liens (
+            conversation INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, canal TEXT NOT NULL, reference TEXT NOT NULL,
+            dernier_horodatage REAL NOT NULL, conseiller_annonce INTEGER NOT NULL DEFAULT 0,
+            actif INTEGER NOT NULL DEFAULT 1, cree_le TEXT NOT NULL)""")
+        return c
+
+    async def _executer(self, travail: Callable[[sqlite3.Connection], T]) -> T:
+        def dans_un_thread() -> T:
+            try:
+                c = self._connexion()
+            except (sqlite3.Error, OSError) as exc:
+                raise ConnecteurIndisponible(f"chatwoot links cannot be opened: {exc}") from exc
+            try:
+                return travail(c)
+            except sqlite3.Error as exc:
+                raise ConnecteurIndisponible(f"chatwoot links: {exc}") from exc
+            finally:
+                c.close()
+
+        return await asyncio.to_thread(dans_un_thread)
+
+    async def enregistrer(self, conversation: int, sender_id: str, canal: str, reference: str, depuis: float) -> None:
+        await self._executer(lambda c: c.execute(
+            "INSERT OR REPLACE INTO liens (conversation, sender_id, canal, reference, dernier_horodatage, cree_le) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (conversation, sender_id, canal, reference, depuis, dt.datetime.now(dt.timezone.utc).isoformat())))
+
+    async def lien(self, conversation: int) -> Lien | None:
+        ligne = await self._executer(lambda c: c.execute("SELECT * FROM liens WHERE conversation = ?", (conversation,)).fetchone())
+        return None if ligne is None else _lien(ligne)
+
+    async def actifs(self) -> list[Lien]:
+        lignes = await self._executer(lambda c: c.execute("SELECT * FROM liens WHERE actif = 1").fetchall())
+        return [_lien(ligne) for ligne in lignes]
+
+    async def avancer(self, conversation: int, horodatage: float) -> None:
+        await self._executer(lambda c: c.execute(
+            "UPDATE liens SET dernier_horodatage = MAX(dernier_horodatage, ?) WHERE conversation = ?", (horodatage, conversation)))
+
+    async def annoncer_conseiller(self, conversation: int) -> bool:
+        """True the first time (the citizen is then told an agent joined)."""
+        curseur = await self._executer(lambda c: c.execute(
+            "UPDATE liens SET conseiller_annonce = 1 WHERE conversation = ? AND conseiller_annonce = 0", (conversation,)))
+        return curseur.rowcount == 1
+
+    async def clore(self, conversation: int) -> bool:
+        curseur = await self._executer(lambda c: c.execute(
+            "UPDATE liens SET actif = 0 WHERE conversation = ? AND actif = 1", (conversation,)))
+        return curseur.rowcount == 1
+
+
+def _lien(ligne: sqlite3.Row) -> Lien:
+    return Lien(ligne["conversation"], ligne["sender_id"], ligne["canal"], ligne["reference"], ligne["dernier_horodatage"],
+                bool(ligne["conseiller_annonce"]), bool(ligne["actif"]))
+
+
+class ClientChatwoot:
+    """The few Application API calls Guichet makes."""
+
+    def __init__(self, config: ConfigChatwoot) -> None:
+        self.config = config
+        self._http = ClientHttp("chatwoot", config.url, config.reglages, {"api_access_token": config.jeton})
+        self._base = f"/api/v1/accounts/{config.compte}"
+
+    async def fermer(self) -> None:
+        await self._http.fermer()
+
+    @staticmethod
+    def _verifier(r: Reponse, quoi: str) -> Any:
+        if r.statut in (401, 403):
+            raise ConfigurationInvalide(f"chatwoot: token refused (HTTP {r.statut})")
+        if r.statut == 404:
+            raise ReponseInvalide(f"chatwoot: {quoi}: not found (account, inbox or conversation id)")
+        if not 200 <= r.statut < 300:
+            raise ReponseInvalide(f"chatwoot: {quoi} failed (HTTP {r.statut})")
+        if not isinstance(r.corps, dict):
+            raise ReponseInvalide(f"chatwoot: {quoi}: unexpected answer")
+        return r.corps
+
+    async def creer_contact(self, nom: str) -> tuple[int, str]:
+        """(contact id, source id of its contact inbox)."""
+        corps = self._verifier(await self._http.envoyer(
+            "POST", f"{self._base}/contacts", lecture=False, json_={"inbox_id": self.config.boite, "name": nom}), "contact creation")
+        try:
+            charge = corps["payload"]
+            return int(charge["contact"]["id"]), str(charge["contact_inbox"]["source_id"])
+        except (KeyError, TypeError, ValueError):
+            raise ReponseInvalide("chatwoot: contact created without id or source_id") from None
+
+    async def creer_conversation(self, contact: int, source_id: str, attributs: Mapping[str, Any]) -> int:
+        corps = self._verifier(await self._http.envoyer("POST", f"{self._base}/conversations", lecture=False, json_={
+            "source_id": source_id, "inbox_id": self.config.boite, "contact_id": contact, "status": "pending",
+            "additional_attributes": dict(attributs)}), "conversation creation")
+        if not isinstance(corps.get("id"), int):
+            raise ReponseInvalide("chatwoot: conversation created without id")
+        return int(corps["id"])
+
+    async def envoyer_message(self, conversation: int, contenu: str, *, type_: str, prive: bool = False) -> None:
+        if type_ not in ("incoming", "outgoing"):
+            raise ValueError(f"message_type is incoming or outgoing, not {type_!r}")
+        self._verifier(await self._http.envoyer(
+            "POST", f"{self._base}/conversations/{conversation}/messages", lecture=False,
+            json_={"content": contenu, "message_type": type_, "private": prive}), "message")
+
+    async def changer_statut(self, conversation: int, statut: str) -> None:
+        if statut not in STATUTS:
+            raise ValueError(f"unknown Chatwoot status {statut!r}")
+        corps = self._verifier(await self._http.envoyer(
+            "POST", f"{self._base}/conversations/{conversation}/toggle_status", lecture=False, json_={"status": statut}), "status")
+        if (corps.get("payload") or {}).get("current_status") != statut:
+            raise ReponseInvalide(f"chatwoot: conversation {conversation} did not become {statut}")
+
+
+class EscaladesChatwoot:
+    """connecteurs.interfaces.Escalades over Chatwoot."""
+
+    def __init__(self, config: ConfigChatwoot) -> None:
+        self.client, self.liens = ClientChatwoot(config), LiensChatwoot(config.chemin_liens)
+
+    async def fermer(self) -> None:
+        await self.client.fermer()
+
+    async def _ouvrir(self, contexte: ContexteConversation, nom: str, note: str, type_: str) -> Escalade:
+        contact, source_id = await self.client.creer_contact(nom)
+        conversation = await self.client.creer_conversation(contact, source_id, {"guichet_canal": contexte.canal, "guichet_type": type_})
+        reference = f"{conversation:08d}"
+        depuis = max((t.horodatage for t in contexte.transcription), default=0.0)
+        if type_ == "conversation" and contexte.canal != "voix":
+            await self.liens.enregistrer(conversation, contexte.sender_id, contexte.canal, reference, depuis)
+        await self.client.envoyer_message(conversation, f"Référence Guichet : {reference}\n\n{note}", type_="outgoing", prive=True)
+        await self.client.changer_statut(conversation, "open")
+        return Escalade(reference, dt.datetime.now(dt.timezone.utc))
+
+    async def creer_escalade(self, contexte: ContexteConversation) -> Escalade:
+        nom = "Appelant Guichet" if contexte.canal == "voix" else "Usager Guichet"
+        return await self._ouvrir(contexte, nom, contenu_contexte(contexte), "conversation")
+
+    async def creer_rappel(self, demande: DemandeRappel) -> Escalade:
+        return await self._ouvrir(demande.contexte, "Demande de rappel Guichet", contenu_rappel(demande), "rappel")

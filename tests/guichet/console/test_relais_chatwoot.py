@@ -1,0 +1,100 @@
+"""The console's Chatwoot relay: webhooks from a local Chatwoot (published payloads) and the citizen → Chatwoot pass."""
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from connecteurs.chatwoot import ClientChatwoot, ConfigChatwoot, EscaladesChatwoot, LiensChatwoot
+from connecteurs.modeles import ContexteConversation, TourConversation
+from guichet.console.prise_en_charge import INTENTION_FIN
+from guichet.console.relais_chatwoot import RelaisChatwoot
+from tests.connecteurs.serveur_local import servir
+from tests.fakes.chatwoot import FauxChatwoot
+from tests.guichet.console.test_prise_en_charge import RasaEnregistreur
+
+SECRET = "secret-du-webhook-chatwoot"
+
+
+class RasaAvecHistorique(RasaEnregistreur):
+    def __init__(self) -> None:
+        super().__init__()
+        self.evenements: list[dict] = []
+
+    async def tracker(self, sender_id):
+        return {"events": self.evenements, "slots": {}, "paused": True}
+
+
+@pytest.fixture
+async def relais(tmp_path):
+    faux = FauxChatwoot()
+    async with servir(faux.application()) as url_chatwoot:
+        config = ConfigChatwoot(url_chatwoot, faux.jeton, faux.compte, faux.boite, tmp_path / "chatwoot.sqlite3")
+        rasa = RasaAvecHistorique()
+        relais = RelaisChatwoot(ClientChatwoot(config), LiensChatwoot(config.chemin_liens), rasa, SECRET)
+        app = web.Application()
+        relais.ajouter_routes(app)
+        async with servir(app) as url_console:
+            faux.url_webhook = f"{url_console}/chatwoot/webhook/{SECRET}"
+            connecteur = EscaladesChatwoot(config)
+            contexte = ContexteConversation("citoyen-9", "socketio", (TourConversation("usager", "un humain", 50.0),), (), {}, None)
+            escalade = await connecteur.creer_escalade(contexte)
+            yield faux, rasa, relais, int(escalade.reference), url_console
+            await connecteur.fermer()
+            await relais.client.fermer()
+
+
+async def test_agent_replies_reach_rasa_once_announced_and_private_notes_stay_private(relais):
+    faux, rasa, _, conversation, _ = relais
+    assert await faux.agent_repond(conversation, "Bonjour, je regarde votre dossier.") == 200
+    assert await faux.agent_repond(conversation, "note interne : vérifier l'adresse", prive=True) == 200
+    assert await faux.agent_repond(conversation, "C'est bon, il est validé.") == 200
+    [(_, sender, premiers), (_, _, seconds)] = rasa.appels
+    assert sender == "citoyen-9"
+    assert premiers[0]["data"]["custom"]["data"]["guichet"]["evenement"] == "conseiller_rejoint"
+    assert premiers[1]["text"] == "Bonjour, je regarde votre dossier."
+    assert premiers[1]["metadata"] == {"auteur": "conseiller", "conseiller": "Camille Martin"}
+    assert [e["text"] for e in seconds] == ["C'est bon, il est validé."]  # announced once
+
+
+async def test_resolved_conversation_asks_satisfaction_once(relais):
+    faux, rasa, _, conversation, _ = relais
+    assert await faux.agent_resout(conversation) == 200
+    assert await faux.agent_resout(conversation) == 200
+    assert [a for a in rasa.appels if a[0] == "declencher"] == [("declencher", "citoyen-9", INTENTION_FIN)]
+    assert await faux.agent_repond(conversation, "encore là ?") == 200  # closed: nothing relayed any more
+    assert not any(e.get("text") == "encore là ?" for a in rasa.appels if a[0] == "ajouter" for e in a[2])
+
+
+async def test_citizen_messages_go_to_chatwoot_once(relais):
+    faux, rasa, relais_, conversation, _ = relais
+    rasa.evenements = [
+        {"event": "user", "text": "un humain", "timestamp": 50.0},  # already in the private note
+        {"event": "user", "text": "vous êtes là ?", "timestamp": 60.0},
+        {"event": "bot", "text": "réponse", "timestamp": 61.0},
+        {"event": "user", "text": "c'est pour mon permis", "timestamp": 62.0},
+    ]
+    assert await relais_.relayer_usagers() == 2
+    assert await relais_.relayer_usagers() == 0
+    entrants = [m for m in faux.messages if m["message_type"] == "incoming"]
+    assert [(m["content"], m["conversation_id"]) for m in entrants] == [("vous êtes là ?", conversation), ("c'est pour mon permis", conversation)]
+
+
+async def test_webhook_refuses_wrong_secret_and_bad_bodies_and_ignores_others(relais):
+    faux, rasa, _, _, url = relais
+    async with aiohttp.ClientSession() as s:
+        async with s.post(f"{url}/chatwoot/webhook/mauvais-secret-xxxxxxxx", json={}) as r:
+            assert r.status == 404
+        async with s.post(f"{url}/chatwoot/webhook/{SECRET}", data=b"{") as r:
+            assert r.status == 400
+        async with s.post(f"{url}/chatwoot/webhook/{SECRET}", json=[1]) as r:
+            assert r.status == 400
+        for evenement in ({"event": "message_created", "conversation": {"id": 999}, "message_type": "outgoing"},
+                          {"event": "conversation_created", "id": 1}, {"event": "message_created"}):
+            async with s.post(f"{url}/chatwoot/webhook/{SECRET}", json=evenement) as r:
+                assert r.status == 200 and (await r.json())["resultat"].startswith("ignore")
+    assert rasa.appels == []
+
+
+def test_short_secret_refused():
+    with pytest.raises(ValueError, match="at least 16"):
+        RelaisChatwoot(None, None, None, "court")  # type: ignore[arg-type]
