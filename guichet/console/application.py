@@ -25,6 +25,8 @@ from guichet.console.file_agents import ajouter_routes_agents
 from guichet.console.gabarit import page, tableau
 from guichet.console.relais_chatwoot import RelaisChatwoot
 from guichet.console.sessions import Sessions
+from guichet.pilotage.attente_conseillers import AttenteConseillers
+from guichet.pilotage.attente_conseillers import mesurer as mesurer_attente
 from guichet.pilotage.export_csv import en_csv
 from guichet.pilotage.indicateurs import Indicateurs, calculer
 from guichet.pilotage.lecture import lire_evenements
@@ -80,6 +82,20 @@ async def meme_origine(request: web.Request, handler: Any) -> web.StreamResponse
         if origine and origine != f"{request.scheme}://{request.host}":
             return web.Response(status=403, text="cross-origin request refused")
     return await handler(request)
+
+
+def _duree(secondes: float | None) -> str:
+    if secondes is None:
+        return "—"
+    minutes, s = divmod(int(round(secondes)), 60)
+    return f"{minutes} min {s:02d} s" if minutes else f"{s} s"
+
+
+def rendre_attente(a: AttenteConseillers) -> str:
+    return tableau("Prise en charge par les conseillers", ("Indicateur", "Valeur"), [
+        ("Demandes de conseiller", a.demandes), ("Prises en charge", a.prises), ("Encore en attente", a.en_attente),
+        ("Attente médiane avant prise en charge", _duree(a.mediane_s)),
+        ("Attente maximale pour 9 demandes sur 10", _duree(a.p90_s)), ("Demandes de rappel (hors horaires)", a.rappels)])
 
 
 def creer_application(config: ConfigConsole) -> web.Application:
@@ -166,7 +182,12 @@ def creer_application(config: ConfigConsole) -> web.Application:
         filtre = f"""<form method="get" action="/pilotage"><label for="du">Du</label><input id="du" name="du" type="date" value="{du}">
 <label for="au">Au</label><input id="au" name="au" type="date" value="{au}"> <button>Afficher</button></form>
 <p><a href="/pilotage.csv?du={du}&amp;au={au}">Exporter en CSV</a></p>"""
-        return page("Tableau de bord", f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i)}")
+        attente = ""
+        if config.base_grc is not None:
+            a = await asyncio.to_thread(mesurer_attente, config.base_grc, du, au, FUSEAU)
+            attente = rendre_attente(a)
+        return page("Tableau de bord",
+                    f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i)}{attente}")
 
     @responsable
     async def pilotage_csv(request: web.Request) -> web.Response:

@@ -37,6 +37,7 @@ MARKDOWN = re.compile(r"(\[[^\]]*\]\(|\*\*|__|`|^\s*[-*+]\s|^\s*#|^\s*\d+\.\s)",
 RASA_AVERTISSEMENTS_ATTENDUS = (
     "is not used in any story or rule",  # responses uttered by the custom actions
     "'choisir_sujet' is listed in the domain file, but is not found in the NLU",  # only sent by buttons
+    "The intent 'EXTERNAL_",  # sent by the agents' console (trigger_intent), never said
     "duplicated intents have been found across multiple domain files: faq",  # retrieval intent and its responses
 )
 LIEN = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")

@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from guichet.console.application import ConfigConsole, creer_application
-from guichet.console.comptes import Comptes, main as comptes_main
+from guichet.console.comptes import Comptes
+from guichet.console.comptes import main as comptes_main
 from guichet.console.sessions import Sessions
 from tests.connecteurs.serveur_local import servir
 from tests.guichet.pilotage.test_indicateurs import JOUR, historique, message
