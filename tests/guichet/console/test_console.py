@@ -122,12 +122,14 @@ def test_sessions_expire_after_inactivity():
 async def console_agents(tmp_path):
     """Agents' routes with the embedded store, and a Rasa URL where nothing listens."""
     from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
-    from connecteurs.modeles import ContexteConversation
+    from connecteurs.modeles import ContexteConversation, CreneauRappel, DemandeRappel
     from guichet.console.api_rasa import ConfigRasa
     from tests.integration.serveurs import port_libre
 
     grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(tmp_path / "grc.sqlite3", semer_donnees_demo=False))
     reference = (await grc.creer_escalade(ContexteConversation("c1", "socketio", (), (), {}, None))).reference
+    await grc.creer_escalade(ContexteConversation("appel-1", "voix", (), (), {}, None, numero_appelant="0612345678"))
+    await grc.creer_rappel(DemandeRappel(CreneauRappel.APRES_MIDI, "0698765432", ContexteConversation("c2", "socketio", (), (), {}, None)))
     comptes = Comptes(tmp_path / "comptes.sqlite3")
     comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
     config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", tmp_path / "comptes.sqlite3",
@@ -148,8 +150,11 @@ async def test_agents_api_needs_a_session_and_refuses_cross_site_posts(console_a
         r = await s.post(f"{url}/api/conversations/{reference}/prendre", headers={"Origin": "https://pirate.example"})
         assert r.status == 403
         r = await s.get(f"{url}/api/file")
-        [ligne] = (await r.json())["escalades"]
-        assert ligne["reference"] == reference and ligne["etat"] == "en_attente" and ligne["canal"] == "socketio"
+        chat, appel, rappel = (await r.json())["escalades"]  # oldest first
+        assert chat["reference"] == reference and chat["etat"] == "en_attente" and chat["canal"] == "socketio"
+        assert (appel["canal"], appel["numero_appelant"], appel["type"]) == ("voix", "0612345678", "conversation")
+        assert (rappel["type"], rappel["telephone"], rappel["creneau"]) == ("rappel", "0698765432", "apres_midi")
+        assert all(isinstance(e["attente_s"], int) and e["attente_s"] >= 0 for e in (chat, appel, rappel))
 
 
 async def test_rasa_down_the_agent_still_reads_the_context_and_gets_a_clear_error(console_agents):
