@@ -100,6 +100,10 @@ class CanalRest(RestInput):
             except Exception as exc:  # never a 500, never the text in the logs
                 logger.error("%s channel: message handling failed (%s)", self.name(), type(exc).__name__)
                 return response.json({"error": "the assistant could not handle this message"}, status=503)
-            return response.json(collecteur.messages)
+            return response.json(collecteur.messages, headers=await self.entetes_reponse(request, sender))
 
         return webhook
+
+    async def entetes_reponse(self, request: Request, sender: str) -> dict[str, str]:
+        """Extra response headers (the voice channel adds the dialogue state)."""
+        return {}

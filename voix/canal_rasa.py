@@ -4,16 +4,40 @@ Same wire protocol as the REST channel (POST /webhooks/voix/webhook with
 {"sender": ..., "message": ..., "metadata": {...}}), but named "voix" so the
 responses' `channel: voix` variants (no URLs, short sentences) are chosen.
 The gateway may pass the caller's number as metadata "numero_appelant".
+Answers carry the dialogue state in two headers: the slot being asked for
+(the gateway switches to a restricted grammar) and whether the bot is paused
+(handed over to an agent: the gateway transfers the call).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Text
 
+from sanic.request import Request
+
 from guichet.canal_rest import CanalRest
+
+logger = logging.getLogger(__name__)
+ENTETE_SLOT = "X-Guichet-Slot-Demande"  # the slot the bot is asking for (the gateway picks a grammar)
+ENTETE_PAUSE = "X-Guichet-En-Pause"  # "1" once the bot handed the call over to an agent
+ENTETE_REFERENCE = "X-Guichet-Reference"  # the escalation reference told to the caller
 
 
 class CanalVoix(CanalRest):
     @classmethod
     def name(cls) -> Text:
         return "voix"
+
+    async def entetes_reponse(self, request: Request, sender: str) -> dict[str, str]:
+        try:
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+        except Exception as exc:  # the answer itself is already there; the state is a bonus
+            logger.warning("voix channel: dialogue state unavailable (%s)", type(exc).__name__)
+            return {}
+        if tracker is None:
+            return {}
+        slot = tracker.get_slot("requested_slot")
+        reference = tracker.get_slot("reference_escalade")
+        return {ENTETE_SLOT: str(slot) if slot else "", ENTETE_PAUSE: "1" if tracker.is_paused() else "0",
+                ENTETE_REFERENCE: str(reference) if reference else ""}

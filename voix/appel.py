@@ -1,0 +1,228 @@
+"""One phone call, whatever the telephony side: greeting, turns with Rasa, speech
+out with barge-in, keypad digits, silence reprompts, time limit, transfer.
+
+The transport (AudioSocket, WebSocket media stream, SIP) implements `Ligne`
+and pushes `EvenementLigne`s into the call's queue; engines are shared (one
+Vosk model, one Piper voice) and per-call state stays here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from voix.codec import energie
+from voix.dialogue_rasa import DialogueRasa, Reponse
+from voix.erreurs import DialogueIndisponible
+from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
+from voix.reconnaissance import ModeleVosk, Reconnaisseur
+from voix.synthese import VoixPiper
+
+logger = logging.getLogger(__name__)
+REPETER = re.compile(r"\b(r[ée]p[ée]t\w*|redi(?:re|tes)|pas (?:bien )?(?:compris|entendu))\b", re.IGNORECASE)
+
+
+class Ligne(Protocol):
+    async def jouer(self, pcm: bytes) -> None:
+        """Queue 8 kHz 16-bit PCM for the caller."""
+
+    async def vider(self) -> None:
+        """Drop what is queued (barge-in)."""
+
+    def en_lecture(self) -> bool:
+        """Whether the caller is still hearing queued audio."""
+
+    async def raccrocher(self) -> None: ...
+
+    async def transferer(self, reference: str) -> None:
+        """Hand the call to an agent (the transport's own way), then end this side."""
+
+
+@dataclass(frozen=True)
+class EvenementLigne:
+    genre: str  # "audio", "dtmf" or "fin"
+    pcm: bytes = b""
+    touche: str = ""
+
+
+@dataclass(frozen=True)
+class ReglagesAppel:
+    silence_s: float = 6.0  # reprompt after this long without speech or key
+    silences_max: int = 3  # polite hang-up at the third
+    duree_max_s: float = 900.0
+    seuil_parole: int = 600  # RMS of 16-bit PCM above which a frame is speech (barge-in)
+    trames_barge_in: int = 2  # consecutive speech frames (20 ms each) that stop playback
+    premier_message: str = "/saluer"
+
+
+@dataclass
+class Mesures:
+    """Per-call figures for bench-voix."""
+
+    reponses_ms: list[float] = field(default_factory=list)  # end of caller speech -> first audio byte
+    barge_in_ms: list[float] = field(default_factory=list)  # speech onset during playback -> playback cleared
+
+
+class Appel:
+    def __init__(self, ident: str, ligne: Ligne, dialogue: DialogueRasa, vosk: ModeleVosk, voix: VoixPiper,
+                 invites: dict[str, str], reglages: ReglagesAppel = ReglagesAppel(), numero_appelant: str | None = None) -> None:
+        self.ident, self.ligne, self.dialogue, self.vosk, self.voix = ident, ligne, dialogue, vosk, voix
+        self.invites, self.reglages, self.numero_appelant = invites, reglages, numero_appelant
+        self.evenements: asyncio.Queue[EvenementLigne] = asyncio.Queue()
+        self.mesures = Mesures()
+        self._slot: str | None = None
+        self._reconnaisseur: Reconnaisseur = vosk.reconnaisseur()
+        self._parole: asyncio.Task[None] | None = None
+        self._derniers_textes: list[str] = []
+        self._touches = ""
+        self._trames_fortes = 0
+        self._debut_fort: float | None = None
+        self.termine = False
+        self.transfere: str | None = None
+
+    # -- speaking ---------------------------------------------------------------------
+    async def _dire(self, textes: list[str], fin_parole: float | None) -> None:
+        premier = True
+        for texte in textes:
+            async for pcm in self.voix.flux(texte):
+                if premier and fin_parole is not None:
+                    self.mesures.reponses_ms.append((time.monotonic() - fin_parole) * 1000)
+                premier = False
+                await self.ligne.jouer(pcm)
+
+    def parler(self, textes: list[str], fin_parole: float | None = None, memoriser: bool = True) -> asyncio.Task[None]:
+        if memoriser:
+            self._derniers_textes = list(textes)
+        self._parole = asyncio.ensure_future(self._dire(textes, fin_parole))
+        return self._parole
+
+    def _parle(self) -> bool:
+        return (self._parole is not None and not self._parole.done()) or self.ligne.en_lecture()
+
+    async def _attendre_fin_parole(self) -> None:
+        if self._parole is not None:
+            await asyncio.shield(self._parole)
+        while self.ligne.en_lecture():
+            await asyncio.sleep(0.02)
+
+    async def _interrompre(self) -> None:
+        if self._parole is not None and not self._parole.done():
+            self._parole.cancel()
+        await self.ligne.vider()
+
+    # -- dialogue ------------------------------------------------------------------------
+    async def _tour(self, texte: str, fin_parole: float | None = None, **metadata: object) -> None:
+        if self.numero_appelant:
+            metadata.setdefault("numero_appelant", self.numero_appelant)
+        try:
+            reponse = await self.dialogue.dire(self.ident, texte, **metadata)
+        except DialogueIndisponible as exc:
+            logger.error("call %s: dialogue unavailable (%s)", self.ident[:8], exc)
+            reponse = Reponse([self.invites["utter_escalade_indisponible"]], en_pause=False)
+        self._appliquer(reponse)
+        tache = self.parler(reponse.textes, fin_parole)
+        if reponse.en_pause:  # escalated: the reference has been said, then transfer
+            await tache
+            await self._attendre_fin_parole()
+            self.transfere = reponse.reference or ""
+            await self.ligne.transferer(self.transfere)
+            self.termine = True
+
+    def _appliquer(self, reponse: Reponse) -> None:
+        if reponse.slot != self._slot:
+            self._slot = reponse.slot
+            self._reconnaisseur = self.vosk.reconnaisseur(grammaire_pour(reponse.slot))
+            self._touches = ""
+
+    async def _entendu(self, texte: str, fin_parole: float) -> None:
+        texte = texte.strip()
+        if not texte:
+            return
+        if REPETER.search(texte):
+            self.parler(self._derniers_textes, fin_parole)
+            return
+        await self._tour(texte, fin_parole)
+
+    async def _touche(self, touche: str) -> None:
+        await self._interrompre()
+        if touche == "#":
+            chiffres, self._touches = self._touches, ""
+            if chiffres:
+                await self._tour(texte_touches(self._slot, chiffres), time.monotonic())
+            return
+        if touche == "0" and not self._touches and self._slot not in SLOTS_CHIFFRES:
+            await self._tour("/parler_conseiller", time.monotonic(), declencheur=True)
+            return
+        if touche.isdigit():
+            self._touches += touche
+        elif touche == "*":
+            self._touches = ""  # start the number again
+
+    async def _audio(self, pcm: bytes) -> None:
+        if self._parle():
+            if energie(pcm) >= self.reglages.seuil_parole:
+                self._trames_fortes += 1
+                if self._trames_fortes == 1:
+                    self._debut_fort = time.monotonic()
+                if self._trames_fortes >= self.reglages.trames_barge_in:
+                    await self._interrompre()
+                    if self._debut_fort is not None:
+                        self.mesures.barge_in_ms.append((time.monotonic() - self._debut_fort) * 1000)
+            else:
+                self._trames_fortes = 0
+        else:
+            self._trames_fortes = 0
+        resultat = await self._reconnaisseur.accepter(pcm)
+        if resultat is not None and resultat.final and resultat.texte.strip():
+            await self._entendu(resultat.texte, time.monotonic())
+
+    # -- the call ------------------------------------------------------------------------
+    async def derouler(self) -> None:
+        debut = time.monotonic()
+        silences = 0
+        try:
+            await self._tour(self.reglages.premier_message, declencheur=True)
+            while not self.termine:
+                if time.monotonic() - debut > self.reglages.duree_max_s:
+                    await self._fin(self.invites["utter_fin_duree_max"])
+                    return
+                attente = self.reglages.silence_s
+                try:
+                    evenement = await asyncio.wait_for(self.evenements.get(), timeout=attente)
+                except asyncio.TimeoutError:
+                    if self._parle():
+                        continue  # the caller is listening, not silent
+                    resultat = await self._reconnaisseur.finir()  # speech cut without Vosk's endpoint
+                    if resultat.texte.strip():
+                        silences = 0
+                        await self._entendu(resultat.texte, time.monotonic())
+                        continue
+                    silences += 1
+                    if silences >= self.reglages.silences_max:
+                        await self._fin(self.invites["utter_fin_silence"])
+                        return
+                    self.parler([self.invites["utter_relance_silence"], *self._derniers_textes[-1:]], memoriser=False)
+                    continue
+                if evenement.genre == "fin":
+                    return
+                if evenement.genre == "dtmf":
+                    silences = 0
+                    await self._touche(evenement.touche)
+                elif evenement.genre == "audio":
+                    if energie(evenement.pcm) >= self.reglages.seuil_parole:
+                        silences = 0
+                    await self._audio(evenement.pcm)
+        finally:
+            self.termine = True
+            if self._parole is not None and not self._parole.done():
+                self._parole.cancel()
+
+    async def _fin(self, texte: str) -> None:
+        await self.parler([texte], memoriser=False)
+        await self._attendre_fin_parole()
+        await self.ligne.raccrocher()
+        self.termine = True

@@ -1,0 +1,79 @@
+"""The gateway's configuration, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from guichet.erreurs import ErreurConfiguration
+from voix.appel import ReglagesAppel
+
+RACINE = Path(__file__).resolve().parents[1]
+VOSK_PAR_DEFAUT = "vosk-model-small-fr-0.22"
+PIPER_PAR_DEFAUT = "fr_FR-siwis-medium"
+
+
+@dataclass(frozen=True)
+class ConfigVoix:
+    url_rasa: str
+    jeton: str = field(repr=False)
+    dossier_modeles: Path
+    modele_vosk: str = VOSK_PAR_DEFAUT
+    voix_piper: str = PIPER_PAR_DEFAUT
+    hote: str = "127.0.0.1"
+    port_audiosocket: int = 9092  # Asterisk AudioSocket (TCP)
+    port_http: int = 9093  # WebSocket media streams (/flux) and transfers (/transferts)
+    cible_transfert: str = "conseillers"  # what the PBX dials for an agent
+    reglages: ReglagesAppel = ReglagesAppel()
+
+    def __post_init__(self) -> None:
+        if not self.url_rasa.startswith(("http://", "https://")):
+            raise ErreurConfiguration(f"GUICHET_RASA_URL must be an http(s) URL, got {self.url_rasa!r}")
+        for nom in ("port_audiosocket", "port_http"):
+            if not 0 <= getattr(self, nom) < 65536:
+                raise ErreurConfiguration(f"{nom} must be a TCP port")
+
+    @property
+    def chemin_vosk(self) -> Path:
+        return self.dossier_modeles / self.modele_vosk
+
+    @property
+    def chemin_piper(self) -> Path:
+        return self.dossier_modeles / f"{self.voix_piper}.onnx"
+
+    @classmethod
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigVoix":
+        def nombre(nom: str, defaut: float) -> float:
+            brut = env.get(nom, str(defaut))
+            try:
+                valeur = float(brut)
+            except ValueError:
+                raise ErreurConfiguration(f"{nom} must be a number, got {brut!r}") from None
+            if valeur <= 0:
+                raise ErreurConfiguration(f"{nom} must be positive, got {brut!r}")
+            return valeur
+
+        hote = env.get("GUICHET_HOTE", "127.0.0.1")
+        donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
+        jeton = env.get("GUICHET_API_TOKEN") or ""
+        if not jeton and (donnees / "jeton_api").exists():
+            jeton = (donnees / "jeton_api").read_text().strip()
+        if not jeton:
+            raise ErreurConfiguration("no Rasa API token: set GUICHET_API_TOKEN or start `make run` once")
+        return cls(
+            url_rasa=env.get("GUICHET_RASA_URL") or f"http://{hote}:{env.get('GUICHET_PORT', '5005')}",
+            jeton=jeton,
+            dossier_modeles=Path(env.get("GUICHET_MODELES") or RACINE / "modeles"),
+            modele_vosk=env.get("GUICHET_VOSK_MODELE") or VOSK_PAR_DEFAUT,
+            voix_piper=env.get("GUICHET_PIPER_VOIX") or PIPER_PAR_DEFAUT,
+            hote=hote,
+            port_audiosocket=int(nombre("GUICHET_AUDIOSOCKET_PORT", 9092)),
+            port_http=int(nombre("GUICHET_VOIX_PORT", 9093)),
+            cible_transfert=env.get("GUICHET_VOIX_TRANSFERT") or "conseillers",
+            reglages=ReglagesAppel(
+                silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),
+                duree_max_s=nombre("GUICHET_VOIX_DUREE_MAX_S", 900.0),
+            ),
+        )

@@ -1,0 +1,82 @@
+"""The gateway's side of the dialogue: the Rasa server's `voix` channel (so the
+answers' voice variants are used) and the fixed phone prompts from the domain."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import aiohttp
+
+from voix.canal_rasa import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
+from voix.erreurs import DialogueIndisponible
+
+logger = logging.getLogger(__name__)
+INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_escalade_indisponible")
+
+
+@dataclass(frozen=True)
+class Reponse:
+    textes: list[str]
+    slot: str | None = None  # what the bot is asking for (grammar, keypad digits)
+    en_pause: bool = False  # handed over to an agent: transfer the call
+    reference: str | None = None  # the escalation reference the caller was told
+    boutons: list[str] = field(default_factory=list)
+
+
+class DialogueRasa:
+    def __init__(self, url: str, jeton: str, delai_s: float = 10.0) -> None:
+        self.url, self.jeton, self.delai_s = url.rstrip("/"), jeton, delai_s
+        self._session: aiohttp.ClientSession | None = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.delai_s))
+        return self._session
+
+    async def fermer(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def dire(self, appel: str, texte: str, **metadata: Any) -> Reponse:
+        corps = {"sender": appel, "message": texte, "metadata": metadata}
+        try:
+            async with self._http().post(f"{self.url}/webhooks/voix/webhook", json=corps) as r:
+                if r.status != 200:
+                    raise DialogueIndisponible(f"voix webhook: HTTP {r.status}")
+                messages = await r.json()
+                slot = r.headers.get(ENTETE_SLOT) or None
+                pause = r.headers.get(ENTETE_PAUSE) == "1"
+                reference = r.headers.get(ENTETE_REFERENCE) or None
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise DialogueIndisponible(f"voix webhook: {type(exc).__name__}") from None
+        textes = [str(m["text"]) for m in messages if isinstance(m, dict) and m.get("text")]
+        boutons = [str(b.get("title")) for m in messages if isinstance(m, dict) for b in (m.get("buttons") or [])]
+        return Reponse(textes, slot, pause, reference, boutons)
+
+    async def invites(self) -> dict[str, str]:
+        """The phone prompts the gateway says by itself (silence, time limit), voice variants, from Rasa's domain."""
+        try:
+            async with self._http().get(f"{self.url}/domain", params={"token": self.jeton},
+                                        headers={"Accept": "application/json"}) as r:
+                if r.status != 200:
+                    raise DialogueIndisponible(f"domain: HTTP {r.status}")
+                domaine = await r.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            raise DialogueIndisponible(f"domain: {type(exc).__name__}") from None
+        return choisir_invites(domaine.get("responses") or {})
+
+
+def choisir_invites(reponses: Mapping[str, Any]) -> dict[str, str]:
+    invites: dict[str, str] = {}
+    for nom in INVITES:
+        variantes = [v for v in reponses.get(nom) or [] if isinstance(v, dict) and v.get("text")]
+        voix = [v for v in variantes if v.get("channel") == "voix"]
+        if voix or variantes:
+            invites[nom] = str((voix or variantes)[0]["text"])
+    manquantes = [n for n in INVITES if n not in invites]
+    if manquantes:
+        raise DialogueIndisponible(f"responses missing from the domain: {', '.join(manquantes)} (run `make train`)")
+    return invites

@@ -1,0 +1,34 @@
+"""Restricted vocabularies for the recogniser, chosen from the slot Rasa is asking for."""
+
+from __future__ import annotations
+
+CHIFFRES = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
+NOMBRES = CHIFFRES + ["dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "trente", "quarante",
+                      "cinquante", "soixante", "cent", "cents", "mille", "et"]
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+        "décembre", "premier"]
+OUI_NON = ["oui", "non", "d'accord", "exactement", "pas", "du", "tout"]
+CONSEILLER = ["conseiller", "répéter", "répétez"]
+
+# slot requested by Rasa -> words the caller may say (digits also come from the keypad)
+PAR_SLOT: dict[str, list[str]] = {
+    "numero_dossier": CHIFFRES + CONSEILLER,
+    "telephone_rappel": CHIFFRES + NOMBRES[10:] + CONSEILLER,
+    "date_naissance": NOMBRES + MOIS + CONSEILLER,
+}
+SLOTS_CHIFFRES = frozenset({"numero_dossier", "telephone_rappel", "date_naissance"})
+
+
+def grammaire_pour(slot: str | None) -> list[str] | None:
+    """None: free speech."""
+    if slot is None:
+        return None
+    mots = PAR_SLOT.get(slot)
+    return sorted(set(mots)) if mots else None
+
+
+def texte_touches(slot: str | None, chiffres: str) -> str:
+    """What keypad digits mean for the slot (a birth date typed DDMMYYYY is sent as DD/MM/YYYY)."""
+    if slot == "date_naissance" and len(chiffres) == 8:
+        return f"{chiffres[:2]}/{chiffres[2:4]}/{chiffres[4:]}"
+    return chiffres

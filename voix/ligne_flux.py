@@ -1,0 +1,131 @@
+"""WebSocket media-stream transport (Twilio-compatible JSON), served with aiohttp."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable, Callable
+
+from aiohttp import WSMsgType, web
+
+from voix.appel import EvenementLigne
+from voix.codec import TAUX_LIGNE, OCTETS_PAR_ECHANTILLON, pcm_vers_ulaw, ulaw_vers_pcm
+from voix.flux_media import (
+    Arret,
+    Connecte,
+    Demarrage,
+    Media,
+    MessageInvalide,
+    Repere,
+    Touche,
+    lire_message,
+    message_media,
+    message_repere,
+    message_vider,
+)
+from voix.transferts import Transferts
+
+logger = logging.getLogger(__name__)
+MORCEAU_MS = 100  # media messages of 100 ms; one mark per spoken chunk
+
+
+class LigneFlux:
+    """The remote side buffers and plays; marks tell us what it has played."""
+
+    def __init__(self, ws: web.WebSocketResponse, stream_sid: str, ident: str, transferts: Transferts, cible: str) -> None:
+        self.ws, self.stream_sid, self.ident, self.transferts, self.cible = ws, stream_sid, ident, transferts, cible
+        self._reperes: set[str] = set()
+        self._compteur = 0
+        self.ferme = False
+
+    async def jouer(self, pcm: bytes) -> None:
+        if self.ferme:
+            return
+        taille = TAUX_LIGNE * OCTETS_PAR_ECHANTILLON * MORCEAU_MS // 1000
+        for i in range(0, len(pcm), taille):
+            await self.ws.send_str(message_media(self.stream_sid, pcm_vers_ulaw(pcm[i:i + taille])))
+        self._compteur += 1
+        nom = f"m{self._compteur}"
+        self._reperes.add(nom)
+        await self.ws.send_str(message_repere(self.stream_sid, nom))
+
+    def repere_joue(self, nom: str) -> None:
+        self._reperes.discard(nom)
+
+    async def vider(self) -> None:
+        if self._reperes and not self.ferme:
+            await self.ws.send_str(message_vider(self.stream_sid))
+        self._reperes.clear()
+
+    def en_lecture(self) -> bool:
+        return bool(self._reperes)
+
+    async def raccrocher(self) -> None:
+        if not self.ferme:
+            self.ferme = True
+            await self.ws.close()
+
+    async def transferer(self, reference: str) -> None:
+        self.transferts.enregistrer(self.ident, self.cible, reference)
+        await self.raccrocher()
+
+
+Demarrer = Callable[[str, "LigneFlux", "str | None"], "tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]"]
+
+
+def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, delai_debut_s: float = 10.0) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def flux(request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(heartbeat=30, max_msg_size=1 << 20)
+        await ws.prepare(request)
+        ligne: LigneFlux | None = None
+        deroulement: asyncio.Future[None] | None = None
+        file: asyncio.Queue[EvenementLigne] | None = None
+        try:
+            debut = asyncio.get_running_loop().time()
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    if message.type == WSMsgType.BINARY:
+                        raise MessageInvalide("binary frame: JSON text messages expected")
+                    break
+                m = lire_message(message.data)
+                if isinstance(m, Connecte):
+                    continue
+                if isinstance(m, Demarrage):
+                    if ligne is not None:
+                        raise MessageInvalide("second start message")
+                    ligne = LigneFlux(ws, m.stream_sid, m.call_sid, transferts, cible)
+                    file, appel = demarrer(m.call_sid, ligne, m.parametres.get("numero_appelant"))
+                    deroulement = asyncio.ensure_future(appel)
+                    continue
+                if ligne is None or file is None:
+                    if asyncio.get_running_loop().time() - debut > delai_debut_s:
+                        raise MessageInvalide("no start message")
+                    raise MessageInvalide(f"{type(m).__name__} before start")
+                if isinstance(m, Media):
+                    file.put_nowait(EvenementLigne("audio", pcm=ulaw_vers_pcm(m.ulaw)))
+                elif isinstance(m, Touche):
+                    file.put_nowait(EvenementLigne("dtmf", touche=m.chiffre))
+                elif isinstance(m, Repere):
+                    ligne.repere_joue(m.nom)
+                elif isinstance(m, Arret):
+                    file.put_nowait(EvenementLigne("fin"))
+                    break
+                if deroulement is not None and deroulement.done():
+                    break
+        except MessageInvalide as exc:
+            logger.warning("media stream: malformed input, call ended (%s)", exc)
+        except Exception:  # one call must never take the gateway down
+            logger.exception("media stream: call failed")
+        finally:
+            if file is not None:
+                file.put_nowait(EvenementLigne("fin"))
+            if deroulement is not None:
+                try:
+                    await asyncio.wait_for(deroulement, 5)
+                except (asyncio.TimeoutError, Exception):
+                    deroulement.cancel()
+            if not ws.closed:
+                await ws.close()
+        return ws
+
+    return flux

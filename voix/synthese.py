@@ -1,0 +1,76 @@
+"""Speech synthesis with Piper: one voice loaded once; text split into sentences,
+each synthesised off the event loop and streamed as soon as it is ready,
+resampled to the line rate; frequent fixed prompts are cached."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from pathlib import Path
+from typing import AsyncIterator
+
+from voix.codec import TAUX_LIGNE, Reechantillonneur
+from voix.erreurs import ModeleIntrouvable
+
+logger = logging.getLogger(__name__)
+_PHRASES = re.compile(r"(?<=[.!?…:;])\s+")
+
+
+def phrases(texte: str) -> list[str]:
+    """Sentences to synthesise one by one (short first audio)."""
+    return [p.strip() for p in _PHRASES.split(" ".join(texte.split())) if p.strip()]
+
+
+class VoixPiper:
+    def __init__(self, chemin_onnx: Path, nom: str = "fr_FR-siwis-medium", taille_cache: int = 256) -> None:
+        config = Path(f"{chemin_onnx}.json")
+        for fichier in (chemin_onnx, config):
+            if not fichier.is_file():
+                raise ModeleIntrouvable("Piper", str(fichier), nom)
+        from piper import PiperVoice
+
+        try:
+            self._voix = PiperVoice.load(str(chemin_onnx), config_path=str(config))
+        except Exception as exc:  # onnxruntime / JSON errors on a broken voice
+            raise ModeleIntrouvable("Piper", str(chemin_onnx), nom, f"unreadable ({type(exc).__name__}: {exc})") from None
+        self.nom, self.taux = nom, int(self._voix.config.sample_rate)
+        self._cache: OrderedDict[str, bytes] = OrderedDict()
+        self._taille_cache = taille_cache
+
+    def _synthetiser(self, phrase: str) -> bytes:
+        """One sentence at the line rate (16-bit PCM, 8 kHz)."""
+        brut = b"".join(morceau.audio_int16_bytes for morceau in self._voix.synthesize(phrase))
+        return Reechantillonneur(self.taux, TAUX_LIGNE).convertir(brut)
+
+    async def phrase(self, phrase: str) -> bytes:
+        if phrase in self._cache:
+            self._cache.move_to_end(phrase)
+            return self._cache[phrase]
+        pcm = await asyncio.to_thread(self._synthetiser, phrase)
+        self._cache[phrase] = pcm  # answers repeat (greeting, FAQ): synthesised once
+        if len(self._cache) > self._taille_cache:
+            self._cache.popitem(last=False)
+        return pcm
+
+    async def flux(self, texte: str) -> AsyncIterator[bytes]:
+        """Audio sentence by sentence; the next sentence is synthesised while this one plays."""
+        morceaux = phrases(texte)
+        if not morceaux:
+            return
+        suivante: asyncio.Task[bytes] = asyncio.ensure_future(self.phrase(morceaux[0]))
+        try:
+            for i in range(len(morceaux)):
+                pcm = await suivante
+                if i + 1 < len(morceaux):
+                    suivante = asyncio.ensure_future(self.phrase(morceaux[i + 1]))
+                yield pcm
+        finally:
+            if not suivante.done():
+                suivante.cancel()
+
+    async def prechauffer(self, textes: list[str]) -> None:
+        for texte in textes:
+            for p in phrases(texte):
+                await self.phrase(p)
