@@ -28,7 +28,10 @@ def grammaire_pour(slot: str | None) -> list[str] | None:
 
 
 def texte_touches(slot: str | None, chiffres: str) -> str:
-    """What keypad digits mean for the slot (a birth date typed DDMMYYYY is sent as DD/MM/YYYY)."""
+    """What keypad digits mean: the answer to the slot asked for (a birth date typed DDMMYYYY is sent as
+    DD/MM/YYYY); with no question pending, 8 digits are a case number to look up."""
     if slot == "date_naissance" and len(chiffres) == 8:
         return f"{chiffres[:2]}/{chiffres[2:4]}/{chiffres[4:]}"
+    if slot is None and len(chiffres) == 8:
+        return '/suivre_dossier{"numero_dossier": "%s"}' % chiffres
     return chiffres

@@ -62,6 +62,7 @@ def test_french_grammars_follow_the_requested_slot():
     assert {"zéro", "neuf", "conseiller"} <= set(grammaire_pour("numero_dossier"))
     assert {"mars", "février", "mille", "vingt"} <= set(grammaire_pour("date_naissance"))
     assert texte_touches("date_naissance", "12031985") == "12/03/1985" and texte_touches("numero_dossier", "24578301") == "24578301"
+    assert texte_touches(None, "24578301") == '/suivre_dossier{"numero_dossier": "24578301"}'  # no question pending: a case number
 
 
 def test_missing_or_broken_models_name_the_file_and_the_command(tmp_path):

@@ -1,0 +1,198 @@
+"""Phone calls end to end: the voice gateway with real engines (Vosk with the Korean
+model, Piper with the joe voice: the packaged models) and the real Rasa and action
+servers, over real sockets (AudioSocket TCP and WebSocket media streams). The
+dialogue is driven by the keypad (the French model is not available here)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import time
+import uuid
+
+import aiohttp
+import pytest
+
+from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
+from tests.integration.serveurs import JETON
+from tests.voix.modeles_test import NOM_PIPER, NOM_VOSK, dossier_modeles
+from voix.appel import ReglagesAppel
+from voix.audiosocket import GenreTrame, Trame, lire_trame
+from voix.codec import pcm_vers_ulaw
+from voix.config import ConfigVoix
+from voix.flux_media import message_test
+from voix.passerelle import charger, servir
+
+pytestmark = pytest.mark.integration
+FORT = b"".join(int(9000 * math.sin(2 * math.pi * 440 * i / 8000)).to_bytes(2, "little", signed=True) for i in range(160))
+SILENCE = b"\x00\x00" * 160
+
+
+@contextlib.asynccontextmanager
+async def passerelle(serveurs, tmp_path, **reglages):
+    config = ConfigVoix(url_rasa=serveurs.url, jeton=JETON, dossier_modeles=dossier_modeles(tmp_path / "modeles"),
+                        modele_vosk=NOM_VOSK, voix_piper=NOM_PIPER, port_audiosocket=0, port_http=0,
+                        reglages=ReglagesAppel(**reglages))
+    p = await charger(config)
+    async with servir(p) as ports:
+        yield p, ports
+
+
+class AppelAudioSocket:
+    """What Asterisk does: connect, send the call UUID, then audio/DTMF; records what comes back."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.ident = port, uuid.uuid4()
+        self.audio: list[tuple[float, bytes]] = []
+        self.raccroche = asyncio.Event()
+
+    async def __aenter__(self) -> "AppelAudioSocket":
+        self.lecteur, self.ecrivain = await asyncio.open_connection("127.0.0.1", self.port)
+        self.ecrivain.write(Trame(GenreTrame.UUID, self.ident.bytes).en_octets())
+        self._lecture = asyncio.ensure_future(self._lire())
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self._lecture.cancel()
+        self.ecrivain.close()
+
+    async def _lire(self) -> None:
+        try:
+            while True:
+                trame = await lire_trame(self.lecteur)
+                if trame.genre == GenreTrame.AUDIO:
+                    self.audio.append((time.monotonic(), trame.charge))
+                elif trame.genre == GenreTrame.RACCROCHE:
+                    self.raccroche.set()
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self.raccroche.set()
+
+    async def envoyer(self, trame: Trame) -> None:
+        self.ecrivain.write(trame.en_octets())
+        await self.ecrivain.drain()
+
+    async def touches(self, chiffres: str) -> None:
+        for c in chiffres:
+            await self.envoyer(Trame(GenreTrame.DTMF, c.encode()))
+
+    async def attendre_audio(self, n: int = 10, delai: float = 30.0) -> None:
+        fin = time.monotonic() + delai
+        while len(self.audio) < n:
+            assert time.monotonic() < fin, f"only {len(self.audio)} audio frames after {delai} s"
+            await asyncio.sleep(0.02)
+
+
+async def test_audiosocket_call_greets_escalates_on_0_and_transfers_with_the_reference(serveurs, tmp_path):
+    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, port_http)), AppelAudioSocket(port_tcp) as appel:
+        await appel.attendre_audio(25)  # the greeting, paced at 20 ms per 320-byte frame
+        assert all(len(a) == 320 for _, a in appel.audio)
+        instants = [t for t, _ in appel.audio[:25]]
+        assert instants[-1] - instants[0] >= 0.3  # real-time pacing, not a burst
+        await appel.touches("0")
+        await asyncio.wait_for(appel.raccroche.wait(), 60)  # the reference is said, then the gateway hangs up
+        async with aiohttp.ClientSession() as s:
+            async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}") as r:
+                transfert = await r.json()
+            async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}/cible") as r:
+                assert await r.text() == "conseillers"
+            async with s.get(f"http://127.0.0.1:{port_http}/transferts/{uuid.uuid4()}") as r:
+                assert r.status == 404
+        assert transfert["cible"] == "conseillers" and len(transfert["reference"]) == 8
+        grc = GrcEmbarquee(ConfigGrcEmbarquee(serveurs.dossier / "grc.sqlite3", semer_donnees_demo=False))
+        escalade = await grc.lire_escalade(transfert["reference"])
+        assert escalade is not None and escalade.canal == "voix" and escalade.sender_id == str(appel.ident)
+        assert not p.appels  # the call is over on the gateway's side
+
+
+async def test_barge_in_stops_playback_within_200_ms(serveurs, tmp_path):
+    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, _)), AppelAudioSocket(port_tcp) as appel:
+        await appel.attendre_audio(10)
+        await asyncio.sleep(0.3)
+        debut = time.monotonic()
+        for _ in range(15):  # the caller starts speaking (300 ms)
+            await appel.envoyer(Trame(GenreTrame.AUDIO, FORT))
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.5)
+        apres = [t for t, _ in appel.audio if t > debut]
+        derniere = max(apres) if apres else debut
+        assert derniere - debut <= 0.2, f"playback went on {1000 * (derniere - debut):.0f} ms after the caller spoke"
+        mesures = p.appels[str(appel.ident)].mesures
+        assert mesures.barge_in_ms and mesures.barge_in_ms[0] <= 200
+
+
+async def test_keypad_drives_case_status_with_identity_check_over_media_stream(serveurs, tmp_path):
+    async with passerelle(serveurs, tmp_path) as (p, (_, port_http)), aiohttp.ClientSession() as s:
+        async with s.ws_connect(f"http://127.0.0.1:{port_http}/flux") as ws:
+            appel = f"CA{uuid.uuid4().hex[:12]}"
+            await ws.send_str(message_test("connected", protocol="Call", version="1.0.0"))
+            await ws.send_str(message_test("start", streamSid="MZ1", start={
+                "streamSid": "MZ1", "callSid": appel, "customParameters": {"numero_appelant": "0612345678"},
+                "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}))
+
+            async def recevoir_jusqu_au_repere(delai: float = 30.0) -> list[dict]:
+                recus = []
+                while True:
+                    m = json.loads((await asyncio.wait_for(ws.receive(), delai)).data)
+                    recus.append(m)
+                    if m["event"] == "mark":  # played: echo the mark as the remote side would
+                        await ws.send_str(message_test("mark", streamSid="MZ1", mark=m["mark"]))
+                        return recus
+
+            accueil = await recevoir_jusqu_au_repere()
+            assert accueil[0]["event"] == "media" and accueil[0]["streamSid"] == "MZ1"
+            for chiffre in "24578301#":  # "où en est mon dossier" typed as the case number
+                await ws.send_str(message_test("dtmf", streamSid="MZ1", dtmf={"digit": chiffre}))
+            await recevoir_jusqu_au_repere()
+            etat = await tracker(s, serveurs, appel)
+            assert etat["slots"]["requested_slot"] == "date_naissance" and etat["slots"]["numero_dossier"] == "24578301"
+            assert p.appels[appel]._reconnaisseur.grammaire  # restricted grammar while a date is expected
+            for chiffre in "12031985#":  # the birth date on the keypad, DDMMYYYY
+                await ws.send_str(message_test("dtmf", streamSid="MZ1", dtmf={"digit": chiffre}))
+            await recevoir_jusqu_au_repere()
+            etat = await tracker(s, serveurs, appel)
+            assert etat["slots"]["verification_identite"] == "confirmee"
+            assert etat["latest_input_channel"] == "voix"
+            premier = next(e for e in etat["events"] if e["event"] == "user")
+            assert premier["metadata"]["numero_appelant"] == "0612345678"
+            await ws.send_str(message_test("stop", streamSid="MZ1"))
+
+
+async def tracker(s: aiohttp.ClientSession, serveurs, appel: str) -> dict:
+    async with s.get(f"{serveurs.url}/conversations/{appel}/tracker", params={"token": JETON}) as r:
+        return await r.json()
+
+
+async def test_silence_reprompts_then_polite_hang_up(serveurs, tmp_path):
+    async with passerelle(serveurs, tmp_path, silence_s=0.8, silences_max=3) as (p, (port_tcp, _)), AppelAudioSocket(port_tcp) as appel:
+        await appel.attendre_audio(5)
+        await appel.touches("*")  # a key stops the greeting; then the caller says nothing
+        await asyncio.wait_for(appel.raccroche.wait(), 90)
+        assert not p.appels
+
+
+async def test_malformed_input_and_abrupt_disconnects_end_only_that_call(serveurs, tmp_path):
+    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, port_http)):
+        lecteur, ecrivain = await asyncio.open_connection("127.0.0.1", port_tcp)
+        ecrivain.write(b"\x42\x00\x00")  # not AudioSocket
+        assert await asyncio.wait_for(lecteur.read(), 5) == b""  # closed by the gateway
+        async with AppelAudioSocket(port_tcp) as appel:
+            await appel.attendre_audio(3)
+            appel.ecrivain.transport.abort()  # the PBX vanishes mid-call
+        async with aiohttp.ClientSession() as s:
+            async with s.ws_connect(f"http://127.0.0.1:{port_http}/flux") as ws:
+                await ws.send_str("pas du json")
+                assert (await asyncio.wait_for(ws.receive(), 5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+            for _ in range(50):
+                if not p.appels:
+                    break
+                await asyncio.sleep(0.1)
+            assert not p.appels
+            async with s.get(f"http://127.0.0.1:{port_http}/sante") as r:
+                assert (await r.json()) == {"status": "ok", "appels": 0}
+        async with AppelAudioSocket(port_tcp) as appel:  # the gateway still takes calls
+            await appel.attendre_audio(3)
+            await appel.envoyer(Trame(GenreTrame.AUDIO, pcm_vers_ulaw(SILENCE)[:3]))  # odd length: refused
+            await asyncio.wait_for(appel.raccroche.wait(), 10)
