@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: install systeme systeme-run fiches contenu rgpd train run chat test test-nlu bench bench-contenu lock clean
+.PHONY: install systeme systeme-run fiches modeles voix bench-voix contenu rgpd train run chat test test-nlu bench bench-contenu lock clean
 
 install: $(STAMP)
 
@@ -24,10 +24,11 @@ $(STAMP): requirements.lock
 # Debian packages the tests use: docker-compose (validates docker-compose.yml without an
 # engine), nodejs/npm (the official fiches for `contenu importer`), PostgreSQL and Redis
 # (throwaway servers on loopback for the replica tests), Chromium (the widget and console
-# tests drive it with Playwright; no browser is downloaded).
+# tests drive it with Playwright; no browser is downloaded), espeak-ng (speech for the voice tests),
+# SIPp (a real SIP peer calling the gateway).
 APT_MANQUANTS = $(strip $(if $(shell command -v docker-compose),,docker-compose) $(if $(shell command -v npm),,nodejs npm) \
   $(if $(wildcard /usr/lib/postgresql/*/bin/initdb),,postgresql) $(if $(shell command -v redis-server),,redis-server) \
-  $(if $(shell command -v chromium),,chromium))
+  $(if $(shell command -v chromium),,chromium) $(if $(shell command -v espeak-ng),,espeak-ng) $(if $(shell command -v sipp),,sip-tester))
 # `make run` only needs npm (the widget's packages).
 APT_RUN = $(if $(shell command -v npm),,nodejs npm)
 systeme-run:
@@ -80,6 +81,17 @@ bench: install train
 
 bench-contenu: install
 	$(PY) -m bench.contenu
+
+# The phone side: French speech models (Vosk, Piper) with pinned checksums, on a machine with internet.
+modeles: install
+	$(PY) -m voix.installation_modeles $(ARGS)
+
+# The voice gateway alone (make run starts it too when the models are installed).
+voix: install
+	$(PY) -m voix
+
+bench-voix: install systeme train
+	$(PY) -m bench.voix
 
 lock:
 	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock

@@ -153,6 +153,20 @@ def environnement_console(config: ConfigLancement, env: Mapping[str, str], jeton
             "GUICHET_RASA_URL": env.get("GUICHET_RASA_URL") or f"http://{config.hote}:{config.port_rasa}"}
 
 
+def demarrer_voix(config: ConfigLancement, env: dict[str, str], processus: list[subprocess.Popen[bytes]]) -> str:
+    """The phone gateway, when the French speech models are installed; what to print either way."""
+    from voix.config import ConfigVoix
+
+    voix = ConfigVoix.depuis_env(env)
+    manquants = [p for p in (voix.chemin_vosk, voix.chemin_piper) if not p.exists()]
+    if manquants:
+        return f"not started: {manquants[0]} is missing (make modeles)"
+    processus.append(subprocess.Popen([sys.executable, "-m", "voix"], cwd=RACINE, env=env))
+    attendre(f"http://{voix.hote}:{voix.port_http}/sante", config.delai_demarrage, processus)
+    return (f"AudioSocket tcp://{voix.hote}:{voix.port_audiosocket}, media streams ws://{voix.hote}:{voix.port_http}/flux "
+            f"(docs/voix.md)")
+
+
 def commande_rasa(config: ConfigLancement, jeton: str, modele: Path) -> list[str]:
     bot = RACINE / "bot"
     return [
@@ -205,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         processus.append(subprocess.Popen(commande_console(), cwd=RACINE, env=environnement_console(config, env, jeton)))
         console = f"http://{config.hote}:{config.port_console}"
         attendre(f"{console}/widget/guichet.css", config.delai_demarrage, processus)
+        voix = demarrer_voix(config, environnement_console(config, env, jeton), processus)
         print(
             f"\nGuichet is ready ({time.monotonic() - debut:.0f} s).\n"
             f"  REST:       POST {base}/webhooks/rest/webhook  {{\"sender\": \"moi\", \"message\": \"Bonjour\"}}\n"
@@ -213,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  HTTP API:   {base}/status?token=…  (token: {origine})\n"
             f"  widget:     {console}/widget/demo  (a portal page with the two lines to copy)\n"
             f"  console:    {console}/  (agents; accounts: python -m guichet.console.comptes creer NOM --role agent --stdin)\n"
+            f"  phone:      {voix}\n"
             f"  terminal:   make chat\n"
             f"  data:       {config.dossier_donnees}\n"
             "Ctrl-C stops everything.",

@@ -16,10 +16,22 @@ async def principal() -> None:
     config = ConfigVoix.depuis_env()
     passerelle = await charger(config)
     async with servir(passerelle) as (port_tcp, port_http):
+        telephonie = None
+        if config.port_sip is not None:
+            from voix.ligne_sip import ConfigSip, TelephonieSip
+
+            telephonie = TelephonieSip(ConfigSip(config.hote, config.port_sip, config.cible_sip), asyncio.get_running_loop(),
+                                       passerelle.demarrer_appel)
+            await asyncio.to_thread(telephonie.demarrer_fil)
+        sip = f", SIP udp://{config.hote}:{config.port_sip}" if telephonie else ""
         print(f"Guichet voice gateway ready: AudioSocket tcp://{config.hote}:{port_tcp}, "
-              f"media streams ws://{config.hote}:{port_http}/flux, transfers http://{config.hote}:{port_http}/transferts/<call>",
+              f"media streams ws://{config.hote}:{port_http}/flux{sip}, transfers http://{config.hote}:{port_http}/transferts/<call>",
               flush=True)
-        await asyncio.Event().wait()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            if telephonie is not None:
+                await asyncio.to_thread(telephonie.arreter)
 
 
 def main() -> int:

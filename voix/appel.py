@@ -56,6 +56,7 @@ class ReglagesAppel:
     duree_max_s: float = 900.0
     seuil_parole: int = 600  # RMS of 16-bit PCM above which a frame is speech (barge-in)
     trames_barge_in: int = 2  # consecutive speech frames (20 ms each) that stop playback
+    fin_parole_ms: int = 400  # this much non-speech after speech ends the utterance (if Vosk has not already)
     premier_message: str = "/saluer"
 
 
@@ -81,6 +82,9 @@ class Appel:
         self._touches = ""
         self._trames_fortes = 0
         self._debut_fort: float | None = None
+        self._parole_entendue = False
+        self._trames_calmes = 0
+        self._debut_calme = 0.0
         self.termine = False
         self.transfere: str | None = None
 
@@ -176,9 +180,23 @@ class Appel:
                 self._trames_fortes = 0
         else:
             self._trames_fortes = 0
+        maintenant = time.monotonic()
+        forte = energie(pcm) >= self.reglages.seuil_parole
+        if forte:
+            self._parole_entendue, self._trames_calmes = True, 0
+        elif self._parole_entendue:
+            self._trames_calmes += 1
+            if self._trames_calmes == 1:
+                self._debut_calme = maintenant
         resultat = await self._reconnaisseur.accepter(pcm)
-        if resultat is not None and resultat.final and resultat.texte.strip():
-            await self._entendu(resultat.texte, time.monotonic())
+        if resultat is not None and resultat.final:
+            self._parole_entendue = False
+            if resultat.texte.strip():
+                await self._entendu(resultat.texte, maintenant)
+        elif self._parole_entendue and self._trames_calmes * 20 >= self.reglages.fin_parole_ms:
+            self._parole_entendue = False  # our own endpoint: the caller has stopped speaking
+            final = await self._reconnaisseur.finir()
+            await self._entendu(final.texte, self._debut_calme)
 
     # -- the call ------------------------------------------------------------------------
     async def derouler(self) -> None:

@@ -9,6 +9,7 @@ voices), resampled here.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)  # audioop: in the standard library up to 3.12
@@ -43,7 +44,7 @@ class Reechantillonneur:
         if taux_source <= 0 or taux_cible <= 0:
             raise ValueError("sample rates must be positive")
         self.taux_source, self.taux_cible = taux_source, taux_cible
-        self._etat = None
+        self._etat: Any = None
 
     def convertir(self, pcm: bytes) -> bytes:
         if self.taux_source == self.taux_cible or not pcm:

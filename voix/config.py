@@ -26,6 +26,8 @@ class ConfigVoix:
     port_audiosocket: int = 9092  # Asterisk AudioSocket (TCP)
     port_http: int = 9093  # WebSocket media streams (/flux) and transfers (/transferts)
     cible_transfert: str = "conseillers"  # what the PBX dials for an agent
+    port_sip: int | None = None  # direct SIP (pjsua2) on this UDP port; None: off
+    cible_sip: str = "sip:conseillers@127.0.0.1"  # REFER target of a direct SIP call
     reglages: ReglagesAppel = ReglagesAppel()
 
     def __post_init__(self) -> None:
@@ -72,8 +74,11 @@ class ConfigVoix:
             port_audiosocket=int(nombre("GUICHET_AUDIOSOCKET_PORT", 9092)),
             port_http=int(nombre("GUICHET_VOIX_PORT", 9093)),
             cible_transfert=env.get("GUICHET_VOIX_TRANSFERT") or "conseillers",
+            port_sip=int(nombre("GUICHET_SIP_PORT", 5060)) if env.get("GUICHET_SIP_PORT") else None,
+            cible_sip=env.get("GUICHET_SIP_TRANSFERT") or "sip:conseillers@127.0.0.1",
             reglages=ReglagesAppel(
                 silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=nombre("GUICHET_VOIX_DUREE_MAX_S", 900.0),
+                fin_parole_ms=int(nombre("GUICHET_VOIX_FIN_PAROLE_MS", 400)),
             ),
         )

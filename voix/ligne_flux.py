@@ -9,7 +9,7 @@ from typing import Awaitable, Callable
 from aiohttp import WSMsgType, web
 
 from voix.appel import EvenementLigne
-from voix.codec import TAUX_LIGNE, OCTETS_PAR_ECHANTILLON, pcm_vers_ulaw, ulaw_vers_pcm
+from voix.codec import OCTETS_PAR_ECHANTILLON, TAUX_LIGNE, pcm_vers_ulaw, ulaw_vers_pcm
 from voix.flux_media import (
     Arret,
     Connecte,

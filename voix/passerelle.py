@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import AsyncIterator, Awaitable
 
@@ -21,6 +22,7 @@ from voix.synthese import VoixPiper
 from voix.transferts import Transferts
 
 logger = logging.getLogger(__name__)
+NUMERO = re.compile(r"^\+?\d{3,20}$")
 
 
 @dataclass
@@ -33,8 +35,10 @@ class Passerelle:
     transferts: Transferts = field(default_factory=Transferts)
     appels: dict[str, Appel] = field(default_factory=dict)
     terminees: list[Mesures] = field(default_factory=list)
+    numeros: dict[str, str] = field(default_factory=dict)  # call id -> caller number, announced by the dialplan
 
     def demarrer_appel(self, ident: str, ligne: Ligne, numero: str | None = None) -> tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]:
+        numero = numero or self.numeros.pop(ident, None)
         appel = Appel(ident, ligne, self.dialogue, self.vosk, self.voix, self.invites, self.config.reglages, numero)
         self.appels[ident] = appel
         logger.info("call %s: started", ident[:8])
@@ -57,7 +61,20 @@ class Passerelle:
         async def sante(request: web.Request) -> web.Response:
             return web.json_response({"status": "ok", "appels": len(self.appels)})
 
+        async def annoncer(request: web.Request) -> web.Response:
+            """The dialplan gives the caller's number before AudioSocket (which has no metadata)."""
+            donnees = await request.post()
+            numero = str(donnees.get("numero_appelant") or request.query.get("numero_appelant") or "")
+            if not NUMERO.match(numero):
+                return web.json_response({"error": "numero_appelant: 3 to 20 digits, optional leading +"}, status=400)
+            self.numeros[request.match_info["appel"]] = numero
+            del_anciens = list(self.numeros)[:-1000]
+            for ancien in del_anciens:
+                self.numeros.pop(ancien, None)
+            return web.json_response({"ok": True})
+
         app.router.add_get("/sante", sante)
+        app.router.add_post("/appels/{appel}", annoncer)
         self.transferts.ajouter_routes(app)
         return app
 

@@ -16,11 +16,18 @@ from voix.erreurs import ModeleIntrouvable
 
 logger = logging.getLogger(__name__)
 _PHRASES = re.compile(r"(?<=[.!?…:;])\s+")
+PREMIER_MORCEAU_MAX = 60
 
 
 def phrases(texte: str) -> list[str]:
-    """Sentences to synthesise one by one (short first audio)."""
-    return [p.strip() for p in _PHRASES.split(" ".join(texte.split())) if p.strip()]
+    """Sentences to synthesise one by one; a long first sentence is cut at its first comma
+    (the caller hears something sooner: first-audio time grows with the chunk's length)."""
+    morceaux = [p.strip() for p in _PHRASES.split(" ".join(texte.split())) if p.strip()]
+    if morceaux and len(morceaux[0]) > PREMIER_MORCEAU_MAX:
+        virgule = morceaux[0].find(", ", 20)
+        if 0 < virgule < len(morceaux[0]) - 20:
+            morceaux[0:1] = [morceaux[0][:virgule + 1], morceaux[0][virgule + 2:]]
+    return morceaux
 
 
 class VoixPiper:

@@ -41,6 +41,7 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
         "GUICHET_PORT": str(port_rasa),
         "GUICHET_ACTIONS_PORT": str(port_actions),
         "GUICHET_CONSOLE_PORT": str(port_console),
+        "GUICHET_MODELES": str(tmp_path / "sans-modeles"),
         "GUICHET_WORKERS": "1",
     }
     env.pop("GUICHET_API_TOKEN", None)
@@ -69,6 +70,7 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
         assert jeton not in texte  # the token itself is never printed
         console = f"http://127.0.0.1:{port_console}"
         assert f"{console}/widget/demo" in texte
+        assert f"phone:      not started: {tmp_path / 'sans-modeles'}/vosk-model-small-fr-0.22 is missing (make modeles)" in texte
         with urllib.request.urlopen(f"{console}/widget/guichet.js", timeout=10) as r:
             script = r.read().decode()
         assert "session_request" in script and f'"serveur": "http://127.0.0.1:{port_rasa}"' in script

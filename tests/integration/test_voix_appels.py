@@ -9,8 +9,10 @@ import asyncio
 import contextlib
 import json
 import math
+import re
 import time
 import uuid
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -86,25 +88,37 @@ class AppelAudioSocket:
 
 
 async def test_audiosocket_call_greets_escalates_on_0_and_transfers_with_the_reference(serveurs, tmp_path):
-    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, port_http)), AppelAudioSocket(port_tcp) as appel:
-        await appel.attendre_audio(25)  # the greeting, paced at 20 ms per 320-byte frame
-        assert all(len(a) == 320 for _, a in appel.audio)
-        instants = [t for t, _ in appel.audio[:25]]
-        assert instants[-1] - instants[0] >= 0.3  # real-time pacing, not a burst
-        await appel.touches("0")
-        await asyncio.wait_for(appel.raccroche.wait(), 60)  # the reference is said, then the gateway hangs up
-        async with aiohttp.ClientSession() as s:
-            async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}") as r:
-                transfert = await r.json()
-            async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}/cible") as r:
-                assert await r.text() == "conseillers"
-            async with s.get(f"http://127.0.0.1:{port_http}/transferts/{uuid.uuid4()}") as r:
-                assert r.status == 404
-        assert transfert["cible"] == "conseillers" and len(transfert["reference"]) == 8
-        grc = GrcEmbarquee(ConfigGrcEmbarquee(serveurs.dossier / "grc.sqlite3", semer_donnees_demo=False))
-        escalade = await grc.lire_escalade(transfert["reference"])
-        assert escalade is not None and escalade.canal == "voix" and escalade.sender_id == str(appel.ident)
-        assert not p.appels  # the call is over on the gateway's side
+    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, port_http)):
+        appel = AppelAudioSocket(port_tcp)
+        async with aiohttp.ClientSession() as s:  # the dialplan announces the caller's number (AudioSocket has no metadata)
+            async with s.post(f"http://127.0.0.1:{port_http}/appels/{appel.ident}", data={"numero_appelant": "0612345678"}) as r:
+                assert r.status == 200
+            async with s.post(f"http://127.0.0.1:{port_http}/appels/x", data={"numero_appelant": "06; DROP"}) as r:
+                assert r.status == 400
+        async with appel:
+            await derouler_escalade(p, appel, port_http, serveurs)
+
+
+async def derouler_escalade(p, appel, port_http, serveurs):
+    await appel.attendre_audio(25)  # the greeting, paced at 20 ms per 320-byte frame
+    assert all(len(a) == 320 for _, a in appel.audio)
+    instants = [t for t, _ in appel.audio[:25]]
+    assert instants[-1] - instants[0] >= 0.3  # real-time pacing, not a burst
+    await appel.touches("0")
+    await asyncio.wait_for(appel.raccroche.wait(), 60)  # the reference is said, then the gateway hangs up
+    async with aiohttp.ClientSession() as s:
+        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}") as r:
+            transfert = await r.json()
+        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}/cible") as r:
+            assert await r.text() == "conseillers"
+        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{uuid.uuid4()}") as r:
+            assert r.status == 404
+    assert transfert["cible"] == "conseillers" and len(transfert["reference"]) == 8
+    grc = GrcEmbarquee(ConfigGrcEmbarquee(serveurs.dossier / "grc.sqlite3", semer_donnees_demo=False))
+    escalade = await grc.lire_escalade(transfert["reference"])
+    assert escalade is not None and escalade.canal == "voix" and escalade.sender_id == str(appel.ident)
+    assert escalade.contexte["numero_appelant"] == "0612345678"
+    assert not p.appels  # the call is over on the gateway's side
 
 
 async def test_barge_in_stops_playback_within_200_ms(serveurs, tmp_path):
@@ -196,3 +210,33 @@ async def test_malformed_input_and_abrupt_disconnects_end_only_that_call(serveur
             await appel.attendre_audio(3)
             await appel.envoyer(Trame(GenreTrame.AUDIO, pcm_vers_ulaw(SILENCE)[:3]))  # odd length: refused
             await asyncio.wait_for(appel.raccroche.wait(), 10)
+
+
+async def test_sip_call_from_sipp_hears_the_greeting_presses_0_and_is_transferred_by_refer(serveurs, tmp_path):
+    """A real SIP peer (SIPp): INVITE with PCMU, the greeting over RTP, the 0 key as RFC 2833, REFER with the reference."""
+    from tests.integration.serveurs import ports_libres
+    from voix.ligne_sip import ConfigSip, TelephonieSip
+
+    port_sip, port_sipp, port_media = ports_libres(3)
+    scenario = Path(__file__).parent / "sipp" / "appel_dtmf_refer.xml"
+    async with passerelle(serveurs, tmp_path) as (p, _):
+        telephonie = TelephonieSip(ConfigSip("127.0.0.1", port_sip, "sip:conseillers@127.0.0.1"), asyncio.get_running_loop(),
+                                   p.demarrer_appel)
+        await asyncio.to_thread(telephonie.demarrer_fil)
+        try:
+            sipp = await asyncio.create_subprocess_exec(
+                "sipp", f"127.0.0.1:{port_sip}", "-sf", str(scenario), "-m", "1", "-i", "127.0.0.1", "-p", str(port_sipp),
+                "-mi", "127.0.0.1", "-mp", str(port_media), "-nostdin", "-timeout", "90s", "-timeout_error",
+                "-trace_logs", "-log_file", str(tmp_path / "sipp.log"), "-trace_err", "-error_file", str(tmp_path / "sipp_err.log"),
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=tmp_path)
+            sortie, _ = await asyncio.wait_for(sipp.communicate(), 120)
+            journal = (tmp_path / "sipp.log").read_text() if (tmp_path / "sipp.log").exists() else ""
+            erreurs = (tmp_path / "sipp_err.log").read_text() if (tmp_path / "sipp_err.log").exists() else ""
+            assert sipp.returncode == 0, f"{sortie.decode(errors='replace')[-2000:]}\n{erreurs[-2000:]}"
+        finally:
+            await asyncio.to_thread(telephonie.arreter)
+        reference = re.search(r"REFERENCE=(\d{8})", journal).group(1)
+        assert max(telephonie.trames_par_appel.values()) > 50  # the greeting went out over RTP (> 1 s)
+        grc = GrcEmbarquee(ConfigGrcEmbarquee(serveurs.dossier / "grc.sqlite3", semer_donnees_demo=False))
+        escalade = await grc.lire_escalade(reference)
+        assert escalade.canal == "voix" and escalade.contexte["numero_appelant"] == "0612345678"

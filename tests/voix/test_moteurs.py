@@ -87,6 +87,9 @@ def test_missing_or_broken_models_name_the_file_and_the_command(tmp_path):
 async def test_piper_streams_sentence_by_sentence_at_8khz_and_caches(piper):
     texte = "Good morning. The town hall opens at nine! Is there anything else?"
     assert phrases(texte) == ["Good morning.", "The town hall opens at nine!", "Is there anything else?"]
+    long = "La mairie vous accueille du lundi au vendredi, de huit heures trente à midi, et de treize heures trente. Voilà."
+    assert phrases(long) == ["La mairie vous accueille du lundi au vendredi,",
+                             "de huit heures trente à midi, et de treize heures trente.", "Voilà."]
     debut = time.monotonic()
     morceaux, instants = [], []
     async for pcm in piper.flux(texte):

@@ -1,0 +1,247 @@
+"""``make bench-voix``: latency and capacity of the phone pipeline on this machine.
+
+Real engines (Vosk, Piper) and the real Rasa and action servers, calls over
+real AudioSocket connections. Models: the French ones when `make modeles` has
+installed them (GUICHET_MODELES), else the packaged test models (Vosk Korean,
+Piper en_US joe: same code path and sizes close to the small French model and
+a medium French voice). Figures:
+
+- STT real-time factor (decode time / audio time, 20 ms frames);
+- TTS first-audio time of typical answers (not cached);
+- per call, end of caller input -> first audio byte of the answer: keypad turns
+  (digits then #: no endpointing) and spoken turns (speech then silence: includes
+  Vosk's endpointing), p50 / p95;
+- memory per call (RSS growth with simultaneous calls);
+- concurrency: simultaneous calls whose turns keep p95 <= 800 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import wave
+from pathlib import Path
+
+from tests.integration.conftest import TOUJOURS_OUVERT, commune_avec_horaires
+from tests.integration.serveurs import JETON, lancer
+from tests.voix.modeles_test import NOM_PIPER, NOM_VOSK, dossier_modeles
+from voix.appel import ReglagesAppel
+from voix.audiosocket import GenreTrame, Trame, lire_trame
+from voix.codec import TAUX_LIGNE, Reechantillonneur, energie, trames
+from voix.config import PIPER_PAR_DEFAUT, VOSK_PAR_DEFAUT, ConfigVoix
+from voix.passerelle import charger, servir
+from voix.reconnaissance import ModeleVosk
+from voix.synthese import VoixPiper
+
+REPONSES_TYPES = [
+    "La mairie vous accueille du lundi au vendredi, de huit heures trente à midi, et de treize heures trente à dix-sept heures trente.",
+    "Je vous passe un conseiller. Il aura tout l'historique, vous n'aurez rien à répéter.",
+    "Quelle est votre date de naissance ?",
+]
+
+
+def centile(valeurs: list[float], p: float) -> float:
+    v = sorted(valeurs)
+    return v[max(0, math.ceil(p * len(v)) - 1)]
+
+
+def rss_mo() -> float:
+    with open("/proc/self/status") as f:
+        for ligne in f:
+            if ligne.startswith("VmRSS:"):
+                return int(ligne.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def parole(texte: str, voix_espeak: str) -> bytes:
+    with tempfile.TemporaryDirectory() as d:
+        wav = Path(d) / "p.wav"
+        subprocess.run(["espeak-ng", "-v", voix_espeak, texte, "-w", str(wav)], check=True)
+        with wave.open(str(wav)) as w:
+            return Reechantillonneur(w.getframerate()).convertir(w.readframes(w.getnframes()))
+
+
+class Client:
+    """An AudioSocket caller that timestamps the first audio of each answer."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.ident = port, uuid.uuid4()
+        self.derniere_audio = 0.0
+        self.premieres: list[float] = []
+        self._attente: asyncio.Event = asyncio.Event()
+
+    async def ouvrir(self) -> None:
+        self.lecteur, self.ecrivain = await asyncio.open_connection("127.0.0.1", self.port)
+        self.ecrivain.write(Trame(GenreTrame.UUID, self.ident.bytes).en_octets())
+        self.tache = asyncio.ensure_future(self._lire())
+
+    async def _lire(self) -> None:
+        try:
+            while True:
+                t = await lire_trame(self.lecteur)
+                if t.genre == GenreTrame.AUDIO:
+                    maintenant = time.monotonic()
+                    if not self._attente.is_set():
+                        self.premieres.append(maintenant)
+                        self._attente.set()
+                    self.derniere_audio = maintenant
+                elif t.genre == GenreTrame.RACCROCHE:
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+
+    async def silence_de(self, duree: float) -> None:
+        """Wait until no audio has come for `duree` seconds (the answer has been played)."""
+        while time.monotonic() - max(self.derniere_audio, 0) < duree:
+            await asyncio.sleep(0.05)
+
+    async def tour_touches(self, chiffres: str) -> float:
+        self._attente.clear()
+        for c in chiffres:
+            self.ecrivain.write(Trame(GenreTrame.DTMF, c.encode()).en_octets())
+        await self.ecrivain.drain()
+        fin = time.monotonic()
+        await asyncio.wait_for(self._attente.wait(), 30)
+        return (self.premieres[-1] - fin) * 1000
+
+    async def tour_parle(self, pcm: bytes) -> float:
+        voisees = [i for i, t in enumerate(trames(pcm)) if energie(t) >= ReglagesAppel().seuil_parole]
+        pcm = b"".join(trames(pcm)[: voisees[-1] + 1])  # up to the last voiced frame: the end of speech
+        for trame in trames(pcm):
+            self.ecrivain.write(Trame(GenreTrame.AUDIO, trame).en_octets())
+            await asyncio.sleep(0.02)
+        self._attente.clear()
+        fin = time.monotonic()  # end of the caller's speech
+        silence = Trame(GenreTrame.AUDIO, b"\x00" * 320).en_octets()
+        while not self._attente.is_set():
+            self.ecrivain.write(silence)
+            await asyncio.sleep(0.02)
+            if time.monotonic() - fin > 30:
+                raise TimeoutError("no answer")
+        return (self.premieres[-1] - fin) * 1000
+
+    def fermer(self) -> None:
+        self.tache.cancel()
+        self.ecrivain.close()
+
+
+async def mesurer(dossier_modeles: Path, vosk_nom: str, piper_nom: str, espeak: str, serveurs, appels_max: int) -> dict:
+    resultats: dict = {"modeles": {"vosk": vosk_nom, "piper": piper_nom}}
+    vosk = ModeleVosk(dossier_modeles / vosk_nom, vosk_nom)
+    pcm = parole("안녕하세요 하나 둘 셋 넷 다섯" if espeak == "ko" else "bonjour je voudrais les horaires de la mairie", espeak)
+    r = vosk.reconnaisseur()
+    debut = time.perf_counter()
+    for t in trames(pcm):
+        await r.accepter(t)
+    await r.finir()
+    resultats["stt_rtf"] = round((time.perf_counter() - debut) / (len(pcm) / 2 / TAUX_LIGNE), 3)
+
+    voix = VoixPiper(dossier_modeles / f"{piper_nom}.onnx", piper_nom, taille_cache=0)
+    premiers = []
+    for texte in REPONSES_TYPES:
+        debut = time.perf_counter()
+        async for _ in voix.flux(texte):
+            premiers.append((time.perf_counter() - debut) * 1000)
+            break
+    resultats["tts_premier_audio_ms"] = {"moyenne": round(statistics.mean(premiers)), "max": round(max(premiers))}
+
+    config = ConfigVoix(url_rasa=serveurs.url, jeton=JETON, dossier_modeles=dossier_modeles, modele_vosk=vosk_nom,
+                        voix_piper=piper_nom, port_audiosocket=0, port_http=0, reglages=ReglagesAppel(silence_s=30))
+    passerelle = await charger(config)
+    rss_avant = rss_mo()
+    async with servir(passerelle) as (port, _):
+        # one call: keypad turns and spoken turns
+        c = Client(port)
+        await c.ouvrir()
+        await asyncio.wait_for(c._attente.wait(), 30)
+        await c.silence_de(0.3)
+        touches, parles = [], []
+        for _ in range(6):
+            touches.append(await c.tour_touches("*1#"))  # a short number: the bot answers it does not understand
+            await c.silence_de(0.3)
+        for _ in range(4):
+            parles.append(await c.tour_parle(pcm))
+            await c.silence_de(0.3)
+        c.fermer()
+        # the same without the prompt cache (answers never said before: case status, dates)
+        passerelle.voix._taille_cache = 0
+        passerelle.voix._cache.clear()
+        c = Client(port)
+        await c.ouvrir()
+        await asyncio.wait_for(c._attente.wait(), 30)
+        await c.silence_de(0.3)
+        touches_sans, parles_sans = [], []
+        for _ in range(6):
+            touches_sans.append(await c.tour_touches("*1#"))
+            await c.silence_de(0.3)
+        for _ in range(4):
+            parles_sans.append(await c.tour_parle(pcm))
+            await c.silence_de(0.3)
+        c.fermer()
+
+        def resume(v: list[float]) -> dict:
+            return {"p50": round(statistics.median(v)), "p95": round(centile(v, 0.95))}
+
+        resultats["un_appel"] = {"touches_ms_avec_cache": resume(touches), "parole_ms_avec_cache": resume(parles),
+                                 "touches_ms_sans_cache": resume(touches_sans), "parole_ms_sans_cache": resume(parles_sans)}
+        # simultaneous calls (without the cache: the worst case)
+        paliers = {}
+        for n in [k for k in (1, 2, 4, 8, 12, 16) if k <= appels_max]:
+            clients = [Client(port) for _ in range(n)]
+            for cl in clients:
+                await cl.ouvrir()
+            await asyncio.gather(*(asyncio.wait_for(cl._attente.wait(), 60) for cl in clients))
+            await asyncio.gather(*(cl.silence_de(0.3) for cl in clients))
+            rss_pendant = rss_mo()
+            mesures: list[float] = []
+
+            async def trois_tours(cl: Client, releves: list[float]) -> None:
+                for _ in range(3):
+                    releves.append(await cl.tour_touches("*1#"))
+                    await cl.silence_de(0.3)
+
+            await asyncio.gather(*(trois_tours(cl, mesures) for cl in clients))
+            for cl in clients:
+                cl.fermer()
+            paliers[n] = {"p50": round(statistics.median(mesures)), "p95": round(centile(mesures, 0.95)),
+                          "rss_mo_par_appel": round((rss_pendant - rss_avant) / n, 1)}
+            await asyncio.sleep(1)
+        resultats["appels_simultanes"] = paliers
+        tenus = [n for n, v in paliers.items() if v["p95"] <= 800]
+        resultats["capacite_p95_800ms"] = max(tenus) if tenus else 0
+    return resultats
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--appels-max", type=int, default=12)
+    args = parser.parse_args()
+    francais = Path(os.environ.get("GUICHET_MODELES") or Path(__file__).resolve().parents[1] / "modeles")
+    with tempfile.TemporaryDirectory() as d:
+        dossier = Path(d)
+        if (francais / VOSK_PAR_DEFAUT).is_dir() and (francais / f"{PIPER_PAR_DEFAUT}.onnx").is_file():
+            modeles, vosk_nom, piper_nom, espeak = francais, VOSK_PAR_DEFAUT, PIPER_PAR_DEFAUT, "fr"
+        else:
+            print("French models not installed (make modeles): measuring with the packaged test models", file=sys.stderr)
+            modeles, vosk_nom, piper_nom, espeak = dossier_modeles(dossier / "modeles"), NOM_VOSK, NOM_PIPER, "ko"
+        serveurs = lancer(dossier / "guichet", commune_avec_horaires(dossier, TOUJOURS_OUVERT))
+        try:
+            resultats = asyncio.run(mesurer(modeles, vosk_nom, piper_nom, espeak, serveurs, args.appels_max))
+        finally:
+            serveurs.arreter()
+    print(json.dumps(resultats, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
