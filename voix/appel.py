@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from voix.codec import energie
-from voix.dialogue_rasa import DialogueRasa, Reponse
+from voix.dialogue_rasa import DialogueRasa
 from voix.erreurs import DialogueIndisponible
 from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
 from voix.reconnaissance import ModeleVosk, Reconnaisseur
@@ -124,9 +124,10 @@ class Appel:
             metadata.setdefault("numero_appelant", self.numero_appelant)
         try:
             reponse = await self.dialogue.dire(self.ident, texte, **metadata)
-        except DialogueIndisponible as exc:
+        except DialogueIndisponible as exc:  # never leave the caller in silence: say so, then hang up
             logger.error("call %s: dialogue unavailable (%s)", self.ident[:8], exc)
-            reponse = Reponse([self.invites["utter_escalade_indisponible"]], en_pause=False)
+            await self._fin(self.invites["utter_voix_indisponible"])
+            return
         self._appliquer(reponse)
         tache = self.parler(reponse.textes, fin_parole)
         if reponse.en_pause:  # escalated: the reference has been said, then transfer

@@ -14,7 +14,7 @@ from voix.canal_rasa import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
 from voix.erreurs import DialogueIndisponible
 
 logger = logging.getLogger(__name__)
-INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_escalade_indisponible")
+INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_voix_indisponible")
 
 
 @dataclass(frozen=True)

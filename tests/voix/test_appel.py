@@ -1,0 +1,108 @@
+"""The call logic with the real engines (packaged models), a recording line and a scripted
+stand-in for the gateway's dialogue client (the Rasa side is tested end to end elsewhere)."""
+
+import asyncio
+
+import pytest
+
+from tests.voix.modeles_test import NOM_PIPER, NOM_VOSK, PIPER_JOE, VOSK_KO
+from voix.appel import Appel, EvenementLigne, ReglagesAppel
+from voix.dialogue_rasa import Reponse
+from voix.erreurs import DialogueIndisponible
+from voix.reconnaissance import ModeleVosk
+from voix.synthese import VoixPiper
+
+INVITES = {"utter_relance_silence": "I cannot hear you.", "utter_fin_silence": "Goodbye, no sound.",
+           "utter_fin_duree_max": "Time is up, goodbye.", "utter_voix_indisponible": "Service unavailable, call later."}
+
+
+class LigneMemoire:
+    def __init__(self) -> None:
+        self.audio, self.vidages, self.raccroche, self.transfert = [], 0, False, None
+
+    async def jouer(self, pcm):
+        self.audio.append(pcm)
+
+    async def vider(self):
+        self.vidages += 1
+
+    def en_lecture(self):
+        return False
+
+    async def raccrocher(self):
+        self.raccroche = True
+
+    async def transferer(self, reference):
+        self.transfert = reference
+
+
+class DialogueScenarise:
+    """Same methods as voix.dialogue_rasa.DialogueRasa; answers from a script, records what it was sent."""
+
+    def __init__(self, reponses=None, panne=False) -> None:
+        self.recus, self.reponses, self.panne = [], list(reponses or []), panne
+
+    async def dire(self, appel, texte, **metadata):
+        self.recus.append((texte, metadata))
+        if self.panne:
+            raise DialogueIndisponible("voix webhook: ClientConnectorError")
+        return self.reponses.pop(0) if self.reponses else Reponse(["Okay."])
+
+
+@pytest.fixture(scope="module")
+def moteurs():
+    return ModeleVosk(VOSK_KO, NOM_VOSK), VoixPiper(PIPER_JOE, NOM_PIPER)
+
+
+def appel(moteurs, dialogue, **reglages):
+    vosk, voix = moteurs
+    ligne = LigneMemoire()
+    return Appel("appel-test", ligne, dialogue, vosk, voix, INVITES, ReglagesAppel(**reglages), "0612345678"), ligne
+
+
+async def test_rasa_down_the_caller_hears_it_and_the_call_ends(moteurs):
+    a, ligne = appel(moteurs, DialogueScenarise(panne=True))
+    await asyncio.wait_for(a.derouler(), 30)
+    assert ligne.raccroche and ligne.audio and a.termine
+
+
+async def test_time_limit_says_goodbye_and_hangs_up(moteurs):
+    a, ligne = appel(moteurs, DialogueScenarise([Reponse(["Hello."])]), duree_max_s=0.3, silence_s=0.1)
+    await asyncio.wait_for(a.derouler(), 30)
+    assert ligne.raccroche and a.mesures is not None
+
+
+async def test_three_silences_then_goodbye(moteurs):
+    dialogue = DialogueScenarise([Reponse(["Hello."])])
+    a, ligne = appel(moteurs, dialogue, silence_s=0.2, silences_max=3)
+    await asyncio.wait_for(a.derouler(), 30)
+    assert ligne.raccroche and len(dialogue.recus) == 1  # only the greeting went to the dialogue
+
+
+async def test_keypad_digits_follow_the_requested_slot_and_0_asks_for_an_agent(moteurs):
+    dialogue = DialogueScenarise([Reponse(["Hello."]), Reponse(["Your birth date?"], slot="date_naissance"),
+                                  Reponse(["Thanks."]), Reponse(["Transferring."], en_pause=True, reference="24578301")])
+    a, ligne = appel(moteurs, dialogue, silence_s=5)
+    tache = asyncio.ensure_future(a.derouler())
+    for touche in "24578301#":
+        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+    await asyncio.sleep(0.5)
+    assert a._reconnaisseur.grammaire  # restricted while a date is expected
+    for touche in "1*12031985#":  # * starts again
+        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+    await asyncio.sleep(0.5)
+    a.evenements.put_nowait(EvenementLigne("dtmf", touche="0"))
+    await asyncio.wait_for(tache, 30)
+    textes = [t for t, _ in dialogue.recus]
+    assert textes == ["/saluer", '/suivre_dossier{"numero_dossier": "24578301"}', "12/03/1985", "/parler_conseiller"]
+    assert dialogue.recus[-1][1] == {"declencheur": True, "numero_appelant": "0612345678"}
+    assert ligne.transfert == "24578301" and a.transfere == "24578301"
+
+
+async def test_repeat_request_replays_without_asking_the_dialogue(moteurs):
+    dialogue = DialogueScenarise([Reponse(["The town hall opens at nine."])])
+    a, ligne = appel(moteurs, dialogue)
+    a._derniers_textes = ["The town hall opens at nine."]
+    await a._entendu("pardon, pouvez-vous répéter ?", 0.0)
+    await a._parole
+    assert dialogue.recus == [] and ligne.audio
