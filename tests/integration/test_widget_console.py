@@ -273,10 +273,16 @@ async def test_reduced_motion_and_200_percent_text(serveurs, tmp_path):
         page = await contexte.new_page()
         await ouvrir_widget(page, url)
         await page.evaluate("document.documentElement.style.fontSize = '200%'")
+        # the typing dots do not blink under reduced motion (checked on a fixed element: the live one comes and goes)
+        animation = """() => { const p = document.createElement('span'); p.className = 'gw-points';
+            const d = document.createElement('span'); d.textContent = '.'; p.appendChild(d);
+            document.querySelector('#guichet-widget .gw-statut').appendChild(p);
+            const nom = getComputedStyle(d).animationName; p.remove(); return nom; }"""
+        assert await page.evaluate(animation) == "none"
+        await page.emulate_media(reduced_motion="no-preference")
+        assert await page.evaluate(animation) == "gw-clignote"
+        await page.emulate_media(reduced_motion="reduce")
         await dire(page, "bonjour")
-        points = page.locator(".gw-points span").first
-        if await points.count():
-            assert await points.evaluate("e => getComputedStyle(e).animationName") == "none"
         # at 200 % text everything stays inside the viewport and nothing is cut horizontally
         dialogue = page.get_by_role("dialog")
         boite = await dialogue.bounding_box()
