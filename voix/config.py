@@ -15,6 +15,13 @@ VOSK_PAR_DEFAUT = "vosk-model-small-fr-0.22"
 PIPER_PAR_DEFAUT = "fr_FR-siwis-medium"
 
 
+def _entier(env: Mapping[str, str], nom: str, defaut: int) -> int:
+    brut = env.get(nom, str(defaut))
+    if not brut.isdigit():
+        raise ErreurConfiguration(f"{nom} must be a whole number, got {brut!r}")
+    return int(brut)
+
+
 @dataclass(frozen=True)
 class ConfigVoix:
     url_rasa: str
@@ -26,6 +33,7 @@ class ConfigVoix:
     port_audiosocket: int = 9092  # Asterisk AudioSocket (TCP)
     port_http: int = 9093  # WebSocket media streams (/flux) and transfers (/transferts)
     cible_transfert: str = "conseillers"  # what the PBX dials for an agent
+    fils_piper: int = 1  # onnxruntime threads per synthesis (0: onnxruntime's default, all cores)
     port_sip: int | None = None  # direct SIP (pjsua2) on this UDP port; None: off
     cible_sip: str = "sip:conseillers@127.0.0.1"  # REFER target of a direct SIP call
     reglages: ReglagesAppel = ReglagesAppel()
@@ -75,6 +83,7 @@ class ConfigVoix:
             port_http=int(nombre("GUICHET_VOIX_PORT", 9093)),
             cible_transfert=env.get("GUICHET_VOIX_TRANSFERT") or "conseillers",
             port_sip=int(nombre("GUICHET_SIP_PORT", 5060)) if env.get("GUICHET_SIP_PORT") else None,
+            fils_piper=_entier(env, "GUICHET_PIPER_FILS", 1),
             cible_sip=env.get("GUICHET_SIP_TRANSFERT") or "sip:conseillers@127.0.0.1",
             reglages=ReglagesAppel(
                 silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),

@@ -82,7 +82,7 @@ class Passerelle:
 async def charger(config: ConfigVoix) -> Passerelle:
     """Load the models (clear error naming the missing file) and the prompts from Rasa."""
     vosk = await asyncio.to_thread(ModeleVosk, config.chemin_vosk, config.modele_vosk)
-    voix = await asyncio.to_thread(VoixPiper, config.chemin_piper, config.voix_piper)
+    voix = await asyncio.to_thread(VoixPiper, config.chemin_piper, config.voix_piper, 256, config.fils_piper or None)
     dialogue = DialogueRasa(config.url_rasa, config.jeton)
     invites = await dialogue.invites()
     await voix.prechauffer(list(invites.values()))

@@ -1,0 +1,31 @@
+"""The gateway's configuration: defaults, and precise errors on bad values."""
+
+import pytest
+
+from guichet.erreurs import ErreurConfiguration
+from voix.config import ConfigVoix
+
+
+def test_defaults_and_overrides(tmp_path):
+    c = ConfigVoix.depuis_env({"GUICHET_API_TOKEN": "x" * 20, "GUICHET_MODELES": str(tmp_path)})
+    assert (c.url_rasa, c.port_audiosocket, c.port_http, c.port_sip, c.fils_piper) == ("http://127.0.0.1:5005", 9092, 9093, None, 1)
+    assert c.chemin_vosk == tmp_path / "vosk-model-small-fr-0.22" and c.chemin_piper == tmp_path / "fr_FR-siwis-medium.onnx"
+    c = ConfigVoix.depuis_env({"GUICHET_API_TOKEN": "x" * 20, "GUICHET_SIP_PORT": "5070", "GUICHET_VOIX_SILENCE_S": "4.5",
+                               "GUICHET_PIPER_FILS": "0"})
+    assert c.port_sip == 5070 and c.reglages.silence_s == 4.5 and c.fils_piper == 0
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"GUICHET_VOIX_SILENCE_S": "six"}, "GUICHET_VOIX_SILENCE_S must be a number"),
+    ({"GUICHET_VOIX_DUREE_MAX_S": "-1"}, "must be positive"),
+    ({"GUICHET_PIPER_FILS": "deux"}, "GUICHET_PIPER_FILS must be a whole number"),
+    ({"GUICHET_RASA_URL": "rasa:5005"}, "GUICHET_RASA_URL must be an http"),
+])
+def test_bad_values_are_refused_precisely(env, message):
+    with pytest.raises(ErreurConfiguration, match=message):
+        ConfigVoix.depuis_env({"GUICHET_API_TOKEN": "x" * 20, **env})
+
+
+def test_no_token_is_a_clear_error(tmp_path):
+    with pytest.raises(ErreurConfiguration, match="no Rasa API token"):
+        ConfigVoix.depuis_env({"GUICHET_DONNEES": str(tmp_path)})
