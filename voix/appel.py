@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from voix.codec import energie
-from voix.dialogue_rasa import DialogueRasa
+from voix.dialogue_rasa import DialogueRasa, Reponse
 from voix.erreurs import DialogueIndisponible
 from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
 from voix.reconnaissance import ModeleVosk, Reconnaisseur
