@@ -61,6 +61,12 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
     services = yaml.safe_load(defaut.stdout)["services"]
     sans_profil = {nom for nom, service in services.items() if not service.get("profiles")}
     assert sans_profil == {"rasa", "actions", "console"} and services["rasa"]["environment"]["GUICHET_TRACKER_DIALECTE"] == "sqlite"
+    telephone = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "--profile", "telephone", "config"],
+                               env={**env, "GUICHET_API_TOKEN": "x" * 20}, capture_output=True, text=True)
+    assert telephone.returncode == 0, telephone.stderr
+    voix = yaml.safe_load(telephone.stdout)["services"]["voix"]
+    assert voix["command"] == ["python", "-m", "voix"] and voix["environment"]["GUICHET_MODELES"] == "/modeles"
+    assert voix["environment"]["GUICHET_RASA_URL"] == "http://rasa:5005"
     console = services["console"]
     assert console["environment"]["GUICHET_RASA_URL"] == "http://rasa:5005" and console["command"] == ["python", "-m", "guichet.console"]
     assert console["environment"]["GUICHET_API_TOKEN"] == "x" * 20 and str(console["ports"][0]).startswith("127.0.0.1:5080:5080")
