@@ -19,6 +19,7 @@ from pathlib import Path
 
 from guichet.pilotage.indicateurs import calculer
 from guichet.pilotage.lecture import lire_evenements
+from guichet.pilotage.resumes import indicateurs as indicateurs_resumes
 
 DEBUT = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc).timestamp()
 
@@ -71,6 +72,16 @@ def main() -> int:
             t2 = time.monotonic()
             print(f"{nom}: read {sum(map(len, evenements.values()))} events in {t1 - t0:.1f} s, computed in {t2 - t1:.1f} s "
                   f"({i.conversations} conversations, containment {i.taux_contenues:.0%})")
+            # the console's path: daily summaries (first call computes and stores them, later calls read them)
+            aujourd_hui = dt.date(2027, 2, 1)
+            t0 = time.monotonic()
+            froid = indicateurs_resumes(url, du, au, dt.timezone.utc, aujourd_hui)
+            t1 = time.monotonic()
+            chaud = indicateurs_resumes(url, du, au, dt.timezone.utc, aujourd_hui)
+            t2 = time.monotonic()
+            assert froid.conversations == chaud.conversations == i.conversations and chaud.taux_contenues == i.taux_contenues
+            print(f"{nom} with daily summaries: first {t1 - t0:.1f} s, then {1000 * (t2 - t1):.0f} ms "
+                  f"(ratio {(t1 - t0) / max(t2 - t1, 1e-6):.0f}x)")
     return 0
 
 

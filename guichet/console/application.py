@@ -28,8 +28,8 @@ from guichet.console.sessions import Sessions
 from guichet.pilotage.attente_conseillers import AttenteConseillers
 from guichet.pilotage.attente_conseillers import mesurer as mesurer_attente
 from guichet.pilotage.export_csv import en_csv
-from guichet.pilotage.indicateurs import Indicateurs, calculer
-from guichet.pilotage.lecture import lire_evenements
+from guichet.pilotage.indicateurs import Indicateurs
+from guichet.pilotage.resumes import indicateurs as indicateurs_resumes
 from guichet.widget.service import ConfigWidget, ajouter_routes_widget
 
 logger = logging.getLogger(__name__)
@@ -170,10 +170,8 @@ def creer_application(config: ConfigConsole) -> web.Application:
         return du, au
 
     async def indicateurs(du: dt.date, au: dt.date) -> Indicateurs:
-        import asyncio
-
-        evenements = await asyncio.to_thread(lire_evenements, config.url_conversations, du, au)
-        return await asyncio.to_thread(calculer, evenements, du, au, FUSEAU)
+        aujourd_hui = dt.datetime.now(FUSEAU).date()
+        return await asyncio.to_thread(indicateurs_resumes, config.url_conversations, du, au, FUSEAU, aujourd_hui)
 
     @responsable
     async def pilotage(request: web.Request) -> web.Response:

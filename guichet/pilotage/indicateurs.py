@@ -105,44 +105,110 @@ def _part(n: int, total: int) -> float:
     return round(n / total, 4) if total else 0.0
 
 
-def calculer(par_sender: Mapping[str, Sequence[Mapping[str, Any]]], debut: dt.date, fin: dt.date,
-             fuseau: dt.tzinfo = dt.timezone.utc, n_top: int = 10) -> Indicateurs:
-    """Figures for conversations started from ``debut`` to ``fin`` included (local dates in ``fuseau``)."""
+@dataclass
+class Comptes:
+    """One day's additive counts: a period's figures are the sum of its days' (guichet/pilotage/resumes.py)."""
+
+    conversations: int = 0
+    par_canal: Counter[str] = field(default_factory=Counter)
+    contenues: int = 0
+    escaladees: int = 0
+    abandonnees: int = 0
+    messages: int = 0
+    replis: int = 0
+    consultations: int = 0
+    appels: int = 0
+    appels_repondus: int = 0
+    intentions: Counter[str] = field(default_factory=Counter)
+    questions: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+
+    def ajouter(self, autre: "Comptes") -> None:
+        for nom, valeur in vars(autre).items():
+            if isinstance(valeur, Counter):
+                getattr(self, nom).update(valeur)
+            else:
+                setattr(self, nom, getattr(self, nom) + valeur)
+
+    def en_dict(self) -> dict[str, Any]:
+        return {nom: dict(v) if isinstance(v, Counter) else v for nom, v in vars(self).items()}
+
+    @classmethod
+    def depuis_dict(cls, donnees: Mapping[str, Any]) -> "Comptes":
+        comptes = cls()
+        for nom, valeur in donnees.items():
+            if hasattr(comptes, nom):
+                setattr(comptes, nom, Counter(valeur) if isinstance(getattr(comptes, nom), Counter) else int(valeur))
+        return comptes
+
+
+def compter_par_jour(par_sender: Mapping[str, Sequence[Mapping[str, Any]]], debut: dt.date, fin: dt.date,
+                     fuseau: dt.tzinfo = dt.timezone.utc) -> dict[dt.date, Comptes]:
+    """Each day's counts for conversations started from ``debut`` to ``fin`` (local dates in ``fuseau``)."""
     toutes = {s: decouper(s, evs) for s, evs in par_sender.items()}
 
     def jour(c: Conversation) -> dt.date:
         return dt.datetime.fromtimestamp(float(c.debut or 0), fuseau).date()
 
-    retenues = [c for convs in toutes.values() for c in convs if debut <= jour(c) <= fin]
-    par_jour: dict[str, Counter[str]] = {}
-    for c in retenues:
-        par_jour.setdefault(jour(c).isoformat(), Counter())[c.canal] += 1
-
     def revient(c: Conversation) -> bool:
         return any(autre is not c and autre.debut is not None and 0 < float(autre.debut) - c.fin <= RETOUR_S
                    for autre in toutes[c.sender_id])
 
-    escaladees = sum(c.escaladee for c in retenues)
-    abandonnees = sum(c.abandonnee and not c.escaladee for c in retenues)
-    contenues = sum(not c.escaladee and not c.abandonnee and not revient(c) for c in retenues)
-    messages = [m for c in retenues for m in c.messages]
-    intention = [((m.get("parse_data") or {}).get("intent") or {}).get("name") for m in messages]
-    replis = [m for m, i in zip(messages, intention, strict=True) if i == "nlu_fallback"]
-    notes = Counter(str(v) for c in retenues for v in c.slots("note_satisfaction") if v)
-    chiffrees = [int(n) for n, k in notes.items() for _ in range(k) if n.isdigit()]
-    categories = Counter(str(c.slots("categorie_signalement")[-1]) for c in retenues
-                         if c.slots("categorie_signalement") and any(e.get("name") == "action_creer_signalement" for e in c.evenements))
-    appels = [c for c in retenues if c.canal == "telephone"]
+    jours: dict[dt.date, Comptes] = {}
+    for convs in toutes.values():
+        for c in convs:
+            j = jour(c)
+            if not debut <= j <= fin:
+                continue
+            k = jours.setdefault(j, Comptes())
+            k.conversations += 1
+            k.par_canal[c.canal] += 1
+            k.escaladees += c.escaladee
+            k.abandonnees += c.abandonnee and not c.escaladee
+            k.contenues += not c.escaladee and not c.abandonnee and not revient(c)
+            for m in c.messages:
+                k.messages += 1
+                nom = ((m.get("parse_data") or {}).get("intent") or {}).get("name")
+                if nom == "nlu_fallback":
+                    k.replis += 1
+                    k.questions[str(m.get("text") or "")] += 1
+                elif nom:
+                    k.intentions[nom] += 1
+            k.notes.update(str(v) for v in c.slots("note_satisfaction") if v)
+            if c.slots("categorie_signalement") and any(e.get("name") == "action_creer_signalement" for e in c.evenements):
+                k.categories[str(c.slots("categorie_signalement")[-1])] += 1
+            k.consultations += "confirmee" in c.slots("verification_identite")
+            if c.canal == "telephone":
+                k.appels += 1
+                k.appels_repondus += c.repondue
+    return jours
+
+
+def assembler(jours: Mapping[dt.date, Comptes], debut: dt.date, fin: dt.date, n_top: int = 10) -> Indicateurs:
+    """The figures of a period from its days' counts."""
+    total = Comptes()
+    for j, k in jours.items():
+        if debut <= j <= fin:
+            total.ajouter(k)
+    chiffrees = [int(n) for n, nb in total.notes.items() for _ in range(nb) if n.isdigit()]
     return Indicateurs(
-        debut=debut, fin=fin, conversations=len(retenues),
-        par_jour={j: dict(sorted(v.items())) for j, v in sorted(par_jour.items())},
-        taux_contenues=_part(contenues, len(retenues)), taux_escalade=_part(escaladees, len(retenues)),
-        taux_abandon=_part(abandonnees, len(retenues)), taux_repli=_part(len(replis), len(messages)),
-        intentions=Counter(i for i in intention if i and i != "nlu_fallback").most_common(n_top),
-        questions_sans_reponse=Counter(str(m.get("text") or "") for m in replis).most_common(n_top),
-        satisfaction=dict(sorted(notes.items())),
-        consultations_dossier=sum("confirmee" in c.slots("verification_identite") for c in retenues),
-        signalements_par_categorie=dict(sorted(categories.items())),
-        appels=len(appels), taux_appels_repondus=_part(sum(c.repondue for c in appels), len(appels)),
+        debut=debut, fin=fin, conversations=total.conversations,
+        par_jour={j.isoformat(): dict(sorted(k.par_canal.items())) for j, k in sorted(jours.items())
+                  if debut <= j <= fin and k.conversations},
+        taux_contenues=_part(total.contenues, total.conversations), taux_escalade=_part(total.escaladees, total.conversations),
+        taux_abandon=_part(total.abandonnees, total.conversations), taux_repli=_part(total.replis, total.messages),
+        intentions=total.intentions.most_common(n_top),
+        questions_sans_reponse=total.questions.most_common(n_top),
+        satisfaction=dict(sorted(total.notes.items())),
+        consultations_dossier=total.consultations,
+        signalements_par_categorie=dict(sorted(total.categories.items())),
+        appels=total.appels, taux_appels_repondus=_part(total.appels_repondus, total.appels),
         satisfaction_moyenne=round(sum(chiffrees) / len(chiffrees), 2) if chiffrees else None,
     )
+
+
+def calculer(par_sender: Mapping[str, Sequence[Mapping[str, Any]]], debut: dt.date, fin: dt.date,
+             fuseau: dt.tzinfo = dt.timezone.utc, n_top: int = 10) -> Indicateurs:
+    """Figures for conversations started from ``debut`` to ``fin`` included (local dates in ``fuseau``)."""
+    return assembler(compter_par_jour(par_sender, debut, fin, fuseau), debut, fin, n_top)

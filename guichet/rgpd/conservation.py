@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from guichet.pilotage.resumes import oublier_textes
 from guichet.rgpd.stockage import Stockage
 
 
@@ -48,6 +49,8 @@ def purger(stockage: Stockage, conservation: Conservation, maintenant: dt.dateti
                 resultat["conversations"] = len(anciennes)
     finally:
         moteur.dispose()
+    # the steering summaries keep their counts, not the texts of the days now purged
+    resultat["resumes_sans_textes"] = oublier_textes(stockage.url_conversations, dt.datetime.fromtimestamp(limite_conversations, dt.timezone.utc).date())
     if stockage.base_grc.exists():
         limite_escalades = (instant - dt.timedelta(days=conservation.jours_escalades)).isoformat()
         connexion = sqlite3.connect(stockage.base_grc, timeout=5)

@@ -152,5 +152,5 @@ async def test_same_code_on_postgresql(tmp_path):
                                         "GUICHET_TRACKER_HOTE": url, "GUICHET_TRACKER_BASE": "guichet"})
         export = exporter(stockage, Cible(sender_id="vieille"))
         assert export["conversations"]["vieille"][0]["text"] == "joignable au [téléphone]"
-        assert purger(stockage, Conservation()) == {"conversations": 1, "evenements": 2, "escalades": 0}
+        assert purger(stockage, Conservation()) == {"conversations": 1, "evenements": 2, "escalades": 0, "resumes_sans_textes": 0}
         assert list(exporter(stockage, Cible(numero_dossier="24578301"))["conversations"]) == ["neuve"]
