@@ -53,6 +53,7 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
         env_replique = services[replique]["environment"]
         assert env_replique["GUICHET_TRACKER_DIALECTE"] == "postgresql" and "@postgres:5432/" in env_replique["GUICHET_TRACKER_HOTE"]
         assert env_replique["GUICHET_VERROUS_TYPE"] == "guichet.verrous_redis.VerrousRedis" and env_replique["GUICHET_VERROUS_HOTE"] == "redis"
+        assert env_replique["GUICHET_SOCKETIO_REDIS"] == "redis://redis:6379/2"
     nginx = (RACINE / "deploiement" / "nginx.conf").read_text()
     assert "server rasa:5005" in nginx and "server rasa-2:5005" in nginx
     # without the profile, the embedded defaults

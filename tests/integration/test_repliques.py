@@ -31,7 +31,7 @@ def repliques(tmp_path_factory):
             **environnement_serveurs(config),
             "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg, "GUICHET_TRACKER_BASE": "guichet",
             "GUICHET_VERROUS_TYPE": "guichet.verrous_redis.VerrousRedis", "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis),
-            "GUICHET_VERROUS_BASE": "1",
+            "GUICHET_VERROUS_BASE": "1", "GUICHET_SOCKETIO_REDIS": f"redis://127.0.0.1:{port_redis}/2",
         }
         journaux = [open(dossier / f"{nom}.log", "wb") for nom in ("actions", "rasa-a", "rasa-b")]
         processus = [subprocess.Popen(commande_actions(config), cwd=RACINE, env=env, stdout=journaux[0], stderr=subprocess.STDOUT)]
@@ -91,6 +91,28 @@ async def test_simultaneous_messages_in_one_conversation_are_serialised(replique
     # turns never interleave: each user message is answered before the next one is processed
     for debut, fin in zip(utilisateur, [*utilisateur[1:], len(tous)], strict=True):
         assert any(e["event"] == "bot" for e in tous[debut:fin]), [e["event"] for e in tous[debut:fin]]
+
+
+async def test_a_message_sent_through_one_replica_reaches_a_socket_on_the_other(repliques):
+    """An agent's reply posted through replica B reaches the citizen's widget connected to replica A (Redis queue)."""
+    from tests.integration.socketio_brut import ClientSocketIO
+
+    session_id = f"ws-{uuid.uuid4().hex[:8]}"
+    async with aiohttp.ClientSession(timeout=DELAI) as session, ClientSocketIO(session, repliques["a"]) as citoyen:
+        await citoyen.emettre("session_request", {"session_id": session_id})
+        await citoyen.attendre("session_confirm")
+        await citoyen.emettre("user_uttered", {"message": "bonjour", "session_id": session_id})
+        await asyncio.wait_for(citoyen.attendre("bot_uttered"), 30)
+        async with session.post(f"{repliques['b']}/conversations/{session_id}/tracker/events",
+                                params={"token": JETON, "output_channel": "latest", "execute_side_effects": "true"},
+                                json=[{"event": "bot", "text": "Message du conseiller, via la réplique B"}]) as r:
+            assert r.status == 200
+        for _ in range(10):
+            message = await asyncio.wait_for(citoyen.attendre("bot_uttered"), 15)
+            if message.get("text") == "Message du conseiller, via la réplique B":
+                break
+        else:
+            pytest.fail("the message sent through replica B never reached the socket on replica A")
 
 
 async def test_stopping_one_replica_mid_conversation_loses_nothing(repliques):
