@@ -5,7 +5,10 @@ resampled to the line rate; frequent fixed prompts are cached."""
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
+import os
 import re
 from collections import OrderedDict
 from pathlib import Path
@@ -28,6 +31,35 @@ def phrases(texte: str) -> list[str]:
         if 0 < virgule < len(morceaux[0]) - 20:
             morceaux[0:1] = [morceaux[0][:virgule + 1], morceaux[0][virgule + 2:]]
     return morceaux
+
+
+class Guichets:
+    """At most n syntheses at once (one per core), the first sentence of an answer served before look-ahead ones."""
+
+    def __init__(self, n: int) -> None:
+        self.libres, self._attente = max(1, n), []  # type: ignore[var-annotated]
+        self._ordre = itertools.count()
+
+    async def prendre(self, priorite: int) -> None:
+        if self.libres > 0 and not self._attente:
+            self.libres -= 1
+            return
+        futur: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._attente, (priorite, next(self._ordre), futur))
+        try:
+            await futur
+        except asyncio.CancelledError:
+            if futur.done() and not futur.cancelled():
+                self.rendre()  # granted while being cancelled: give it back
+            raise
+
+    def rendre(self) -> None:
+        while self._attente:
+            _, _, futur = heapq.heappop(self._attente)
+            if not futur.done():
+                futur.set_result(None)
+                return
+        self.libres += 1
 
 
 class VoixPiper:
@@ -54,17 +86,23 @@ class VoixPiper:
         self.nom, self.taux = nom, int(self._voix.config.sample_rate)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._taille_cache = taille_cache
+        self._guichets = Guichets(os.cpu_count() or 1)
 
     def _synthetiser(self, phrase: str) -> bytes:
         """One sentence at the line rate (16-bit PCM, 8 kHz)."""
         brut = b"".join(morceau.audio_int16_bytes for morceau in self._voix.synthesize(phrase))
         return Reechantillonneur(self.taux, TAUX_LIGNE).convertir(brut)
 
-    async def phrase(self, phrase: str) -> bytes:
+    async def phrase(self, phrase: str, priorite: int = 0) -> bytes:
+        """One sentence; priorite 0 for what a caller is waiting for, 1 for look-ahead."""
         if phrase in self._cache:
             self._cache.move_to_end(phrase)
             return self._cache[phrase]
-        pcm = await asyncio.to_thread(self._synthetiser, phrase)
+        await self._guichets.prendre(priorite)
+        try:
+            pcm = await asyncio.to_thread(self._synthetiser, phrase)
+        finally:
+            self._guichets.rendre()
         self._cache[phrase] = pcm  # answers repeat (greeting, FAQ): synthesised once
         if len(self._cache) > self._taille_cache:
             self._cache.popitem(last=False)
@@ -80,7 +118,7 @@ class VoixPiper:
             for i in range(len(morceaux)):
                 pcm = await suivante
                 if i + 1 < len(morceaux):
-                    suivante = asyncio.ensure_future(self.phrase(morceaux[i + 1]))
+                    suivante = asyncio.ensure_future(self.phrase(morceaux[i + 1], priorite=1))
                 yield pcm
         finally:
             if not suivante.done():

@@ -117,3 +117,26 @@ async def test_synthesis_runs_off_the_event_loop(piper):
         pass
     tache.cancel()
     assert battements >= 3
+
+
+async def test_synthesis_slots_serve_first_sentences_before_look_ahead():
+    from voix.synthese import Guichets
+
+    g = Guichets(1)
+    await g.prendre(0)
+    ordre = []
+
+    async def attendre(nom, priorite):
+        await g.prendre(priorite)
+        ordre.append(nom)
+        g.rendre()
+
+    taches = [asyncio.ensure_future(attendre("suite-a", 1)), asyncio.ensure_future(attendre("premiere-b", 0)),
+              asyncio.ensure_future(attendre("suite-c", 1)), asyncio.ensure_future(attendre("premiere-d", 0))]
+    await asyncio.sleep(0)
+    annulee = asyncio.ensure_future(attendre("annulee", 0))
+    await asyncio.sleep(0)
+    annulee.cancel()
+    g.rendre()
+    await asyncio.gather(*taches)
+    assert ordre == ["premiere-b", "premiere-d", "suite-a", "suite-c"] and g.libres == 1
