@@ -135,6 +135,23 @@ class Client:
         self.ecrivain.close()
 
 
+async def un_appel(port: int, pcm: bytes) -> tuple[list[float], list[float]]:
+    """One call: six keypad turns then four spoken turns; the latencies (ms) of each kind."""
+    c = Client(port)
+    await c.ouvrir()
+    await asyncio.wait_for(c._attente.wait(), 30)
+    await c.silence_de(0.3)
+    touches, parles = [], []
+    for _ in range(6):
+        touches.append(await c.tour_touches("*1#"))  # a short number: the bot answers it does not understand
+        await c.silence_de(0.3)
+    for _ in range(4):
+        parles.append(await c.tour_parle(pcm))
+        await c.silence_de(0.3)
+    c.fermer()
+    return touches, parles
+
+
 async def mesurer(dossier_modeles: Path, vosk_nom: str, piper_nom: str, espeak: str, serveurs, appels_max: int) -> dict:
     resultats: dict = {"modeles": {"vosk": vosk_nom, "piper": piper_nom}}
     vosk = ModeleVosk(dossier_modeles / vosk_nom, vosk_nom)
@@ -161,33 +178,11 @@ async def mesurer(dossier_modeles: Path, vosk_nom: str, piper_nom: str, espeak: 
     rss_avant = rss_mo()
     async with servir(passerelle) as (port, _):
         # one call: keypad turns and spoken turns
-        c = Client(port)
-        await c.ouvrir()
-        await asyncio.wait_for(c._attente.wait(), 30)
-        await c.silence_de(0.3)
-        touches, parles = [], []
-        for _ in range(6):
-            touches.append(await c.tour_touches("*1#"))  # a short number: the bot answers it does not understand
-            await c.silence_de(0.3)
-        for _ in range(4):
-            parles.append(await c.tour_parle(pcm))
-            await c.silence_de(0.3)
-        c.fermer()
+        touches, parles = await un_appel(port, pcm)
         # the same without the prompt cache (answers never said before: case status, dates)
         passerelle.voix._taille_cache = 0
         passerelle.voix._cache.clear()
-        c = Client(port)
-        await c.ouvrir()
-        await asyncio.wait_for(c._attente.wait(), 30)
-        await c.silence_de(0.3)
-        touches_sans, parles_sans = [], []
-        for _ in range(6):
-            touches_sans.append(await c.tour_touches("*1#"))
-            await c.silence_de(0.3)
-        for _ in range(4):
-            parles_sans.append(await c.tour_parle(pcm))
-            await c.silence_de(0.3)
-        c.fermer()
+        touches_sans, parles_sans = await un_appel(port, pcm)
 
         def resume(v: list[float]) -> dict:
             return {"p50": round(statistics.median(v)), "p95": round(centile(v, 0.95))}

@@ -17,7 +17,6 @@ citizen (Chatwoot's webhook) and the citizen's messages to Chatwoot.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import os
@@ -27,8 +26,9 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
-from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible, ReponseInvalide
+from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
 from connecteurs.modeles import ContexteConversation, DemandeRappel, Escalade
+from connecteurs.sqlite_hors_boucle import executer
 from connecteurs.tickets import contenu_contexte, contenu_rappel
 
 logger = logging.getLogger(__name__)
@@ -101,19 +101,7 @@ class LiensChatwoot:
         return c
 
     async def _executer(self, travail: Callable[[sqlite3.Connection], T]) -> T:
-        def dans_un_thread() -> T:
-            try:
-                c = self._connexion()
-            except (sqlite3.Error, OSError) as exc:
-                raise ConnecteurIndisponible(f"chatwoot links cannot be opened: {exc}") from exc
-            try:
-                return travail(c)
-            except sqlite3.Error as exc:
-                raise ConnecteurIndisponible(f"chatwoot links: {exc}") from exc
-            finally:
-                c.close()
-
-        return await asyncio.to_thread(dans_un_thread)
+        return await executer(self._connexion, travail, "chatwoot links")
 
     async def enregistrer(self, conversation: int, sender_id: str, canal: str, reference: str, depuis: float) -> None:
         await self._executer(lambda c: c.execute(

@@ -24,6 +24,7 @@ from typing import Mapping
 
 from guichet.entrainement import RACINE, ProjetRasa, entrainer, environnement_rasa
 from guichet.erreurs import ErreurConfiguration
+from guichet.jeton import FICHIER_JETON
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class ConfigLancement:
 
     @property
     def fichier_jeton(self) -> Path:
-        return self.dossier_donnees / "jeton_api"
+        return self.dossier_donnees / FICHIER_JETON
 
 
 # One Sanic worker by default: socket.io long-polling needs every request of a

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Mapping
 
 from guichet.erreurs import ErreurConfiguration
+from guichet.jeton import lire_jeton
 from voix.appel import ReglagesAppel
 
 RACINE = Path(__file__).resolve().parents[1]
@@ -67,11 +68,7 @@ class ConfigVoix:
 
         hote = env.get("GUICHET_HOTE", "127.0.0.1")
         donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
-        jeton = env.get("GUICHET_API_TOKEN") or ""
-        if not jeton and (donnees / "jeton_api").exists():
-            jeton = (donnees / "jeton_api").read_text().strip()
-        if not jeton:
-            raise ErreurConfiguration("no Rasa API token: set GUICHET_API_TOKEN or start `make run` once")
+        jeton = lire_jeton(env, donnees)
         return cls(
             url_rasa=env.get("GUICHET_RASA_URL") or f"http://{hote}:{env.get('GUICHET_PORT', '5005')}",
             jeton=jeton,

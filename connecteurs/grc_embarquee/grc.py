@@ -40,6 +40,7 @@ from connecteurs.modeles import (
     Signalement,
     TypeEscalade,
 )
+from connecteurs.sqlite_hors_boucle import executer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,19 +104,7 @@ class GrcEmbarquee:
             connexion.close()
 
     async def _executer(self, travail: Callable[[sqlite3.Connection], T]) -> T:
-        def dans_un_thread() -> T:
-            try:
-                connexion = self._connexion()
-            except sqlite3.Error as exc:
-                raise ConnecteurIndisponible(f"embedded GRC database cannot be opened: {exc}") from exc
-            try:
-                return travail(connexion)
-            except sqlite3.Error as exc:
-                raise ConnecteurIndisponible(f"embedded GRC database error: {exc}") from exc
-            finally:
-                connexion.close()
-
-        return await asyncio.to_thread(dans_un_thread)
+        return await executer(self._connexion, travail, "embedded GRC database")
 
     # -- SuiviDossiers ------------------------------------------------------------
     async def dossier_existe(self, numero: str) -> bool:

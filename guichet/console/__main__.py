@@ -20,6 +20,7 @@ from guichet.commune import charger_commune
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
 from guichet.erreurs import ErreurConfiguration
+from guichet.jeton import lire_jeton
 from guichet.rgpd.stockage import RACINE, Stockage
 from guichet.widget.service import ConfigWidget
 
@@ -43,11 +44,7 @@ def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsol
     donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
     hote = env.get("GUICHET_HOTE", "127.0.0.1")
     url_rasa = env.get("GUICHET_RASA_URL") or f"http://{hote}:{_port(env, 'GUICHET_PORT', 5005)}"
-    jeton = env.get("GUICHET_API_TOKEN") or ""
-    if not jeton and (donnees / "jeton_api").exists():
-        jeton = (donnees / "jeton_api").read_text().strip()
-    if not jeton:
-        raise ErreurConfiguration(f"no Rasa API token: set GUICHET_API_TOKEN or start `make run` once (it writes {donnees / 'jeton_api'})")
+    jeton = lire_jeton(env, donnees)
     commune = charger_commune(Path(env.get("GUICHET_COMMUNE") or RACINE / "contenu" / "commune.yml"))
     widget = ConfigWidget(
         serveur=env.get("GUICHET_WIDGET_SERVEUR") or url_rasa,
