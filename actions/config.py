@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
 from guichet.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -32,6 +33,7 @@ class ConfigActions:
     reclamations: str = GRC_EMBARQUEE
     escalades: str = GRC_EMBARQUEE
     preuve_identite: str = "date_naissance"  # what the case-status identity check asks: date_naissance or courriel
+    url_base: str = ""  # GUICHET_GRC_BASE: one database (SQLAlchemy URL) for the embedded GRC and the counters; "" = SQLite files
 
     def __post_init__(self) -> None:
         if not 0 < self.delai_connecteur <= 60:
@@ -46,13 +48,21 @@ class ConfigActions:
                 raise ErreurConfiguration(
                     f"GUICHET_{capacite.upper()} must be one of {', '.join(sorted(possibles))}, got {getattr(self, capacite)!r}"
                 )
+        try:
+            dialecte(self.url_grc)
+        except ValueError as exc:
+            raise ErreurConfiguration(str(exc)) from None
         for nom in ("essais_identite", "verrou_minutes", "delai_reclamation_jours"):
             if getattr(self, nom) < 1:
                 raise ErreurConfiguration(f"{nom} must be at least 1")
 
     @property
-    def chemin_base_grc(self) -> Path:
-        return self.dossier_donnees / "grc.sqlite3"
+    def url_grc(self) -> str:
+        return url_base({VARIABLE_URL: self.url_base}, self.dossier_donnees, "grc.sqlite3")
+
+    @property
+    def url_essais(self) -> str:
+        return url_base({VARIABLE_URL: self.url_base}, self.dossier_donnees, "essais_identite.sqlite3")
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigActions":
@@ -76,4 +86,5 @@ class ConfigActions:
             reclamations=(env.get("GUICHET_RECLAMATIONS") or GRC_EMBARQUEE),
             escalades=(env.get("GUICHET_ESCALADES") or GRC_EMBARQUEE),
             preuve_identite=(env.get("GUICHET_PREUVE_IDENTITE") or "date_naissance"),
+            url_base=env.get(VARIABLE_URL, ""),
         )

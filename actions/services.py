@@ -74,9 +74,7 @@ def _ouvrir_distant(nom: str, config: ConfigActions, env: Mapping[str, str]) -> 
     delai, jours = config.delai_connecteur, config.delai_reclamation_jours
 
     def essais() -> EssaisIdentite:
-        return EssaisIdentite(ConfigEssais(
-            config.dossier_donnees / "essais_identite.sqlite3", config.essais_identite, dt.timedelta(minutes=config.verrou_minutes)
-        ))
+        return EssaisIdentite(ConfigEssais(config.url_essais, config.essais_identite, dt.timedelta(minutes=config.verrou_minutes)))
 
     try:
         if nom == "demarches_simplifiees":
@@ -98,7 +96,7 @@ async def _ouvrir_grc_principale(config: ConfigActions) -> Grc:
     if config.grc == GRC_EMBARQUEE:
         return await GrcEmbarquee.ouvrir(
             ConfigGrcEmbarquee(
-                chemin_base=config.chemin_base_grc,
+                url=config.url_grc,
                 essais_identite=config.essais_identite,
                 duree_verrou=dt.timedelta(minutes=config.verrou_minutes),
                 delai_reponse_reclamation_jours=config.delai_reclamation_jours,

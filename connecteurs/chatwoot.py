@@ -10,7 +10,7 @@ id on 8 digits. Token: a Chatwoot user's access token (`api_access_token`
 header) with access to the inbox (contact creation needs a user token).
 
 The link between the Chatwoot conversation and the Rasa conversation is kept
-in a small SQLite file (`LiensChatwoot`), read by the console's relay
+in a small table (`LiensChatwoot`, in GUICHET_GRC_BASE or its own SQLite file), read by the console's relay
 (guichet/console/relais_chatwoot.py), which forwards agents' replies to the
 citizen (Chatwoot's webhook) and the citizen's messages to Chatwoot.
 """
@@ -20,19 +20,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Mapping
 
+import sqlalchemy as sa
+
+from connecteurs.base_sql import BaseSql, dialecte, url_base
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
 from connecteurs.modeles import ContexteConversation, DemandeRappel, Escalade
-from connecteurs.sqlite_hors_boucle import executer
 from connecteurs.tickets import contenu_contexte, contenu_rappel
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 STATUTS = frozenset({"open", "resolved", "pending", "snoozed"})
 
 
@@ -42,10 +42,11 @@ class ConfigChatwoot:
     jeton: str = field(repr=False)
     compte: int  # account id
     boite: int  # inbox id (API channel)
-    chemin_liens: Path
+    url_liens: str  # SQLAlchemy URL of the links table (connecteurs/base_sql.py)
     reglages: ReglagesHttp = ReglagesHttp()
 
     def __post_init__(self) -> None:
+        dialecte(self.url_liens)
         if not self.url.startswith(("http://", "https://")) or not self.jeton:
             raise ValueError("GUICHET_CHATWOOT_URL (http/https) and GUICHET_CHATWOOT_JETON are required")
         if self.compte < 1 or self.boite < 1:
@@ -61,7 +62,7 @@ class ConfigChatwoot:
 
         return cls(url=env.get("GUICHET_CHATWOOT_URL", ""), jeton=env.get("GUICHET_CHATWOOT_JETON", ""),
                    compte=identifiant("GUICHET_CHATWOOT_COMPTE"), boite=identifiant("GUICHET_CHATWOOT_BOITE"),
-                   chemin_liens=dossier_donnees / "chatwoot.sqlite3", reglages=ReglagesHttp(delai_s=delai_s))
+                   url_liens=url_base(env, dossier_donnees, "chatwoot.sqlite3"), reglages=ReglagesHttp(delai_s=delai_s))
 
 
 def config_chatwoot_depuis_env(env: Mapping[str, str] = os.environ) -> ConfigChatwoot | None:
@@ -86,53 +87,67 @@ class Lien:
 class LiensChatwoot:
     """Chatwoot conversation ↔ Rasa conversation, shared by the action server and the console."""
 
-    def __init__(self, chemin: Path) -> None:
-        self.chemin = chemin
+    SCHEMA = """CREATE TABLE IF NOT EXISTS liens_chatwoot (
+        conversation INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, canal TEXT NOT NULL, reference TEXT NOT NULL,
+        dernier_horodatage DOUBLE PRECISION NOT NULL, conseiller_annonce INTEGER NOT NULL DEFAULT 0,
+        actif INTEGER NOT NULL DEFAULT 1, cree_le TEXT NOT NULL)"""
 
-    def _connexion(self) -> sqlite3.Connection:
-        self.chemin.parent.mkdir(parents=True, exist_ok=True)
-        c = sqlite3.connect(self.chemin, timeout=5.0, isolation_level=None)
-        c.row_factory = sqlite3.Row
-        c.execute("PRAGMA busy_timeout = 5000")
-        c.execute("""CREATE TABLE IF NOT EXISTS liens (
-            conversation INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, canal TEXT NOT NULL, reference TEXT NOT NULL,
-            dernier_horodatage REAL NOT NULL, conseiller_annonce INTEGER NOT NULL DEFAULT 0,
-            actif INTEGER NOT NULL DEFAULT 1, cree_le TEXT NOT NULL)""")
-        return c
+    def __init__(self, url: str) -> None:
+        self.base = BaseSql(url, "chatwoot links")
+        self._pret = False
 
-    async def _executer(self, travail: Callable[[sqlite3.Connection], T]) -> T:
-        return await executer(self._connexion, travail, "chatwoot links")
+    def _executer(self, sql: str, parametres: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
+        """Rows (for a SELECT) and the number of rows changed, read before the transaction ends."""
+        if not self._pret:
+            with self.base.ecrire() as c:
+                if not self.base.postgresql and sa.inspect(c).has_table("liens"):  # the table's first name
+                    c.exec_driver_sql("ALTER TABLE liens RENAME TO liens_chatwoot")
+                c.exec_driver_sql(self.SCHEMA)
+            self._pret = True
+        with self.base.ecrire() as c:
+            resultat = c.execute(sa.text(sql), parametres)
+            if resultat.returns_rows:
+                return [dict(ligne) for ligne in resultat.mappings()], 0
+            return [], int(resultat.rowcount)
 
-    async def enregistrer(self, conversation: int, sender_id: str, canal: str, reference: str, depuis: float) -> None:
-        await self._executer(lambda c: c.execute(
-            "INSERT OR REPLACE INTO liens (conversation, sender_id, canal, reference, dernier_horodatage, cree_le) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (conversation, sender_id, canal, reference, depuis, dt.datetime.now(dt.timezone.utc).isoformat())))
-
-    async def lien(self, conversation: int) -> Lien | None:
-        ligne = await self._executer(lambda c: c.execute("SELECT * FROM liens WHERE conversation = ?", (conversation,)).fetchone())
-        return None if ligne is None else _lien(ligne)
-
-    async def actifs(self) -> list[Lien]:
-        lignes = await self._executer(lambda c: c.execute("SELECT * FROM liens WHERE actif = 1").fetchall())
+    async def _lignes(self, sql: str, **parametres: Any) -> list[Lien]:
+        lignes, _ = await self.base.executer(lambda: self._executer(sql, parametres))
         return [_lien(ligne) for ligne in lignes]
 
+    async def _modifiees(self, sql: str, **parametres: Any) -> int:
+        _, nombre = await self.base.executer(lambda: self._executer(sql, parametres))
+        return nombre
+
+    async def enregistrer(self, conversation: int, sender_id: str, canal: str, reference: str, depuis: float) -> None:
+        await self._modifiees(
+            "INSERT INTO liens_chatwoot (conversation, sender_id, canal, reference, dernier_horodatage, cree_le) "
+            "VALUES (:c, :s, :canal, :r, :h, :t) ON CONFLICT (conversation) DO UPDATE SET sender_id = excluded.sender_id, "
+            "canal = excluded.canal, reference = excluded.reference, dernier_horodatage = excluded.dernier_horodatage, "
+            "conseiller_annonce = 0, actif = 1, cree_le = excluded.cree_le",
+            c=conversation, s=sender_id, canal=canal, r=reference, h=depuis, t=dt.datetime.now(dt.timezone.utc).isoformat())
+
+    async def lien(self, conversation: int) -> Lien | None:
+        lignes = await self._lignes("SELECT * FROM liens_chatwoot WHERE conversation = :c", c=conversation)
+        return lignes[0] if lignes else None
+
+    async def actifs(self) -> list[Lien]:
+        return await self._lignes("SELECT * FROM liens_chatwoot WHERE actif = 1 ORDER BY conversation")
+
     async def avancer(self, conversation: int, horodatage: float) -> None:
-        await self._executer(lambda c: c.execute(
-            "UPDATE liens SET dernier_horodatage = MAX(dernier_horodatage, ?) WHERE conversation = ?", (horodatage, conversation)))
+        await self._modifiees(
+            "UPDATE liens_chatwoot SET dernier_horodatage = :h WHERE conversation = :c AND dernier_horodatage < :h",
+            h=horodatage, c=conversation)
 
     async def annoncer_conseiller(self, conversation: int) -> bool:
         """True the first time (the citizen is then told an agent joined)."""
-        curseur = await self._executer(lambda c: c.execute(
-            "UPDATE liens SET conseiller_annonce = 1 WHERE conversation = ? AND conseiller_annonce = 0", (conversation,)))
-        return curseur.rowcount == 1
+        return await self._modifiees(
+            "UPDATE liens_chatwoot SET conseiller_annonce = 1 WHERE conversation = :c AND conseiller_annonce = 0", c=conversation) == 1
 
     async def clore(self, conversation: int) -> bool:
-        curseur = await self._executer(lambda c: c.execute(
-            "UPDATE liens SET actif = 0 WHERE conversation = ? AND actif = 1", (conversation,)))
-        return curseur.rowcount == 1
+        return await self._modifiees("UPDATE liens_chatwoot SET actif = 0 WHERE conversation = :c AND actif = 1", c=conversation) == 1
 
 
-def _lien(ligne: sqlite3.Row) -> Lien:
+def _lien(ligne: Mapping[str, Any]) -> Lien:
     return Lien(ligne["conversation"], ligne["sender_id"], ligne["canal"], ligne["reference"], ligne["dernier_horodatage"],
                 bool(ligne["conseiller_annonce"]), bool(ligne["actif"]))
 
@@ -198,7 +213,7 @@ class EscaladesChatwoot:
     """connecteurs.interfaces.Escalades over Chatwoot."""
 
     def __init__(self, config: ConfigChatwoot) -> None:
-        self.client, self.liens = ClientChatwoot(config), LiensChatwoot(config.chemin_liens)
+        self.client, self.liens = ClientChatwoot(config), LiensChatwoot(config.url_liens)
 
     async def fermer(self) -> None:
         await self.client.fermer()

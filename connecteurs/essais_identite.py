@@ -1,4 +1,4 @@
-"""Identity-check attempts per case number, shared by every process (SQLite).
+"""Identity-check attempts per case number, shared by every process (SQLite file or PostgreSQL).
 
 Remote back ends (Démarches Simplifiées, Publik) do not count failed identity
 checks for us; this store does, with the embedded GRC's rule: after
@@ -8,13 +8,13 @@ Only case numbers and counters are stored, never the answers given.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Awaitable, Callable, TypeVar
 
+import sqlalchemy as sa
+
+from connecteurs.base_sql import BaseSql, dialecte
 from connecteurs.modeles import Dossier, IssueVerification, ResultatVerification
 
 T = TypeVar("T")
@@ -30,11 +30,12 @@ CREATE TABLE IF NOT EXISTS essais_identite (
 
 @dataclass(frozen=True)
 class ConfigEssais:
-    chemin_base: Path
+    url: str  # SQLAlchemy URL (connecteurs/base_sql.py)
     essais: int = 3
     duree_verrou: dt.timedelta = dt.timedelta(minutes=15)
 
     def __post_init__(self) -> None:
+        dialecte(self.url)
         if self.essais < 1 or self.duree_verrou <= dt.timedelta(0):
             raise ValueError("essais must be >= 1 and duree_verrou positive")
 
@@ -46,28 +47,32 @@ def _maintenant() -> dt.datetime:
 class EssaisIdentite:
     def __init__(self, config: ConfigEssais, horloge: Callable[[], dt.datetime] = _maintenant) -> None:
         self.config, self._horloge = config, horloge
-        config.chemin_base.parent.mkdir(parents=True, exist_ok=True)
-        with self._connexion() as c:
-            c.execute("PRAGMA journal_mode = WAL")
-            c.execute(SCHEMA)
+        self.base = BaseSql(config.url, "identity-check attempts")
+        self._pret = False
 
-    def _connexion(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.config.chemin_base, timeout=5, isolation_level=None)
+    def _schema(self) -> None:
+        if not self._pret:
+            with self.base.ecrire() as c:
+                c.exec_driver_sql(SCHEMA)
+            self._pret = True
 
     async def verrouille(self, numero: str) -> bool:
         def lire() -> bool:
-            with self._connexion() as c:
-                ligne = c.execute("SELECT verrouille_jusqu_a FROM essais_identite WHERE numero = ?", (numero,)).fetchone()
-            return bool(ligne and ligne[0] and dt.datetime.fromisoformat(ligne[0]) > self._horloge())
+            self._schema()
+            with self.base.lire() as c:
+                jusqu_a = c.execute(sa.text("SELECT verrouille_jusqu_a FROM essais_identite WHERE numero = :n"),
+                                    {"n": numero}).scalar()
+            return bool(jusqu_a and dt.datetime.fromisoformat(jusqu_a) > self._horloge())
 
-        return await asyncio.to_thread(lire)
+        return await self.base.executer(lire)
 
     async def reussite(self, numero: str) -> None:
         def effacer() -> None:
-            with self._connexion() as c:
-                c.execute("DELETE FROM essais_identite WHERE numero = ?", (numero,))
+            self._schema()
+            with self.base.ecrire() as c:
+                c.execute(sa.text("DELETE FROM essais_identite WHERE numero = :n"), {"n": numero})
 
-        await asyncio.to_thread(effacer)
+        await self.base.executer(effacer)
 
     async def verifier(
         self, numero: str, lire: Callable[[str], Awaitable[T | None]], correspond: Callable[[T], bool],
@@ -89,31 +94,24 @@ class EssaisIdentite:
         maintenant = self._horloge()
 
         def compter() -> ResultatVerification:
-            c = self._connexion()
-            try:
-                c.execute("BEGIN IMMEDIATE")
-                ligne = c.execute("SELECT echecs, verrouille_jusqu_a FROM essais_identite WHERE numero = ?", (numero,)).fetchone()
-                echecs = ligne[0] if ligne else 0
-                if ligne and ligne[1]:
-                    if dt.datetime.fromisoformat(ligne[1]) > maintenant:
-                        c.execute("COMMIT")
+            self._schema()
+            with self.base.ecrire() as c:
+                # the row exists before it is read, so PostgreSQL can lock it: concurrent failures are all counted
+                c.execute(sa.text("INSERT INTO essais_identite (numero, echecs) VALUES (:n, 0) ON CONFLICT (numero) DO NOTHING"),
+                          {"n": numero})
+                echecs, verrou = c.execute(sa.text(
+                    "SELECT echecs, verrouille_jusqu_a FROM essais_identite WHERE numero = :n" + self.base.pour_maj()
+                ), {"n": numero}).one()
+                if verrou:
+                    if dt.datetime.fromisoformat(verrou) > maintenant:
                         return ResultatVerification(IssueVerification.VERROUILLE)
                     echecs = 0
                 echecs += 1
                 jusqu_a = (maintenant + self.config.duree_verrou).isoformat() if echecs >= self.config.essais else None
-                c.execute(
-                    "INSERT INTO essais_identite (numero, echecs, verrouille_jusqu_a) VALUES (?, ?, ?) "
-                    "ON CONFLICT(numero) DO UPDATE SET echecs = excluded.echecs, verrouille_jusqu_a = excluded.verrouille_jusqu_a",
-                    (numero, 0 if jusqu_a else echecs, jusqu_a),
-                )
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
-            finally:
-                c.close()
+                c.execute(sa.text("UPDATE essais_identite SET echecs = :e, verrouille_jusqu_a = :j WHERE numero = :n"),
+                          {"n": numero, "e": 0 if jusqu_a else echecs, "j": jusqu_a})
             if jusqu_a:
                 return ResultatVerification(IssueVerification.VERROUILLE)
             return ResultatVerification(IssueVerification.REFUSEE, essais_restants=self.config.essais - echecs)
 
-        return await asyncio.to_thread(compter)
+        return await self.base.executer(compter)

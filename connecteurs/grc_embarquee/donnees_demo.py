@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+import sqlalchemy as sa
 
 from connecteurs.adresse import normaliser_adresse
 
@@ -21,14 +21,17 @@ SIGNALEMENTS = (
 )
 
 
-def semer(connexion: sqlite3.Connection) -> bool:
-    """Insert the demo data into an empty store; return whether it did."""
-    if connexion.execute("SELECT count(*) FROM dossiers").fetchone()[0]:
+def semer(c: sa.engine.Connection) -> bool:
+    """Insert the demo data into an empty store (inside the caller's write transaction); return whether it did."""
+    if c.exec_driver_sql("SELECT count(*) FROM dossiers").scalar_one():
         return False
-    with connexion:
-        connexion.executemany("INSERT INTO dossiers VALUES (?,?,?,?,?,?,?,?,?)", DOSSIERS)
-        connexion.executemany(
-            "INSERT INTO signalements (categorie, adresse, adresse_normalisee, description, etat, cree_le) VALUES (?,?,?,?,?,?)",
-            [(c, a, normaliser_adresse(a), d, e, t) for c, a, d, e, t in SIGNALEMENTS],
-        )
+    colonnes = ("numero", "intitule", "etat", "date_depot", "date_derniere_etape", "date_decision_annoncee", "motif",
+                "piece_manquante", "date_naissance_demandeur")
+    c.execute(sa.text(f"INSERT INTO dossiers ({', '.join(colonnes)}) VALUES ({', '.join(':' + n for n in colonnes)})"),
+              [dict(zip(colonnes, ligne)) for ligne in DOSSIERS])
+    c.execute(
+        sa.text("INSERT INTO signalements (categorie, adresse, adresse_normalisee, description, etat, cree_le) "
+                "VALUES (:c, :a, :n, :d, :e, :t)"),
+        [{"c": c_, "a": a, "n": normaliser_adresse(a), "d": d, "e": e, "t": t} for c_, a, d, e, t in SIGNALEMENTS],
+    )
     return True

@@ -1,8 +1,9 @@
-"""GrcEmbarquee: every connecteur capability on one SQLite database.
+"""GrcEmbarquee: every connecteur capability on one SQL database (SQLite file or PostgreSQL).
 
-Each call opens its own connection in a worker thread (``asyncio.to_thread``),
-so the event loop never blocks and concurrent requests are safe: WAL journal,
-a busy timeout, and ``BEGIN IMMEDIATE`` around read-then-write sequences.
+Each call runs in a worker thread (``asyncio.to_thread``) on a pooled
+connection, so the event loop never blocks. Read-then-write sequences run in
+one write transaction: SQLite's ``BEGIN IMMEDIATE`` serialises them, and on
+PostgreSQL the rows read are locked ``FOR UPDATE`` (connecteurs/base_sql.py).
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import datetime as dt
 import json
 import logging
 import secrets
-import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, Mapping
+
+import sqlalchemy as sa
 
 from connecteurs.adresse import normaliser_adresse
+from connecteurs.base_sql import BaseSql, dialecte
 from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible, EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.grc_embarquee.donnees_demo import semer
-from connecteurs.grc_embarquee.schema import migrer
+from connecteurs.grc_embarquee.schema import migrer, un_seul_processus
 from connecteurs.modeles import (
     CategorieSignalement,
     ContexteConversation,
@@ -40,11 +42,11 @@ from connecteurs.modeles import (
     Signalement,
     TypeEscalade,
 )
-from connecteurs.sqlite_hors_boucle import executer
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 Horloge = Callable[[], dt.datetime]
+Ligne = Mapping[str, Any]
+requete = sa.text
 
 
 def _maintenant() -> dt.datetime:
@@ -53,13 +55,14 @@ def _maintenant() -> dt.datetime:
 
 @dataclass(frozen=True)
 class ConfigGrcEmbarquee:
-    chemin_base: Path
+    url: str  # SQLAlchemy URL: sqlite:////…/grc.sqlite3 (default) or postgresql://…
     essais_identite: int = 3
     duree_verrou: dt.timedelta = dt.timedelta(minutes=15)
     delai_reponse_reclamation_jours: int = 15
     semer_donnees_demo: bool = True
 
     def __post_init__(self) -> None:
+        dialecte(self.url)
         if self.essais_identite < 1:
             raise ValueError("essais_identite must be at least 1")
         if self.duree_verrou <= dt.timedelta(0):
@@ -74,86 +77,72 @@ class GrcEmbarquee:
     def __init__(self, config: ConfigGrcEmbarquee, horloge: Horloge = _maintenant) -> None:
         self.config = config
         self._horloge = horloge
+        self.base = BaseSql(config.url, "embedded GRC database")
 
     @classmethod
     async def ouvrir(cls, config: ConfigGrcEmbarquee, horloge: Horloge = _maintenant) -> "GrcEmbarquee":
         grc = cls(config, horloge)
-        await asyncio.to_thread(grc._initialiser)
+        await grc.preparer()
         return grc
 
-    async def fermer(self) -> None:
-        """Nothing is held open between calls."""
+    async def preparer(self) -> None:
+        """Create or migrate the schema (and seed the demo data when configured)."""
+        await self.base.executer(self._initialiser)
 
-    # -- plumbing ---------------------------------------------------------------
-    def _connexion(self) -> sqlite3.Connection:
-        connexion = sqlite3.connect(self.config.chemin_base, timeout=5.0, isolation_level=None)
-        connexion.row_factory = sqlite3.Row
-        connexion.execute("PRAGMA busy_timeout = 5000")
-        connexion.execute("PRAGMA foreign_keys = ON")
-        return connexion
+    async def fermer(self) -> None:
+        await asyncio.to_thread(self.base.fermer)
 
     def _initialiser(self) -> None:
-        self.config.chemin_base.parent.mkdir(parents=True, exist_ok=True)
-        connexion = self._connexion()
-        try:
-            connexion.execute("PRAGMA journal_mode = WAL")
-            migrer(connexion)
-            if self.config.semer_donnees_demo and semer(connexion):
-                logger.info("embedded GRC: demo data seeded in %s", self.config.chemin_base)
-        finally:
-            connexion.close()
+        migrer(self.base)
+        if self.config.semer_donnees_demo:
+            with self.base.ecrire() as c:
+                un_seul_processus(c, self.base)
+                if semer(c):
+                    logger.info("embedded GRC: demo data seeded (%s)", self.base.dialecte)
 
-    async def _executer(self, travail: Callable[[sqlite3.Connection], T]) -> T:
-        return await executer(self._connexion, travail, "embedded GRC database")
+    def _une(self, connexion: sa.engine.Connection, sql: str, /, **parametres: Any) -> Ligne | None:
+        ligne: Ligne | None = connexion.execute(requete(sql), parametres).mappings().first()
+        return ligne
 
     # -- SuiviDossiers ------------------------------------------------------------
     async def dossier_existe(self, numero: str) -> bool:
-        def travail(c: sqlite3.Connection) -> bool:
-            return c.execute("SELECT 1 FROM dossiers WHERE numero = ?", (numero,)).fetchone() is not None
+        def travail() -> bool:
+            with self.base.lire() as c:
+                return self._une(c, "SELECT 1 AS oui FROM dossiers WHERE numero = :n", n=numero) is not None
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
         maintenant = self._horloge()
         essais = self.config.essais_identite
 
-        def travail(c: sqlite3.Connection) -> ResultatVerification:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                ligne = c.execute("SELECT * FROM dossiers WHERE numero = ?", (numero,)).fetchone()
+        def travail() -> ResultatVerification:
+            with self.base.ecrire() as c:
+                # the case row locked: checks on one case number run one after the other
+                ligne = self._une(c, "SELECT * FROM dossiers WHERE numero = :n" + self.base.pour_maj(), n=numero)
                 if ligne is None:
-                    c.execute("COMMIT")
                     return ResultatVerification(IssueVerification.INCONNU)
-                verrou = c.execute(
-                    "SELECT echecs, verrouille_jusqu_a FROM verrous_identite WHERE numero = ?", (numero,)
-                ).fetchone()
+                verrou = self._une(c, "SELECT echecs, verrouille_jusqu_a FROM verrous_identite WHERE numero = :n", n=numero)
                 echecs = verrou["echecs"] if verrou else 0
                 if verrou and verrou["verrouille_jusqu_a"]:
                     if dt.datetime.fromisoformat(verrou["verrouille_jusqu_a"]) > maintenant:
-                        c.execute("COMMIT")
                         return ResultatVerification(IssueVerification.VERROUILLE)
                     echecs = 0  # the lock has expired: a fresh set of attempts
                 if ligne["date_naissance_demandeur"] == date_naissance.isoformat():
-                    c.execute("DELETE FROM verrous_identite WHERE numero = ?", (numero,))
-                    c.execute("COMMIT")
+                    c.execute(requete("DELETE FROM verrous_identite WHERE numero = :n"), {"n": numero})
                     return ResultatVerification(IssueVerification.CONFIRMEE, dossier=_dossier(ligne))
                 echecs += 1
                 jusqu_a = (maintenant + self.config.duree_verrou).isoformat() if echecs >= essais else None
-                c.execute(
-                    "INSERT INTO verrous_identite (numero, echecs, verrouille_jusqu_a) VALUES (?, ?, ?) "
-                    "ON CONFLICT(numero) DO UPDATE SET echecs = excluded.echecs, verrouille_jusqu_a = excluded.verrouille_jusqu_a",
-                    (numero, 0 if jusqu_a else echecs, jusqu_a),
-                )
-                c.execute("COMMIT")
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+                c.execute(requete(
+                    "INSERT INTO verrous_identite (numero, echecs, verrouille_jusqu_a) VALUES (:n, :e, :j) "
+                    "ON CONFLICT (numero) DO UPDATE SET echecs = excluded.echecs, verrouille_jusqu_a = excluded.verrouille_jusqu_a"
+                ), {"n": numero, "e": 0 if jusqu_a else echecs, "j": jusqu_a})
             if jusqu_a:
                 logger.info("embedded GRC: case locked for %s after %d failed identity checks", self.config.duree_verrou, essais)
                 return ResultatVerification(IssueVerification.VERROUILLE)
             return ResultatVerification(IssueVerification.REFUSEE, essais_restants=essais - echecs)
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
         raise ConfigurationInvalide("the embedded GRC checks identity by date of birth only (GUICHET_PREUVE_IDENTITE=date_naissance)")
@@ -162,75 +151,56 @@ class GrcEmbarquee:
     async def chercher_doublon(self, categorie: CategorieSignalement, adresse: str) -> Signalement | None:
         cle = normaliser_adresse(adresse)
 
-        def travail(c: sqlite3.Connection) -> Signalement | None:
-            ligne = c.execute(
-                "SELECT * FROM signalements WHERE categorie = ? AND adresse_normalisee = ? AND etat != 'resolu' "
-                "ORDER BY id LIMIT 1",
-                (categorie.value, cle),
-            ).fetchone()
+        def travail() -> Signalement | None:
+            with self.base.lire() as c:
+                ligne = self._une(
+                    c, "SELECT * FROM signalements WHERE categorie = :c AND adresse_normalisee = :a AND etat <> 'resolu' "
+                    "ORDER BY id LIMIT 1", c=categorie.value, a=cle)
             return _signalement(ligne) if ligne else None
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     async def creer_signalement(self, signalement: NouveauSignalement) -> Signalement:
         maintenant = self._horloge().isoformat()
 
-        def travail(c: sqlite3.Connection) -> Signalement:
-            with c:
-                curseur = c.execute(
-                    "INSERT INTO signalements (categorie, adresse, adresse_normalisee, description, etat, canal, sender_id, cree_le) "
-                    "VALUES (?, ?, ?, ?, 'ouvert', ?, ?, ?)",
-                    (
-                        signalement.categorie.value,
-                        signalement.adresse,
-                        normaliser_adresse(signalement.adresse),
-                        signalement.description,
-                        signalement.canal,
-                        signalement.sender_id,
-                        maintenant,
-                    ),
-                )
-            ligne = c.execute("SELECT * FROM signalements WHERE id = ?", (curseur.lastrowid,)).fetchone()
+        def travail() -> Signalement:
+            with self.base.ecrire() as c:
+                ligne = self._une(
+                    c, "INSERT INTO signalements (categorie, adresse, adresse_normalisee, description, etat, canal, sender_id, cree_le) "
+                    "VALUES (:c, :a, :n, :d, 'ouvert', :canal, :s, :t) RETURNING *",
+                    c=signalement.categorie.value, a=signalement.adresse, n=normaliser_adresse(signalement.adresse),
+                    d=signalement.description, canal=signalement.canal, s=signalement.sender_id, t=maintenant)
+            assert ligne is not None
             return _signalement(ligne)
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     async def abonner(self, numero_signalement: str, contact: str) -> None:
         identifiant = _id_depuis_numero(numero_signalement, "S")
         maintenant = self._horloge().isoformat()
 
-        def travail(c: sqlite3.Connection) -> None:
-            with c:
-                c.execute(
-                    "INSERT INTO abonnements (signalement_id, contact, cree_le) VALUES (?, ?, ?)",
-                    (identifiant, contact, maintenant),
-                )
+        def travail() -> None:
+            with self.base.ecrire() as c:
+                c.execute(requete("INSERT INTO abonnements (signalement_id, contact, cree_le) VALUES (:i, :c, :t)"),
+                          {"i": identifiant, "c": contact, "t": maintenant})
 
-        await self._executer(travail)
+        await self.base.executer(travail)
 
     # -- Reclamations ---------------------------------------------------------------
     async def creer_reclamation(self, reclamation: NouvelleReclamation) -> Reclamation:
         maintenant = self._horloge()
         delai = self.config.delai_reponse_reclamation_jours
 
-        def travail(c: sqlite3.Connection) -> Reclamation:
-            with c:
-                curseur = c.execute(
+        def travail() -> int:
+            with self.base.ecrire() as c:
+                return int(c.execute(requete(
                     "INSERT INTO reclamations (sujet, description, contact, canal, sender_id, delai_reponse_jours, cree_le) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        reclamation.sujet,
-                        reclamation.description,
-                        reclamation.contact,
-                        reclamation.canal,
-                        reclamation.sender_id,
-                        delai,
-                        maintenant.isoformat(),
-                    ),
-                )
-            return Reclamation(f"R-{curseur.lastrowid:06d}", reclamation.sujet, delai, maintenant)
+                    "VALUES (:sujet, :d, :contact, :canal, :s, :delai, :t) RETURNING id"
+                ), {"sujet": reclamation.sujet, "d": reclamation.description, "contact": reclamation.contact,
+                    "canal": reclamation.canal, "s": reclamation.sender_id, "delai": delai, "t": maintenant.isoformat()}).scalar_one())
 
-        return await self._executer(travail)
+        identifiant = await self.base.executer(travail)
+        return Reclamation(f"R-{identifiant:06d}", reclamation.sujet, delai, maintenant)
 
     # -- Escalades ------------------------------------------------------------------
     async def creer_escalade(self, contexte: ContexteConversation) -> Escalade:
@@ -245,103 +215,92 @@ class GrcEmbarquee:
         maintenant = self._horloge()
         contexte_json = json.dumps(contexte.en_dict(), ensure_ascii=False, default=str)
 
-        def travail(c: sqlite3.Connection) -> Escalade:
+        def travail() -> Escalade:
             for _ in range(5):
                 reference = f"{secrets.randbelow(10**8):08d}"
                 try:
-                    with c:
-                        c.execute(
+                    with self.base.ecrire() as c:
+                        c.execute(requete(
                             "INSERT INTO escalades (reference, type, sender_id, canal, creneau, telephone, contexte, cree_le) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            (reference, type_, contexte.sender_id, contexte.canal, creneau, telephone, contexte_json, maintenant.isoformat()),
-                        )
+                            "VALUES (:r, :type, :s, :canal, :creneau, :tel, :contexte, :t)"
+                        ), {"r": reference, "type": type_, "s": contexte.sender_id, "canal": contexte.canal, "creneau": creneau,
+                            "tel": telephone, "contexte": contexte_json, "t": maintenant.isoformat()})
                     return Escalade(reference, maintenant)
-                except sqlite3.IntegrityError:
-                    continue
+                except sa.exc.IntegrityError:
+                    continue  # that reference is taken: draw another
             raise ConnecteurIndisponible("could not allocate a unique escalation reference")
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     # -- FileEscalades (the agents' console) -------------------------------------------
     async def escalades_ouvertes(self) -> list[EscaladeEnFile]:
-        def travail(c: sqlite3.Connection) -> list[EscaladeEnFile]:
-            lignes = c.execute(
-                "SELECT * FROM escalades WHERE etat IN (?, ?) ORDER BY cree_le",
-                (EtatEscalade.EN_ATTENTE.value, EtatEscalade.PRISE.value),
-            ).fetchall()
+        def travail() -> list[EscaladeEnFile]:
+            with self.base.lire() as c:
+                lignes = c.execute(requete("SELECT * FROM escalades WHERE etat IN (:a, :b) ORDER BY cree_le"),
+                                   {"a": EtatEscalade.EN_ATTENTE.value, "b": EtatEscalade.PRISE.value}).mappings().all()
             return [_escalade(ligne) for ligne in lignes]
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     async def lire_escalade(self, reference: str) -> EscaladeEnFile | None:
-        def travail(c: sqlite3.Connection) -> EscaladeEnFile | None:
-            ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
+        def travail() -> EscaladeEnFile | None:
+            with self.base.lire() as c:
+                ligne = self._une(c, "SELECT * FROM escalades WHERE reference = :r", r=reference)
             return None if ligne is None else _escalade(ligne)
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     async def prendre_escalade(self, reference: str, conseiller: str) -> EscaladeEnFile:
         maintenant = self._horloge().isoformat()
 
-        def travail(c: sqlite3.Connection) -> EscaladeEnFile:
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
+        def travail() -> EscaladeEnFile:
+            with self.base.ecrire() as c:
+                ligne = self._une(c, "SELECT * FROM escalades WHERE reference = :r" + self.base.pour_maj(), r=reference)
                 if ligne is None:
                     raise EscaladeInconnue(f"no escalation {reference}")
                 if ligne["etat"] == EtatEscalade.PRISE.value and ligne["conseiller"] == conseiller:
-                    c.execute("COMMIT")
                     return _escalade(ligne)
                 if ligne["etat"] != EtatEscalade.EN_ATTENTE.value:
                     raise EscaladeDejaPrise(f"escalation {reference} is {ligne['etat']}")
-                c.execute(
-                    "UPDATE escalades SET etat = ?, conseiller = ?, pris_le = ? WHERE reference = ?",
-                    (EtatEscalade.PRISE.value, conseiller, maintenant, reference),
-                )
-                ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
-                c.execute("COMMIT")
-                return _escalade(ligne)
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+                prise = self._une(c, "UPDATE escalades SET etat = :e, conseiller = :c, pris_le = :t WHERE reference = :r RETURNING *",
+                                  e=EtatEscalade.PRISE.value, c=conseiller, t=maintenant, r=reference)
+            assert prise is not None
+            return _escalade(prise)
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     async def terminer_escalade(self, reference: str, conseiller: str, etat: EtatEscalade) -> EscaladeEnFile:
         if etat not in (EtatEscalade.RENDUE, EtatEscalade.CLOSE):
             raise ValueError(f"an escalation ends as rendue or close, not {etat.value}")
         maintenant = self._horloge().isoformat()
 
-        def travail(c: sqlite3.Connection) -> EscaladeEnFile:
-            with c:
-                curseur = c.execute(
-                    "UPDATE escalades SET etat = ?, clos_le = ? WHERE reference = ? AND etat = ? AND conseiller = ?",
-                    (etat.value, maintenant, reference, EtatEscalade.PRISE.value, conseiller),
-                )
-            ligne = c.execute("SELECT * FROM escalades WHERE reference = ?", (reference,)).fetchone()
+        def travail() -> EscaladeEnFile:
+            with self.base.ecrire() as c:
+                terminee = self._une(
+                    c, "UPDATE escalades SET etat = :e, clos_le = :t WHERE reference = :r AND etat = :prise AND conseiller = :c "
+                    "RETURNING *", e=etat.value, t=maintenant, r=reference, prise=EtatEscalade.PRISE.value, c=conseiller)
+                if terminee is not None:
+                    return _escalade(terminee)
+                ligne = self._une(c, "SELECT etat FROM escalades WHERE reference = :r", r=reference)
             if ligne is None:
                 raise EscaladeInconnue(f"no escalation {reference}")
-            if curseur.rowcount != 1:
-                raise EscaladeDejaPrise(f"escalation {reference} is {ligne['etat']}, not held by this agent")
-            return _escalade(ligne)
+            raise EscaladeDejaPrise(f"escalation {reference} is {ligne['etat']}, not held by this agent")
 
-        return await self._executer(travail)
+        return await self.base.executer(travail)
 
     # -- Satisfactions ----------------------------------------------------------------
     async def enregistrer_satisfaction(self, satisfaction: Satisfaction) -> None:
         maintenant = self._horloge().isoformat()
 
-        def travail(c: sqlite3.Connection) -> None:
-            with c:
-                c.execute(
-                    "INSERT INTO satisfactions (sender_id, canal, note, cree_le) VALUES (?, ?, ?, ?)",
-                    (satisfaction.sender_id, satisfaction.canal, satisfaction.note, maintenant),
-                )
+        def travail() -> None:
+            with self.base.ecrire() as c:
+                c.execute(requete("INSERT INTO satisfactions (sender_id, canal, note, cree_le) VALUES (:s, :c, :n, :t)"),
+                          {"s": satisfaction.sender_id, "c": satisfaction.canal, "n": satisfaction.note, "t": maintenant})
 
-        await self._executer(travail)
+        await self.base.executer(travail)
 
 
-def _escalade(ligne: sqlite3.Row) -> EscaladeEnFile:
+def _escalade(ligne: Ligne) -> EscaladeEnFile:
     def instant(texte: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(texte) if texte else None
 
@@ -361,7 +320,7 @@ def _escalade(ligne: sqlite3.Row) -> EscaladeEnFile:
     )
 
 
-def _dossier(ligne: sqlite3.Row) -> Dossier:
+def _dossier(ligne: Ligne) -> Dossier:
     decision = ligne["date_decision_annoncee"]
     return Dossier(
         numero=ligne["numero"],
@@ -375,7 +334,7 @@ def _dossier(ligne: sqlite3.Row) -> Dossier:
     )
 
 
-def _signalement(ligne: sqlite3.Row) -> Signalement:
+def _signalement(ligne: Ligne) -> Signalement:
     return Signalement(
         numero=f"S-{ligne['id']:06d}",
         categorie=CategorieSignalement(ligne["categorie"]),

@@ -15,6 +15,8 @@ from typing import Mapping
 
 from aiohttp import web
 
+from connecteurs.base_sql import url_base
+from connecteurs.erreurs import ConnecteurIndisponible
 from connecteurs.chatwoot import ConfigChatwoot, config_chatwoot_depuis_env
 from guichet.commune import charger_commune
 from guichet.console.api_rasa import ConfigRasa
@@ -54,10 +56,10 @@ def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsol
     )
     config = ConfigConsole(
         url_conversations=stockage.url_conversations,
-        chemin_comptes=donnees / "comptes.sqlite3",
+        url_comptes=url_base(env, donnees, "comptes.sqlite3"),
         cookie_securise=env.get("GUICHET_CONSOLE_HTTPS") == "1",
         rasa=ConfigRasa(url_rasa, jeton),
-        base_grc=stockage.base_grc,
+        url_grc=stockage.url_grc,
         journal_audit=stockage.journal_audit,
         widget=widget,
         chatwoot=_chatwoot(env),
@@ -75,7 +77,12 @@ def main() -> int:
     except ErreurConfiguration as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    web.run_app(creer_application(config), host=hote, port=port, access_log=None, print=None)
+    try:
+        application = creer_application(config)
+    except ConnecteurIndisponible as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    web.run_app(application, host=hote, port=port, access_log=None, print=None)
     return 0
 
 

@@ -42,12 +42,12 @@ FUSEAU = ZoneInfo("Europe/Paris")
 @dataclasses.dataclass(frozen=True)
 class ConfigConsole:
     url_conversations: str
-    chemin_comptes: Path
+    url_comptes: str  # SQLAlchemy URL of the accounts table (connecteurs/base_sql.py)
     duree_session_s: float = 30 * 60
     cookie_securise: bool = False  # True behind HTTPS
     rasa: ConfigRasa | None = None  # agents' take-over needs the Rasa HTTP API...
-    base_grc: Path | None = None  # ...and the embedded escalation store
-    journal_audit: Path | None = None
+    url_grc: str | None = None  # ...and the embedded escalation store (SQLAlchemy URL)
+    journal_audit: Path | None = None  # the agents' access audit trail (required with url_grc)
     widget: ConfigWidget | None = None
     chatwoot: ConfigChatwoot | None = None  # Chatwoot as the handoff target (GUICHET_ESCALADES=chatwoot)
     secret_chatwoot: str = ""  # in the webhook URL Chatwoot calls
@@ -99,7 +99,7 @@ def rendre_attente(a: AttenteConseillers) -> str:
 
 
 def creer_application(config: ConfigConsole) -> web.Application:
-    comptes, sessions = Comptes(config.chemin_comptes), Sessions(config.duree_session_s)
+    comptes, sessions = Comptes(config.url_comptes), Sessions(config.duree_session_s)
     echecs: dict[str, list[float]] = defaultdict(list)
 
     def connecte(request: web.Request) -> Any:
@@ -134,7 +134,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
         echecs[identifiant] = [t for t in echecs[identifiant] if maintenant - t < FENETRE_S]
         if len(echecs[identifiant]) >= ESSAIS_MAX:
             return await formulaire(request, "Trop d'essais : réessayez dans quelques minutes.", 429)
-        compte = comptes.verifier(identifiant, mot_de_passe)
+        compte = await asyncio.to_thread(comptes.verifier, identifiant, mot_de_passe)  # scrypt: off the loop
         if compte is None:
             echecs[identifiant].append(maintenant)
             return await formulaire(request, "Identifiant ou mot de passe incorrect.", 401)
@@ -181,8 +181,8 @@ def creer_application(config: ConfigConsole) -> web.Application:
 <label for="au">Au</label><input id="au" name="au" type="date" value="{au}"> <button>Afficher</button></form>
 <p><a href="/pilotage.csv?du={du}&amp;au={au}">Exporter en CSV</a></p>"""
         attente = ""
-        if config.base_grc is not None:
-            a = await asyncio.to_thread(mesurer_attente, config.base_grc, du, au, FUSEAU)
+        if config.url_grc is not None:
+            a = await asyncio.to_thread(mesurer_attente, config.url_grc, du, au, FUSEAU)
             attente = rendre_attente(a)
         return page("Tableau de bord",
                     f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i)}{attente}")
@@ -194,25 +194,27 @@ def creer_application(config: ConfigConsole) -> web.Application:
                             headers={"Content-Disposition": f'attachment; filename="guichet-{du}-{au}.csv"'})
 
     app = web.Application(client_max_size=64 * 1024, middlewares=[meme_origine])
-    if config.rasa is not None and config.base_grc is not None:
-        rasa_config, base_grc = config.rasa, config.base_grc
-        journal = config.journal_audit or base_grc.parent / "audit_rgpd.jsonl"
+    if config.rasa is not None and config.url_grc is not None:
+        if config.journal_audit is None:
+            raise ValueError("the agents' console needs journal_audit (the access audit trail)")
+        rasa_config, journal = config.rasa, config.journal_audit
         api_rasa = ApiRasa(rasa_config)
-        grc = GrcEmbarquee(ConfigGrcEmbarquee(base_grc, semer_donnees_demo=False))
+        grc = GrcEmbarquee(ConfigGrcEmbarquee(config.url_grc, semer_donnees_demo=False))
         relais = None
         if config.chatwoot is not None:
-            relais = RelaisChatwoot(ClientChatwoot(config.chatwoot), LiensChatwoot(config.chatwoot.chemin_liens), api_rasa,
+            relais = RelaisChatwoot(ClientChatwoot(config.chatwoot), LiensChatwoot(config.chatwoot.url_liens), api_rasa,
                                     config.secret_chatwoot)
             relais.ajouter_routes(app)
 
         async def ouvrir(app: web.Application) -> Any:
-            await GrcEmbarquee.ouvrir(grc.config)  # schema migrations
+            await grc.preparer()  # schema migrations
             tache = asyncio.create_task(relais.boucle()) if relais is not None else None
             yield
             if tache is not None:
                 tache.cancel()
                 await relais.client.fermer()  # type: ignore[union-attr]
             await api_rasa.fermer()
+            await grc.fermer()
 
         app.cleanup_ctx.append(ouvrir)
         ajouter_routes_agents(app, connecte, grc, api_rasa, journal,

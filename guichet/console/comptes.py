@@ -13,11 +13,14 @@ import hashlib
 import hmac
 import os
 import secrets
-import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
+
+import sqlalchemy as sa
+
+from connecteurs.base_sql import BaseSql, chemin_sqlite, url_base
 
 ROLES = ("responsable", "agent")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -35,16 +38,17 @@ def _hacher(mot_de_passe: str, sel: bytes) -> bytes:
 
 
 class Comptes:
-    def __init__(self, chemin: Path) -> None:
-        self.chemin = chemin
-        chemin.parent.mkdir(parents=True, exist_ok=True)
-        with self._connexion() as c:
-            c.execute("CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, sel BLOB NOT NULL, "
-                      "hachage BLOB NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
-        os.chmod(chemin, 0o600)
+    """Accounts in GUICHET_GRC_BASE or their own SQLite file (readable by the console's user only)."""
 
-    def _connexion(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.chemin, timeout=5)
+    def __init__(self, url: str) -> None:
+        self.base = BaseSql(url, "console accounts")
+        octets = "BYTEA" if self.base.postgresql else "BLOB"
+        with self.base.ecrire() as c:
+            c.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, sel {octets} NOT NULL, "
+                              f"hachage {octets} NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
+        chemin = chemin_sqlite(url)
+        if chemin is not None:
+            os.chmod(chemin, 0o600)
 
     def creer(self, identifiant: str, mot_de_passe: str, role: str) -> Compte:
         if not identifiant.isidentifier() and not identifiant.replace(".", "").replace("-", "").isalnum():
@@ -55,20 +59,21 @@ class Comptes:
             raise ValueError(f"the password must have at least {LONGUEUR_MIN} characters")
         sel = secrets.token_bytes(16)
         try:
-            with self._connexion() as c:
-                c.execute("INSERT INTO comptes VALUES (?, ?, ?, ?, ?)",
-                          (identifiant, sel, _hacher(mot_de_passe, sel), role, dt.datetime.now(dt.timezone.utc).isoformat()))
-        except sqlite3.IntegrityError:
+            with self.base.ecrire() as c:
+                c.execute(sa.text("INSERT INTO comptes (identifiant, sel, hachage, role, cree_le) VALUES (:i, :s, :h, :r, :t)"),
+                          {"i": identifiant, "s": sel, "h": _hacher(mot_de_passe, sel), "r": role,
+                           "t": dt.datetime.now(dt.timezone.utc).isoformat()})
+        except sa.exc.IntegrityError:
             raise ValueError(f"account {identifiant!r} already exists") from None
         return Compte(identifiant, role)
 
     def verifier(self, identifiant: str, mot_de_passe: str) -> Compte | None:
-        with self._connexion() as c:
-            ligne = c.execute("SELECT sel, hachage, role FROM comptes WHERE identifiant = ?", (identifiant,)).fetchone()
+        with self.base.lire() as c:
+            ligne = c.execute(sa.text("SELECT sel, hachage, role FROM comptes WHERE identifiant = :i"), {"i": identifiant}).first()
         if ligne is None:
             _hacher(mot_de_passe, b"\0" * 16)  # same cost whether the account exists or not
             return None
-        sel, hachage, role = ligne
+        sel, hachage, role = bytes(ligne[0]), bytes(ligne[1]), ligne[2]  # psycopg2 gives memoryviews
         return Compte(identifiant, role) if hmac.compare_digest(_hacher(mot_de_passe, sel), hachage) else None
 
 
@@ -82,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("--role", choices=ROLES, default="agent")
     c.add_argument("--stdin", action="store_true", help="read the password from standard input")
     args = p.parse_args(argv)
-    comptes = Comptes(Path(os.environ.get("GUICHET_DONNEES") or RACINE / "donnees") / "comptes.sqlite3")
+    comptes = Comptes(url_base(os.environ, Path(os.environ.get("GUICHET_DONNEES") or RACINE / "donnees"), "comptes.sqlite3"))
     if args.stdin:
         mot_de_passe = sys.stdin.readline().rstrip("\n")
     else:

@@ -1,15 +1,17 @@
 """How long citizens wait for an agent: from the escalation to its take-over in the
-console (the embedded escalation store: `escalades.cree_le`, `pris_le`)."""
+console (the embedded escalation store: `escalades.cree_le`, `pris_le`; SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import sqlite3
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from connecteurs.base_sql import BaseSql
 
 
 @dataclass(frozen=True)
@@ -29,19 +31,20 @@ def _centile(valeurs: list[float], p: float) -> float | None:
     return sorted(valeurs)[max(0, math.ceil(p * len(valeurs)) - 1)]
 
 
-def mesurer(base_grc: Path, debut: dt.date, fin: dt.date, fuseau: ZoneInfo) -> AttenteConseillers:
+def mesurer(url_grc: str, debut: dt.date, fin: dt.date, fuseau: ZoneInfo) -> AttenteConseillers:
     """Escalations created between debut and fin (local days, inclusive)."""
     borne_debut = dt.datetime.combine(debut, dt.time.min, fuseau).astimezone(dt.timezone.utc)
     borne_fin = dt.datetime.combine(fin + dt.timedelta(days=1), dt.time.min, fuseau).astimezone(dt.timezone.utc)
-    if not base_grc.exists():
-        return AttenteConseillers(0, 0, 0, None, None, 0)
-    connexion = sqlite3.connect(f"file:{base_grc}?mode=ro", uri=True, timeout=5.0)
+    base = BaseSql(url_grc, "embedded GRC database")
     try:
-        colonnes = {ligne[1] for ligne in connexion.execute("PRAGMA table_info(escalades)")}
-        pris_le = "pris_le" if "pris_le" in colonnes else "NULL"
-        lignes = connexion.execute(f"SELECT type, etat, cree_le, {pris_le} FROM escalades").fetchall()
+        if not base.a_la_table("escalades"):
+            return AttenteConseillers(0, 0, 0, None, None, 0)
+        with base.lire() as c:
+            # a day's margin on each side: cree_le is an ISO text whose offset may differ from UTC's
+            lignes = c.execute(sa.text("SELECT type, etat, cree_le, pris_le FROM escalades WHERE cree_le >= :a AND cree_le < :b"), {
+                "a": (borne_debut - dt.timedelta(days=1)).isoformat(), "b": (borne_fin + dt.timedelta(days=1)).isoformat()}).all()
     finally:
-        connexion.close()
+        base.fermer()
     attentes: list[float] = []
     demandes = en_attente = rappels = 0
     for type_, etat, cree_le, pris in lignes:

@@ -11,11 +11,11 @@ follow its own archiving rules, not these.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from connecteurs.base_sql import BaseSql
 from guichet.pilotage.resumes import oublier_textes
 from guichet.rgpd.stockage import Stockage
 
@@ -51,12 +51,13 @@ def purger(stockage: Stockage, conservation: Conservation, maintenant: dt.dateti
         moteur.dispose()
     # the steering summaries keep their counts, not the texts of the days now purged
     resultat["resumes_sans_textes"] = oublier_textes(stockage.url_conversations, dt.datetime.fromtimestamp(limite_conversations, dt.timezone.utc).date())
-    if stockage.base_grc.exists():
-        limite_escalades = (instant - dt.timedelta(days=conservation.jours_escalades)).isoformat()
-        connexion = sqlite3.connect(stockage.base_grc, timeout=5)
-        try:
-            with connexion:
-                resultat["escalades"] = connexion.execute("DELETE FROM escalades WHERE cree_le < ?", (limite_escalades,)).rowcount
-        finally:
-            connexion.close()
+    base = BaseSql(stockage.url_grc, "embedded GRC database")
+    try:
+        if base.a_la_table("escalades"):
+            limite_escalades = (instant - dt.timedelta(days=conservation.jours_escalades)).isoformat()
+            with base.ecrire() as c:
+                resultat["escalades"] = int(c.execute(sa.text("DELETE FROM escalades WHERE cree_le < :limite"),
+                                                      {"limite": limite_escalades}).rowcount or 0)
+    finally:
+        base.fermer()
     return resultat

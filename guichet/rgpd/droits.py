@@ -3,7 +3,8 @@
 Access exports everything held: the conversation's events from the tracker
 store and, from the embedded GRC, the reports, subscriptions, complaints,
 hand-over records and satisfaction answers of those conversations, and the
-identity-check counter of the case. Erasure deletes the conversations, the
+identity-check counters of the case (the embedded GRC's and the one kept for
+remote back ends). SQLite or PostgreSQL alike (GUICHET_GRC_BASE). Erasure deletes the conversations, the
 hand-over records, subscriptions and satisfaction answers, and blanks the
 personal parts of reports and complaints (description, contact), whose
 skeleton (category, dates) stays in the administration's records.
@@ -12,12 +13,12 @@ skeleton (category, dates) stays in the administration's records.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
+from connecteurs.base_sql import BaseSql
 from guichet.rgpd.stockage import Stockage
 
 EFFACE = "[effacé]"
@@ -54,13 +55,49 @@ def _senders(c: sa.engine.Connection, cible: Cible) -> list[str]:
     return sorted(set(senders))
 
 
-def _lignes(connexion: sqlite3.Connection, requete: str, parametres: tuple[Any, ...]) -> list[dict[str, Any]]:
-    connexion.row_factory = sqlite3.Row
-    return [dict(r) for r in connexion.execute(requete, parametres)]
+def _lignes(c: sa.engine.Connection, requete: str, **parametres: Any) -> list[dict[str, Any]]:
+    instruction = sa.text(requete)
+    if "ids" in parametres:
+        instruction = instruction.bindparams(sa.bindparam("ids", expanding=True))
+    return [dict(ligne) for ligne in c.execute(instruction, parametres).mappings()]
 
 
-def _marques(n: int) -> str:
-    return ",".join("?" * n)
+def _modifier(c: sa.engine.Connection, requete: str, **parametres: Any) -> int:
+    instruction = sa.text(requete)
+    if "ids" in parametres:
+        instruction = instruction.bindparams(sa.bindparam("ids", expanding=True))
+    return int(c.execute(instruction, parametres).rowcount or 0)
+
+
+def _base(url: str, table: str) -> BaseSql | None:
+    """The database at url when it holds table, else None (a remote GRC, nothing created yet)."""
+    if not url:
+        return None
+    base = BaseSql(url, "embedded GRC database")
+    if base.a_la_table(table):
+        return base
+    base.fermer()
+    return None
+
+
+def _base_grc(stockage: Stockage) -> BaseSql | None:
+    return _base(stockage.url_grc, "escalades")
+
+
+def _compteur_essais(stockage: Stockage, numero: str, effacer: bool) -> list[dict[str, Any]]:
+    """The identity-check counter kept for remote back ends (its own table): read, or deleted."""
+    base = _base(stockage.url_essais, "essais_identite")
+    if base is None:
+        return []
+    try:
+        if effacer:
+            with base.ecrire() as c:
+                _modifier(c, "DELETE FROM essais_identite WHERE numero = :n", n=numero)
+            return []
+        with base.lire() as c:
+            return _lignes(c, "SELECT * FROM essais_identite WHERE numero = :n", n=numero)
+    finally:
+        base.fermer()
 
 
 def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
@@ -77,23 +114,24 @@ def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
     finally:
         moteur.dispose()
     export: dict[str, Any] = {"cible": cible.en_dict(), "conversations": conversations, "grc": {}}
-    if stockage.base_grc.exists():
-        connexion = sqlite3.connect(stockage.base_grc, timeout=5)
+    base = _base_grc(stockage)
+    if base is not None:
         try:
-            m = _marques(len(senders))
             grc: dict[str, Any] = {}
-            if senders:
-                for table in ("signalements", "reclamations", "escalades", "satisfactions"):
-                    grc[table] = _lignes(connexion, f"SELECT * FROM {table} WHERE sender_id IN ({m})", tuple(senders))  # noqa: S608
-                grc["abonnements"] = _lignes(
-                    connexion, f"SELECT a.* FROM abonnements a JOIN signalements s ON s.id = a.signalement_id WHERE s.sender_id IN ({m})",  # noqa: S608
-                    tuple(senders),
-                )
-            if cible.numero_dossier:
-                grc["verrous_identite"] = _lignes(connexion, "SELECT * FROM verrous_identite WHERE numero = ?", (cible.numero_dossier,))
+            with base.lire() as c:
+                if senders:
+                    for table in ("signalements", "reclamations", "escalades", "satisfactions"):
+                        grc[table] = _lignes(c, f"SELECT * FROM {table} WHERE sender_id IN :ids ORDER BY cree_le", ids=senders)  # noqa: S608
+                    grc["abonnements"] = _lignes(
+                        c, "SELECT a.* FROM abonnements a JOIN signalements s ON s.id = a.signalement_id "
+                        "WHERE s.sender_id IN :ids ORDER BY a.id", ids=senders)
+                if cible.numero_dossier:
+                    grc["verrous_identite"] = _lignes(c, "SELECT * FROM verrous_identite WHERE numero = :n", n=cible.numero_dossier)
             export["grc"] = grc
         finally:
-            connexion.close()
+            base.fermer()
+    if cible.numero_dossier:
+        export["grc"]["essais_identite"] = _compteur_essais(stockage, cible.numero_dossier, effacer=False)
     return export
 
 
@@ -111,26 +149,25 @@ def effacer(stockage: Stockage, cible: Cible) -> dict[str, int]:
                 resultat["conversations"] = len(senders) if resultat["evenements"] else 0
     finally:
         moteur.dispose()
-    if stockage.base_grc.exists():
-        connexion = sqlite3.connect(stockage.base_grc, timeout=5)
+    base = _base_grc(stockage)
+    if base is not None:
         try:
-            with connexion:
+            with base.ecrire() as c:
                 if senders:
-                    m, p = _marques(len(senders)), tuple(senders)
-                    resultat["abonnements"] = connexion.execute(
-                        f"DELETE FROM abonnements WHERE signalement_id IN (SELECT id FROM signalements WHERE sender_id IN ({m}))", p  # noqa: S608
-                    ).rowcount
-                    resultat["escalades"] = connexion.execute(f"DELETE FROM escalades WHERE sender_id IN ({m})", p).rowcount  # noqa: S608
-                    resultat["satisfactions"] = connexion.execute(f"DELETE FROM satisfactions WHERE sender_id IN ({m})", p).rowcount  # noqa: S608
-                    resultat["signalements_anonymises"] = connexion.execute(
-                        f"UPDATE signalements SET description = ?, sender_id = NULL WHERE sender_id IN ({m})", (EFFACE, *p)  # noqa: S608
-                    ).rowcount
-                    resultat["reclamations_anonymisees"] = connexion.execute(
-                        f"UPDATE reclamations SET description = ?, contact = ?, sender_id = NULL WHERE sender_id IN ({m})",  # noqa: S608
-                        (EFFACE, EFFACE, *p),
-                    ).rowcount
+                    resultat["abonnements"] = _modifier(
+                        c, "DELETE FROM abonnements WHERE signalement_id IN (SELECT id FROM signalements WHERE sender_id IN :ids)",
+                        ids=senders)
+                    resultat["escalades"] = _modifier(c, "DELETE FROM escalades WHERE sender_id IN :ids", ids=senders)
+                    resultat["satisfactions"] = _modifier(c, "DELETE FROM satisfactions WHERE sender_id IN :ids", ids=senders)
+                    resultat["signalements_anonymises"] = _modifier(
+                        c, "UPDATE signalements SET description = :e, sender_id = NULL WHERE sender_id IN :ids", e=EFFACE, ids=senders)
+                    resultat["reclamations_anonymisees"] = _modifier(
+                        c, "UPDATE reclamations SET description = :e, contact = :e, sender_id = NULL WHERE sender_id IN :ids",
+                        e=EFFACE, ids=senders)
                 if cible.numero_dossier:
-                    connexion.execute("DELETE FROM verrous_identite WHERE numero = ?", (cible.numero_dossier,))
+                    _modifier(c, "DELETE FROM verrous_identite WHERE numero = :n", n=cible.numero_dossier)
         finally:
-            connexion.close()
+            base.fermer()
+    if cible.numero_dossier:
+        _compteur_essais(stockage, cible.numero_dossier, effacer=True)
     return resultat

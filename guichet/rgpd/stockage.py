@@ -1,8 +1,8 @@
 """Where personal data lives: Rasa's SQL tracker store and the embedded GRC.
 
 Read from the same environment as the servers (GUICHET_TRACKER_DIALECTE,
-_HOTE, _BASE, GUICHET_DONNEES), so the commands act on the stores the running
-assistant uses, SQLite or PostgreSQL.
+_HOTE, _BASE, GUICHET_GRC_BASE, GUICHET_DONNEES), so the commands act on the
+stores the running assistant uses, SQLite or PostgreSQL.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from connecteurs.base_sql import dialecte, url_base
 from guichet.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parents[2]
@@ -20,8 +21,15 @@ RACINE = Path(__file__).resolve().parents[2]
 @dataclass(frozen=True)
 class Stockage:
     url_conversations: str  # SQLAlchemy URL of the tracker store
-    base_grc: Path
+    url_grc: str  # SQLAlchemy URL of the embedded GRC (connecteurs/base_sql.py)
     journal_audit: Path
+    url_essais: str = ""  # identity-check attempts counted for remote back ends (connecteurs/essais_identite.py)
+
+    def __post_init__(self) -> None:
+        try:
+            dialecte(self.url_grc)
+        except ValueError as exc:
+            raise ErreurConfiguration(str(exc)) from None
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "Stockage":
@@ -41,4 +49,5 @@ class Stockage:
             url = f"{dialecte}://{acces}{hote}/{base}"
         else:
             raise ErreurConfiguration(f"GUICHET_TRACKER_DIALECTE={dialecte!r} is not supported (sqlite or postgresql)")
-        return cls(url_conversations=url, base_grc=donnees / "grc.sqlite3", journal_audit=donnees / "audit_rgpd.jsonl")
+        return cls(url_conversations=url, url_grc=url_base(env, donnees, "grc.sqlite3"), journal_audit=donnees / "audit_rgpd.jsonl",
+                   url_essais=url_base(env, donnees, "essais_identite.sqlite3"))

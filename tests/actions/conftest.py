@@ -43,7 +43,7 @@ def config(tmp_path) -> ConfigActions:
 
 @pytest.fixture
 async def grc(config, horloge) -> GrcEmbarquee:
-    return await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(config.chemin_base_grc), horloge)
+    return await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(config.url_grc), horloge)
 
 
 @pytest.fixture

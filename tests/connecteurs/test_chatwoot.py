@@ -22,7 +22,7 @@ CONTEXTE = ContexteConversation(
 async def chatwoot(tmp_path):
     faux = FauxChatwoot()
     async with servir(faux.application()) as url:
-        config = ConfigChatwoot(url, faux.jeton, faux.compte, faux.boite, tmp_path / "chatwoot.sqlite3")
+        config = ConfigChatwoot(url, faux.jeton, faux.compte, faux.boite, f"sqlite:///{tmp_path / 'chatwoot.sqlite3'}")
         connecteur = EscaladesChatwoot(config)
         yield faux, connecteur, config
         await connecteur.fermer()
@@ -41,7 +41,7 @@ async def test_escalation_creates_an_open_conversation_with_the_context_as_priva
     assert "usager : mon dossier 24578301 est bloqué" in note["content"] and '"verification_identite": "confirmee"' in note["content"]
     assert faux.appels == ["POST /api/v1/accounts/3/contacts", "POST /api/v1/accounts/3/conversations",
                            "POST /api/v1/accounts/3/conversations/1/messages", "POST /api/v1/accounts/3/conversations/1/toggle_status"]
-    lien = await LiensChatwoot(config.chemin_liens).lien(conversation["id"])
+    lien = await LiensChatwoot(config.url_liens).lien(conversation["id"])
     assert (lien.sender_id, lien.dernier_horodatage, lien.actif) == ("citoyen-42", 101.5, True)
 
 
@@ -52,12 +52,12 @@ async def test_callbacks_and_phone_calls_are_not_relayed(chatwoot):
     await connecteur.creer_escalade(appel)
     assert "Rappel demandé au 0612345678, créneau : matin." in faux.messages[0]["content"]
     assert [c["status"] for c in faux.conversations.values()] == ["open", "open"]
-    assert await LiensChatwoot(config.chemin_liens).actifs() == []
+    assert await LiensChatwoot(config.url_liens).actifs() == []
 
 
 async def test_refused_token_and_outage_are_typed_errors(chatwoot, tmp_path):
     faux, connecteur, config = chatwoot
-    mauvais = EscaladesChatwoot(ConfigChatwoot(config.url, "mauvais-jeton", faux.compte, faux.boite, tmp_path / "l.sqlite3"))
+    mauvais = EscaladesChatwoot(ConfigChatwoot(config.url, "mauvais-jeton", faux.compte, faux.boite, f"sqlite:///{tmp_path / 'l.sqlite3'}"))
     with pytest.raises(ConfigurationInvalide, match="token refused"):
         await mauvais.creer_escalade(CONTEXTE)
     await mauvais.fermer()
@@ -73,4 +73,4 @@ def test_configuration_is_checked():
         ConfigChatwoot.depuis_env({"GUICHET_CHATWOOT_URL": "https://c.fr", "GUICHET_CHATWOOT_JETON": "x",
                                    "GUICHET_CHATWOOT_COMPTE": "trois", "GUICHET_CHATWOOT_BOITE": "7"}, Path("/tmp"))
     with pytest.raises(ValueError, match="required"):
-        ConfigChatwoot("ftp://c.fr", "x", 1, 1, Path("/tmp/l"))
+        ConfigChatwoot("ftp://c.fr", "x", 1, 1, "sqlite:////tmp/l")

@@ -31,7 +31,7 @@ async def ds(faux, tmp_path):
             jeton=faux.jeton, champ_date_naissance="Q2hhbXAtMg==", url=f"{url}/api/v2/graphql",
             reglages=ReglagesHttp(delai_s=0.5, essais_lecture=2, attente_base_s=0.01),
         )
-        connecteur = SuiviDemarchesSimplifiees(config, EssaisIdentite(ConfigEssais(tmp_path / "essais.sqlite3")))
+        connecteur = SuiviDemarchesSimplifiees(config, EssaisIdentite(ConfigEssais(f"sqlite:///{tmp_path / 'essais.sqlite3'}")))
         yield connecteur
         await connecteur.fermer()
 
@@ -113,7 +113,7 @@ async def test_identity_by_the_applicant_email(ds):
 async def test_date_check_without_a_configured_champ_is_a_configuration_error(faux, tmp_path):
     async with servir(faux.application()) as url:
         config = ConfigDemarchesSimplifiees(jeton=faux.jeton, url=f"{url}/api/v2/graphql")
-        connecteur = SuiviDemarchesSimplifiees(config, EssaisIdentite(ConfigEssais(tmp_path / "e.sqlite3")))
+        connecteur = SuiviDemarchesSimplifiees(config, EssaisIdentite(ConfigEssais(f"sqlite:///{tmp_path / 'e.sqlite3'}")))
         with pytest.raises(ConfigurationInvalide, match="GUICHET_DS_CHAMP_DATE_NAISSANCE"):
             await connecteur.verifier_identite("12345678", NAISSANCE)
         assert (await connecteur.verifier_identite_courriel("12345678", "usager@example.org")).issue is IssueVerification.CONFIRMEE

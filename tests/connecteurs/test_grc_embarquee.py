@@ -4,6 +4,7 @@ import json
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 
 from connecteurs.erreurs import EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
@@ -39,8 +40,20 @@ def horloge() -> Horloge:
 
 
 @pytest.fixture
-async def grc(tmp_path, horloge) -> GrcEmbarquee:
-    return await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(tmp_path / "grc.sqlite3"), horloge)
+async def grc(url_sql, horloge) -> GrcEmbarquee:
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql), horloge)
+    yield grc
+    await grc.fermer()
+
+
+def lignes(grc: GrcEmbarquee, sql: str) -> list[tuple]:
+    with grc.base.lire() as c:
+        return [tuple(r) for r in c.execute(sa.text(sql))]
+
+
+def modifier(grc: GrcEmbarquee, sql: str) -> None:
+    with grc.base.ecrire() as c:
+        c.execute(sa.text(sql))
 
 
 async def test_implements_every_interface(grc):
@@ -63,14 +76,38 @@ async def test_seeded_demo_cases(grc):
     assert permis.dossier.date_decision_annoncee == dt.date(2026, 12, 14)
 
 
-async def test_reopening_migrates_once_and_does_not_reseed(tmp_path, horloge):
+async def test_reopening_migrates_once_and_does_not_reseed(url_sql, horloge):
+    premiere = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql), horloge)
+    seconde = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql), horloge)
+    assert lignes(seconde, "SELECT version FROM grc_schema") == [(len(MIGRATIONS),)]
+    assert lignes(seconde, "SELECT count(*) FROM dossiers") == [(5,)]
+    assert lignes(seconde, "SELECT count(*) FROM signalements") == [(1,)]
+    await premiere.fermer()
+    await seconde.fermer()
+
+
+async def test_processes_starting_together_migrate_once(url_sql, horloge):
+    grcs = await asyncio.gather(*(GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql), horloge) for _ in range(4)))
+    assert lignes(grcs[0], "SELECT count(*) FROM dossiers") == [(5,)]
+    assert lignes(grcs[0], "SELECT version FROM grc_schema") == [(len(MIGRATIONS),)]
+    for grc in grcs:
+        await grc.fermer()
+
+
+async def test_a_base_from_before_the_version_table_is_carried_over(tmp_path, horloge):
+    """A SQLite base made by the earlier code (schema 2 in PRAGMA user_version) keeps its data and gets migration 3."""
     chemin = tmp_path / "grc.sqlite3"
-    await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(chemin), horloge)
-    await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(chemin), horloge)
-    connexion = sqlite3.connect(chemin)
-    assert connexion.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert connexion.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 5
-    assert connexion.execute("SELECT count(*) FROM signalements").fetchone()[0] == 1
+    ancienne = sqlite3.connect(chemin)
+    ancienne.executescript(MIGRATIONS[0].format(id="INTEGER PRIMARY KEY AUTOINCREMENT") + MIGRATIONS[1] + "PRAGMA user_version = 2;")
+    ancienne.execute("INSERT INTO escalades (reference, type, sender_id, canal, contexte, cree_le, conseiller) "
+                     "VALUES ('12345678', 'conversation', 'u1', 'rest', '{}', '2026-11-01T10:00:00+00:00', 'camille')")
+    ancienne.commit()
+    ancienne.close()
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(f"sqlite:///{chemin}"), horloge)
+    assert lignes(grc, "SELECT version FROM grc_schema") == [(len(MIGRATIONS),)]
+    assert (await grc.lire_escalade("12345678")).conseiller == "camille"
+    assert lignes(grc, "SELECT count(*) FROM dossiers") == [(5,)]  # the empty base was seeded once
+    await grc.fermer()
 
 
 async def test_no_case_without_matching_birth_date(grc):
@@ -134,10 +171,8 @@ async def test_new_report_then_duplicate(grc):
     await grc.abonner(cree.numero, "a@b.fr")
 
 
-async def test_resolved_report_is_not_a_duplicate(grc, tmp_path):
-    connexion = sqlite3.connect(tmp_path / "grc.sqlite3")
-    with connexion:
-        connexion.execute("UPDATE signalements SET etat = 'resolu'")
+async def test_resolved_report_is_not_a_duplicate(grc):
+    modifier(grc, "UPDATE signalements SET etat = 'resolu'")
     assert await grc.chercher_doublon(CategorieSignalement.VOIRIE, "12 rue Victor Hugo") is None
 
 
@@ -200,17 +235,35 @@ async def test_concurrent_take_over_has_one_winner(grc):
     assert len(gagnants) == 1 and all(isinstance(r, EscaladeDejaPrise) for r in resultats if r not in gagnants)
 
 
-async def test_satisfaction_is_validated_and_stored(grc, tmp_path):
+async def test_satisfaction_is_validated_and_stored(grc):
     await grc.enregistrer_satisfaction(Satisfaction("u1", "rest", "4"))
     with pytest.raises(ValueError):
         Satisfaction("u1", "rest", "7")
-    connexion = sqlite3.connect(tmp_path / "grc.sqlite3")
-    assert connexion.execute("SELECT note, canal FROM satisfactions").fetchall() == [("4", "rest")]
+    assert lignes(grc, "SELECT note, canal FROM satisfactions") == [("4", "rest")]
 
 
 async def test_unwritable_database_raises_a_connecteur_error(tmp_path, horloge):
     from connecteurs.erreurs import ConnecteurIndisponible
 
-    grc = GrcEmbarquee(ConfigGrcEmbarquee(tmp_path / "absent" / "x" / "grc.sqlite3"), horloge)
-    with pytest.raises(ConnecteurIndisponible):
+    (tmp_path / "fichier").write_text("not a folder")
+    grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{tmp_path / 'fichier' / 'grc.sqlite3'}"), horloge)
+    with pytest.raises(ConnecteurIndisponible, match="embedded GRC database"):
         await grc.dossier_existe("24578301")
+
+
+async def test_unreachable_postgresql_raises_a_connecteur_error_without_the_password(horloge):
+    from connecteurs.erreurs import ConnecteurIndisponible
+    from tests.integration.serveurs import ports_libres
+
+    (port,) = ports_libres(1)
+    grc = GrcEmbarquee(ConfigGrcEmbarquee(f"postgresql://guichet:secret-du-pg@127.0.0.1:{port}/guichet"), horloge)
+    with pytest.raises(ConnecteurIndisponible) as erreur:
+        await asyncio.wait_for(grc.dossier_existe("24578301"), 10)
+    assert "secret-du-pg" not in str(erreur.value) and "OperationalError" in str(erreur.value)
+
+
+def test_a_database_url_is_required():
+    with pytest.raises(ValueError, match="sqlite or postgresql"):
+        ConfigGrcEmbarquee("mysql://db/guichet")
+    with pytest.raises(ValueError, match="not a database URL"):
+        ConfigGrcEmbarquee("/tmp/grc.sqlite3")

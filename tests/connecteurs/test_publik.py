@@ -38,7 +38,7 @@ def config(url, cle="cle-partagee-de-test"):
 @pytest.fixture
 async def publik(faux, tmp_path):
     async with servir(faux.application()) as url:
-        connecteur = Publik(config(url), EssaisIdentite(ConfigEssais(tmp_path / "essais.sqlite3")))
+        connecteur = Publik(config(url), EssaisIdentite(ConfigEssais(f"sqlite:///{tmp_path / 'essais.sqlite3'}")))
         yield connecteur
         await connecteur.fermer()
 
@@ -78,7 +78,7 @@ async def test_unmapped_final_status_is_a_configuration_error(publik):
 
 async def test_a_wrong_key_is_refused_by_the_server(faux, tmp_path):
     async with servir(faux.application()) as url:
-        connecteur = Publik(config(url, cle="mauvaise-cle"), EssaisIdentite(ConfigEssais(tmp_path / "e.sqlite3")))
+        connecteur = Publik(config(url, cle="mauvaise-cle"), EssaisIdentite(ConfigEssais(f"sqlite:///{tmp_path / 'e.sqlite3'}")))
         with pytest.raises(ConfigurationInvalide, match="Invalid signature"):
             await connecteur.dossier_existe("12345678")
         await connecteur.fermer()

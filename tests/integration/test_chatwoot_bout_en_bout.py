@@ -40,8 +40,8 @@ async def test_handoff_to_chatwoot_and_back(serveurs, actions_avec, session, tmp
                "GUICHET_CHATWOOT_COMPTE": str(faux.compte), "GUICHET_CHATWOOT_BOITE": str(faux.boite)}
         actions_avec(**env)
         config_chatwoot = ConfigChatwoot.depuis_env(env, serveurs.dossier)
-        console = ConfigConsole(f"sqlite:///{serveurs.env['GUICHET_TRACKER_BASE']}", tmp_path / "comptes.sqlite3",
-                                rasa=ConfigRasa(serveurs.url, JETON), base_grc=serveurs.dossier / "grc.sqlite3",
+        console = ConfigConsole(f"sqlite:///{serveurs.env['GUICHET_TRACKER_BASE']}", f"sqlite:///{tmp_path / 'comptes.sqlite3'}",
+                                rasa=ConfigRasa(serveurs.url, JETON), url_grc=f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}",
                                 chatwoot=config_chatwoot, secret_chatwoot=SECRET)
         async with servir(creer_application(console)) as url_console, ClientSocketIO(session, serveurs.url) as citoyen:
             faux.url_webhook = f"{url_console}/chatwoot/webhook/{SECRET}"

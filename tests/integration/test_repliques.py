@@ -12,6 +12,7 @@ import pytest
 
 from guichet.entrainement import ProjetRasa, entrainer
 from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
+from tests.integration.conftest import TOUJOURS_OUVERT, commune_avec_horaires
 from tests.integration.infrastructure import postgresql, redis
 from tests.integration.serveurs import JETON, RACINE, attendre, ports_libres
 
@@ -32,6 +33,8 @@ def repliques(tmp_path_factory):
             "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg, "GUICHET_TRACKER_BASE": "guichet",
             "GUICHET_VERROUS_TYPE": "guichet.verrous_redis.VerrousRedis", "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis),
             "GUICHET_VERROUS_BASE": "1", "GUICHET_SOCKETIO_REDIS": f"redis://127.0.0.1:{port_redis}/2",
+            "GUICHET_GRC_BASE": url_pg,  # the embedded GRC's records on the same PostgreSQL
+            "GUICHET_COMMUNE": str(commune_avec_horaires(dossier, TOUJOURS_OUVERT)),  # agents available whatever the day
         }
         journaux = [open(dossier / f"{nom}.log", "wb") for nom in ("actions", "rasa-a", "rasa-b")]
         processus = [subprocess.Popen(commande_actions(config), cwd=RACINE, env=env, stdout=journaux[0], stderr=subprocess.STDOUT)]
@@ -43,7 +46,8 @@ def repliques(tmp_path_factory):
             attendre(f"http://127.0.0.1:{port_actions}/health", processus[0])
             for p, port in zip(processus[1:], (port_a, port_b), strict=True):
                 attendre(f"http://127.0.0.1:{port}/webhooks/rest/", p)
-            yield {"a": f"http://127.0.0.1:{port_a}", "b": f"http://127.0.0.1:{port_b}", "processus": processus, "dossier": dossier}
+            yield {"a": f"http://127.0.0.1:{port_a}", "b": f"http://127.0.0.1:{port_b}", "processus": processus, "dossier": dossier,
+                   "pg": url_pg}
         finally:
             for p in processus:
                 if p.poll() is None:
@@ -74,6 +78,23 @@ async def test_turns_alternating_between_replicas_keep_the_form_state(repliques)
         assert "Permis de construire" in reponse and "instruction" in reponse
         poses = [(e["name"], e["value"]) for e in await evenements(session, repliques["a"], sender) if e["event"] == "slot"]
         assert ("numero_dossier", "24578301") in poses and ("verification_identite", "confirmee") in poses
+
+
+async def test_the_embedded_grc_lives_in_postgresql(repliques):
+    """Cases, escalations and satisfaction answers go to PostgreSQL (GUICHET_GRC_BASE), not to a local SQLite file."""
+    import sqlalchemy as sa
+
+    sender = f"grc-pg-{uuid.uuid4().hex[:8]}"
+    async with aiohttp.ClientSession(timeout=DELAI) as session:
+        await dire(session, repliques["a"], sender, "je veux parler à un conseiller")
+    moteur = sa.create_engine(repliques["pg"])
+    try:
+        with moteur.connect() as c:
+            assert c.execute(sa.text("SELECT count(*) FROM dossiers")).scalar_one() == 5
+            assert c.execute(sa.text("SELECT canal FROM escalades WHERE sender_id = :s"), {"s": sender}).all() == [("rest",)]
+    finally:
+        moteur.dispose()
+    assert not list(repliques["dossier"].rglob("grc.sqlite3"))
 
 
 async def test_simultaneous_messages_in_one_conversation_are_serialised(repliques):

@@ -114,7 +114,7 @@ async def derouler_escalade(p, appel, port_http, serveurs):
         async with s.get(f"http://127.0.0.1:{port_http}/transferts/{uuid.uuid4()}") as r:
             assert r.status == 404
     assert transfert["cible"] == "conseillers" and len(transfert["reference"]) == 8
-    grc = GrcEmbarquee(ConfigGrcEmbarquee(serveurs.dossier / "grc.sqlite3", semer_donnees_demo=False))
+    grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}", semer_donnees_demo=False))
     escalade = await grc.lire_escalade(transfert["reference"])
     assert escalade is not None and escalade.canal == "voix" and escalade.sender_id == str(appel.ident)
     assert escalade.contexte["numero_appelant"] == "0612345678"
@@ -237,6 +237,6 @@ async def test_sip_call_from_sipp_hears_the_greeting_presses_0_and_is_transferre
             await asyncio.to_thread(telephonie.arreter)
         reference = re.search(r"REFERENCE=(\d{8})", journal).group(1)
         assert max(telephonie.trames_par_appel.values()) > 50  # the greeting went out over RTP (> 1 s)
-        grc = GrcEmbarquee(ConfigGrcEmbarquee(serveurs.dossier / "grc.sqlite3", semer_donnees_demo=False))
+        grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}", semer_donnees_demo=False))
         escalade = await grc.lire_escalade(reference)
         assert escalade.canal == "voix" and escalade.contexte["numero_appelant"] == "0612345678"

@@ -31,15 +31,15 @@ LANCEUR = "Une question ? Écrivez-nous – ouvrir l'assistant en ligne de Ville
 
 @contextlib.asynccontextmanager
 async def console_pour(serveurs, tmp_path, serveur_widget: str | None = None):
-    comptes = Comptes(tmp_path / "comptes.sqlite3")
+    comptes = Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}")
     for nom in ("camille.agent", "paul.agent"):
         if comptes.verifier(nom, MOT_DE_PASSE) is None:
             comptes.creer(nom, MOT_DE_PASSE, "agent")
     config = ConfigConsole(
         url_conversations=f"sqlite:///{serveurs.env['GUICHET_TRACKER_BASE']}",
-        chemin_comptes=tmp_path / "comptes.sqlite3",
+        url_comptes=f"sqlite:///{tmp_path / 'comptes.sqlite3'}",
         rasa=ConfigRasa(serveurs.url, JETON),
-        base_grc=serveurs.dossier / "grc.sqlite3",
+        url_grc=f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}",
         journal_audit=tmp_path / "audit.jsonl",
         widget=ConfigWidget(serveur=serveur_widget or serveurs.url, commune="Ville de Démo"),
     )

@@ -35,10 +35,10 @@ def remplir(base):
 @pytest.fixture
 async def console(tmp_path):
     remplir(tmp_path / "conversations.sqlite3")
-    comptes = Comptes(tmp_path / "comptes.sqlite3")
+    comptes = Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}")
     comptes.creer("claire.responsable", MOT_DE_PASSE, "responsable")
     comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
-    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", tmp_path / "comptes.sqlite3")
+    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", f"sqlite:///{tmp_path / 'comptes.sqlite3'}")
     async with servir(creer_application(config)) as url:
         yield url
 
@@ -83,7 +83,7 @@ async def test_repeated_failures_are_slowed_down(console):
 
 
 def test_passwords_are_hashed_and_checked(tmp_path):
-    comptes = Comptes(tmp_path / "c.sqlite3")
+    comptes = Comptes(f"sqlite:///{tmp_path / 'c.sqlite3'}")
     comptes.creer("claire", MOT_DE_PASSE, "agent")
     assert comptes.verifier("claire", MOT_DE_PASSE).role == "agent"
     assert comptes.verifier("claire", "autre chose encore") is None and comptes.verifier("inconnu", MOT_DE_PASSE) is None
@@ -101,7 +101,7 @@ def test_account_command(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("GUICHET_DONNEES", str(tmp_path))
     monkeypatch.setattr("sys.stdin", io.StringIO(MOT_DE_PASSE + "\n"))
     assert comptes_main(["creer", "claire", "--role", "responsable", "--stdin"]) == 0
-    assert Comptes(tmp_path / "comptes.sqlite3").verifier("claire", MOT_DE_PASSE).role == "responsable"
+    assert Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}").verifier("claire", MOT_DE_PASSE).role == "responsable"
 
 
 def test_sessions_expire_after_inactivity():
@@ -126,15 +126,15 @@ async def console_agents(tmp_path):
     from guichet.console.api_rasa import ConfigRasa
     from tests.integration.serveurs import port_libre
 
-    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(tmp_path / "grc.sqlite3", semer_donnees_demo=False))
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(f"sqlite:///{tmp_path / 'grc.sqlite3'}", semer_donnees_demo=False))
     reference = (await grc.creer_escalade(ContexteConversation("c1", "socketio", (), (), {}, None))).reference
     await grc.creer_escalade(ContexteConversation("appel-1", "voix", (), (), {}, None, numero_appelant="0612345678"))
     await grc.creer_rappel(DemandeRappel(CreneauRappel.APRES_MIDI, "0698765432", ContexteConversation("c2", "socketio", (), (), {}, None)))
-    comptes = Comptes(tmp_path / "comptes.sqlite3")
+    comptes = Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}")
     comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
-    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", tmp_path / "comptes.sqlite3",
+    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", f"sqlite:///{tmp_path / 'comptes.sqlite3'}",
                            rasa=ConfigRasa(f"http://127.0.0.1:{port_libre()}", "jeton-de-test-assez-long"),
-                           base_grc=tmp_path / "grc.sqlite3", journal_audit=tmp_path / "audit.jsonl")
+                           url_grc=f"sqlite:///{tmp_path / 'grc.sqlite3'}", journal_audit=tmp_path / "audit.jsonl")
     async with servir(creer_application(config)) as url:
         yield url, reference
 

@@ -41,7 +41,7 @@ class RasaEnregistreur:
 
 @pytest.fixture
 async def grc(tmp_path):
-    return await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(tmp_path / "grc.sqlite3", semer_donnees_demo=False))
+    return await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(f"sqlite:///{tmp_path / 'grc.sqlite3'}", semer_donnees_demo=False))
 
 
 def contexte(canal="socketio"):

@@ -28,9 +28,9 @@ class RasaAvecHistorique(RasaEnregistreur):
 async def relais(tmp_path):
     faux = FauxChatwoot()
     async with servir(faux.application()) as url_chatwoot:
-        config = ConfigChatwoot(url_chatwoot, faux.jeton, faux.compte, faux.boite, tmp_path / "chatwoot.sqlite3")
+        config = ConfigChatwoot(url_chatwoot, faux.jeton, faux.compte, faux.boite, f"sqlite:///{tmp_path / 'chatwoot.sqlite3'}")
         rasa = RasaAvecHistorique()
-        relais = RelaisChatwoot(ClientChatwoot(config), LiensChatwoot(config.chemin_liens), rasa, SECRET)
+        relais = RelaisChatwoot(ClientChatwoot(config), LiensChatwoot(config.url_liens), rasa, SECRET)
         app = web.Application()
         relais.ajouter_routes(app)
         async with servir(app) as url_console:

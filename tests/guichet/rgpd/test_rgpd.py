@@ -51,7 +51,7 @@ async def donnees(tmp_path, monkeypatch):
 
 
 async def grc_avec_historique(dossier, instant, sender):
-    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(dossier / "grc.sqlite3"), lambda: instant)
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(f"sqlite:///{dossier / 'grc.sqlite3'}"), lambda: instant)
     contexte = ContexteConversation(sender, "rest", [TourConversation("usager", "à l'aide", instant.timestamp())], [], {}, None)
     await grc.creer_escalade(contexte)
     await grc.enregistrer_satisfaction(Satisfaction(sender, "rest", "4"))
