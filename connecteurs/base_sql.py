@@ -35,6 +35,7 @@ from connecteurs.erreurs import ConnecteurIndisponible
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 VARIABLE_URL = "GUICHET_GRC_BASE"
+VERROU_SCHEMA = 716_201  # PostgreSQL advisory lock key: one process changes Guichet's schema at a time
 DIALECTES = ("sqlite", "postgresql")
 
 
@@ -115,6 +116,18 @@ class BaseSql:
     def pour_maj(self) -> str:
         """Suffix of a SELECT whose rows the transaction will update."""
         return " FOR UPDATE" if self.postgresql else ""
+
+    def un_seul_processus(self, connexion: sa.engine.Connection) -> None:
+        """Within a write transaction, wait until no other process is changing the schema
+        (PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one; SQLite is already locked)."""
+        if self.postgresql:
+            connexion.execute(sa.text("SELECT pg_advisory_xact_lock(:cle)"), {"cle": VERROU_SCHEMA})
+
+    def creer_tables(self, script: str) -> None:
+        """Run an idempotent schema script (CREATE … IF NOT EXISTS) once, whatever the number of processes starting."""
+        with self.ecrire() as c:
+            self.un_seul_processus(c)
+            executer_script(c, script)
 
     def existe(self) -> bool:
         """False only for a SQLite file not created yet (reading it would create an empty one)."""

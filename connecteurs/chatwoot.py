@@ -102,7 +102,7 @@ class LiensChatwoot:
             with self.base.ecrire() as c:
                 if not self.base.postgresql and sa.inspect(c).has_table("liens"):  # the table's first name
                     c.exec_driver_sql("ALTER TABLE liens RENAME TO liens_chatwoot")
-                c.exec_driver_sql(self.SCHEMA)
+            self.base.creer_tables(self.SCHEMA)
             self._pret = True
         with self.base.ecrire() as c:
             resultat = c.execute(sa.text(sql), parametres)

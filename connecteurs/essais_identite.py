@@ -52,8 +52,7 @@ class EssaisIdentite:
 
     def _schema(self) -> None:
         if not self._pret:
-            with self.base.ecrire() as c:
-                c.exec_driver_sql(SCHEMA)
+            self.base.creer_tables(SCHEMA)
             self._pret = True
 
     async def verrouille(self, numero: str) -> bool:

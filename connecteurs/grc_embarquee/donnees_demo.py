@@ -28,7 +28,7 @@ def semer(c: sa.engine.Connection) -> bool:
     colonnes = ("numero", "intitule", "etat", "date_depot", "date_derniere_etape", "date_decision_annoncee", "motif",
                 "piece_manquante", "date_naissance_demandeur")
     c.execute(sa.text(f"INSERT INTO dossiers ({', '.join(colonnes)}) VALUES ({', '.join(':' + n for n in colonnes)})"),
-              [dict(zip(colonnes, ligne)) for ligne in DOSSIERS])
+              [dict(zip(colonnes, ligne, strict=True)) for ligne in DOSSIERS])
     c.execute(
         sa.text("INSERT INTO signalements (categorie, adresse, adresse_normalisee, description, etat, cree_le) "
                 "VALUES (:c, :a, :n, :d, :e, :t)"),

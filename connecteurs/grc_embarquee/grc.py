@@ -22,7 +22,7 @@ from connecteurs.adresse import normaliser_adresse
 from connecteurs.base_sql import BaseSql, dialecte
 from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible, EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.grc_embarquee.donnees_demo import semer
-from connecteurs.grc_embarquee.schema import migrer, un_seul_processus
+from connecteurs.grc_embarquee.schema import migrer
 from connecteurs.modeles import (
     CategorieSignalement,
     ContexteConversation,
@@ -96,7 +96,7 @@ class GrcEmbarquee:
         migrer(self.base)
         if self.config.semer_donnees_demo:
             with self.base.ecrire() as c:
-                un_seul_processus(c, self.base)
+                self.base.un_seul_processus(c)
                 if semer(c):
                     logger.info("embedded GRC: demo data seeded (%s)", self.base.dialecte)
 

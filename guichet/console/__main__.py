@@ -16,8 +16,8 @@ from typing import Mapping
 from aiohttp import web
 
 from connecteurs.base_sql import url_base
-from connecteurs.erreurs import ConnecteurIndisponible
 from connecteurs.chatwoot import ConfigChatwoot, config_chatwoot_depuis_env
+from connecteurs.erreurs import ConnecteurIndisponible
 from guichet.commune import charger_commune
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application

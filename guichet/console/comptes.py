@@ -43,9 +43,8 @@ class Comptes:
     def __init__(self, url: str) -> None:
         self.base = BaseSql(url, "console accounts")
         octets = "BYTEA" if self.base.postgresql else "BLOB"
-        with self.base.ecrire() as c:
-            c.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, sel {octets} NOT NULL, "
-                              f"hachage {octets} NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
+        self.base.creer_tables(f"CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, sel {octets} NOT NULL, "
+                               f"hachage {octets} NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
         chemin = chemin_sqlite(url)
         if chemin is not None:
             os.chmod(chemin, 0o600)

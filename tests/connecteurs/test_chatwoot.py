@@ -74,3 +74,33 @@ def test_configuration_is_checked():
                                    "GUICHET_CHATWOOT_COMPTE": "trois", "GUICHET_CHATWOOT_BOITE": "7"}, Path("/tmp"))
     with pytest.raises(ValueError, match="required"):
         ConfigChatwoot("ftp://c.fr", "x", 1, 1, "sqlite:////tmp/l")
+
+
+async def test_links_on_both_databases(url_sql):
+    liens = LiensChatwoot(url_sql)
+    await liens.enregistrer(41, "citoyen-1", "socketio", "00000041", 100.0)
+    await liens.enregistrer(42, "citoyen-2", "socketio", "00000042", 200.5)
+    assert [lien.conversation for lien in await liens.actifs()] == [41, 42]
+    await liens.avancer(41, 150.25)
+    await liens.avancer(41, 120.0)  # never backwards
+    assert (await liens.lien(41)).dernier_horodatage == 150.25
+    assert await liens.annoncer_conseiller(41) and not await liens.annoncer_conseiller(41)
+    assert await liens.clore(41) and not await liens.clore(41)
+    assert [lien.conversation for lien in await liens.actifs()] == [42]
+    assert await liens.lien(99) is None
+    await liens.enregistrer(41, "citoyen-1", "socketio", "00000041", 300.0)  # a new escalation of the same conversation
+    assert (await liens.lien(41)).actif and not (await liens.lien(41)).conseiller_annonce
+
+
+async def test_links_of_the_first_version_are_kept(tmp_path):
+    import sqlite3
+
+    ancienne = sqlite3.connect(tmp_path / "chatwoot.sqlite3")
+    ancienne.execute("""CREATE TABLE liens (conversation INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, canal TEXT NOT NULL,
+        reference TEXT NOT NULL, dernier_horodatage REAL NOT NULL, conseiller_annonce INTEGER NOT NULL DEFAULT 0,
+        actif INTEGER NOT NULL DEFAULT 1, cree_le TEXT NOT NULL)""")
+    ancienne.execute("INSERT INTO liens VALUES (7, 'c', 'socketio', '00000007', 1.5, 1, 1, '2026-11-01')")
+    ancienne.commit()
+    ancienne.close()
+    lien = await LiensChatwoot(f"sqlite:///{tmp_path / 'chatwoot.sqlite3'}").lien(7)
+    assert (lien.sender_id, lien.conseiller_annonce, lien.actif) == ("c", True, True)

@@ -1,7 +1,6 @@
 """The console against a real local server: sign-in, roles, the dashboard and its CSV, sessions."""
 
 import json
-import sqlite3
 
 import aiohttp
 import pytest
@@ -82,12 +81,15 @@ async def test_repeated_failures_are_slowed_down(console):
         assert (await connecter(s, console, "claire.responsable")).status == 429
 
 
-def test_passwords_are_hashed_and_checked(tmp_path):
-    comptes = Comptes(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+def test_passwords_are_hashed_and_checked(url_sql):
+    import sqlalchemy as sa
+
+    comptes = Comptes(url_sql)
     comptes.creer("claire", MOT_DE_PASSE, "agent")
     assert comptes.verifier("claire", MOT_DE_PASSE).role == "agent"
     assert comptes.verifier("claire", "autre chose encore") is None and comptes.verifier("inconnu", MOT_DE_PASSE) is None
-    brut = sqlite3.connect(tmp_path / "c.sqlite3").execute("SELECT hachage FROM comptes").fetchone()[0]
+    with comptes.base.lire() as c:
+        brut = bytes(c.execute(sa.text("SELECT hachage FROM comptes")).scalar_one())
     assert MOT_DE_PASSE.encode() not in brut and len(brut) == 32
     with pytest.raises(ValueError, match="already exists"):
         comptes.creer("claire", MOT_DE_PASSE, "agent")
@@ -119,24 +121,27 @@ def test_sessions_expire_after_inactivity():
 
 
 @pytest.fixture
-async def console_agents(tmp_path):
-    """Agents' routes with the embedded store, and a Rasa URL where nothing listens."""
+async def console_agents(tmp_path, url_sql):
+    """Agents' routes with the embedded store (and the accounts) in one SQLite file or PostgreSQL database,
+    and a Rasa URL where nothing listens."""
     from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
     from connecteurs.modeles import ContexteConversation, CreneauRappel, DemandeRappel
     from guichet.console.api_rasa import ConfigRasa
     from tests.integration.serveurs import port_libre
 
-    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(f"sqlite:///{tmp_path / 'grc.sqlite3'}", semer_donnees_demo=False))
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql, semer_donnees_demo=False))
     reference = (await grc.creer_escalade(ContexteConversation("c1", "socketio", (), (), {}, None))).reference
     await grc.creer_escalade(ContexteConversation("appel-1", "voix", (), (), {}, None, numero_appelant="0612345678"))
     await grc.creer_rappel(DemandeRappel(CreneauRappel.APRES_MIDI, "0698765432", ContexteConversation("c2", "socketio", (), (), {}, None)))
-    comptes = Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}")
+    await grc.fermer()
+    comptes = Comptes(url_sql)
     comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
-    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", f"sqlite:///{tmp_path / 'comptes.sqlite3'}",
+    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", url_sql,
                            rasa=ConfigRasa(f"http://127.0.0.1:{port_libre()}", "jeton-de-test-assez-long"),
-                           url_grc=f"sqlite:///{tmp_path / 'grc.sqlite3'}", journal_audit=tmp_path / "audit.jsonl")
+                           url_grc=url_sql, journal_audit=tmp_path / "audit.jsonl")
     async with servir(creer_application(config)) as url:
         yield url, reference
+    comptes.base.fermer()
 
 
 async def test_agents_api_needs_a_session_and_refuses_cross_site_posts(console_agents):

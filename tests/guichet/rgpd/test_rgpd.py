@@ -50,8 +50,8 @@ async def donnees(tmp_path, monkeypatch):
     return tmp_path
 
 
-async def grc_avec_historique(dossier, instant, sender):
-    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(f"sqlite:///{dossier / 'grc.sqlite3'}"), lambda: instant)
+async def grc_avec_historique(dossier, instant, sender, url=None):
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url or f"sqlite:///{dossier / 'grc.sqlite3'}"), lambda: instant)
     contexte = ContexteConversation(sender, "rest", [TourConversation("usager", "à l'aide", instant.timestamp())], [], {}, None)
     await grc.creer_escalade(contexte)
     await grc.enregistrer_satisfaction(Satisfaction(sender, "rest", "4"))
@@ -154,3 +154,37 @@ async def test_same_code_on_postgresql(tmp_path):
         assert export["conversations"]["vieille"][0]["text"] == "joignable au [téléphone]"
         assert purger(stockage, Conservation()) == {"conversations": 1, "evenements": 2, "escalades": 0, "resumes_sans_textes": 0}
         assert list(exporter(stockage, Cible(numero_dossier="24578301"))["conversations"]) == ["neuve"]
+
+
+async def test_grc_records_in_one_database_sqlite_or_postgresql(donnees, url_sql, monkeypatch, tmp_path, capsys):
+    """With GUICHET_GRC_BASE, export, erase and purge act on the GRC records (and the remote back ends'
+    identity-check counter) in that database."""
+    import sqlalchemy as sa
+
+    from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
+
+    monkeypatch.setenv("GUICHET_GRC_BASE", url_sql)
+    await grc_avec_historique(donnees, IL_Y_A_400_JOURS, "ancienne", url_sql)
+    await grc_avec_historique(donnees, MAINTENANT, "recente", url_sql)
+    await EssaisIdentite(ConfigEssais(url_sql)).echec("24578301")
+    sortie = tmp_path / "export.json"
+    assert main(["export", "--case", "24578301", "--output", str(sortie)]) == 0
+    export = json.loads(sortie.read_text())["grc"]
+    assert [e["sender_id"] for e in export["escalades"]] == ["recente"]
+    assert export["abonnements"][0]["contact"] == "claire@example.org"
+    assert export["essais_identite"][0]["echecs"] == 1
+    assert main(["erase", "--case", "24578301", "--yes"]) == 0
+    assert main(["purge"]) == 0
+    capsys.readouterr()
+    moteur = sa.create_engine(url_sql)
+    try:
+        with moteur.connect() as c:
+            def compter(sql):
+                return c.execute(sa.text(sql)).scalar_one()
+            assert compter("SELECT count(*) FROM escalades") == 0  # recente erased, ancienne past its 365 days
+            assert compter("SELECT count(*) FROM satisfactions WHERE sender_id = 'recente'") == 0
+            assert compter("SELECT count(*) FROM reclamations WHERE contact = '[effacé]' AND sender_id IS NULL") == 1
+            assert compter("SELECT count(*) FROM essais_identite") == 0
+    finally:
+        moteur.dispose()
+    assert not (donnees / "grc.sqlite3").exists()  # nothing went to the default file
