@@ -1,4 +1,4 @@
-"""Rasa's distributed set-up on this machine: 1 vs 2 replicas on PostgreSQL + Redis.
+"""Rasa's distributed set-up on this machine: 1 vs 2 replicas on PostgreSQL + Redis (GRC records in PostgreSQL too).
 
 `python -m bench.repliques`: starts throwaway PostgreSQL and Redis servers,
 one action server and 1 then 2 Rasa replicas, spreads clients over the
@@ -61,7 +61,8 @@ def main() -> int:
                                  dossier_donnees=Path(dossier), jeton_api=JETON)
         env = {**environnement_serveurs(config), "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg,
                "GUICHET_TRACKER_BASE": "guichet", "GUICHET_VERROUS_TYPE": "guichet.verrous_redis.VerrousRedis",
-               "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis), "GUICHET_VERROUS_BASE": "1"}
+               "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis), "GUICHET_VERROUS_BASE": "1",
+               "GUICHET_GRC_BASE": url_pg}  # the production profile: the GRC's records in the same PostgreSQL
         journal = open(Path(dossier) / "serveurs.log", "wb")
         actions = subprocess.Popen(commande_actions(config), cwd=RACINE, env=env, stdout=journal, stderr=subprocess.STDOUT)
         repliques: list[subprocess.Popen[bytes]] = []
