@@ -42,7 +42,7 @@ async def test_handoff_to_chatwoot_and_back(serveurs, actions_avec, session, tmp
         config_chatwoot = ConfigChatwoot.depuis_env(env, serveurs.dossier)
         console = ConfigConsole(f"sqlite:///{serveurs.env['GUICHET_TRACKER_BASE']}", f"sqlite:///{tmp_path / 'comptes.sqlite3'}",
                                 rasa=ConfigRasa(serveurs.url, JETON), url_grc=f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}",
-                                chatwoot=config_chatwoot, secret_chatwoot=SECRET)
+                                chatwoot=config_chatwoot, secret_chatwoot=SECRET, journal_audit=tmp_path / "audit.jsonl")
         async with servir(creer_application(console)) as url_console, ClientSocketIO(session, serveurs.url) as citoyen:
             faux.url_webhook = f"{url_console}/chatwoot/webhook/{SECRET}"
             session_id = f"cw-{uuid.uuid4().hex[:8]}"
