@@ -46,27 +46,31 @@ async def mesurer(operation: Callable[[int], Awaitable[object]], total: int, con
             "p95_ms": round(centile(latences, 0.95), 2)}
 
 
+def operations(grc: GrcEmbarquee, naissance: dt.date) -> dict[str, Callable[[int], Awaitable[object]]]:
+    """The operations to time, in order (take-overs use the escalations just created)."""
+    references: list[str] = []
+
+    async def escalade(_: int) -> None:
+        references.append((await grc.creer_escalade(CONTEXTE)).reference)
+
+    async def prise(i: int) -> None:
+        await grc.prendre_escalade(references[i], "camille")
+
+    return {
+        "verification_identite": lambda _: grc.verifier_identite("24578301", naissance),
+        "creation_escalade": escalade,
+        "file_conseillers": lambda _: grc.escalades_ouvertes(),
+        "prise_en_charge": prise,
+    }
+
+
 async def une_base(url: str, total: int, concurrences: list[int]) -> dict[str, dict[str, float]]:
     grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url))
     naissance = dt.date(1985, 3, 12)
     resultats: dict[str, dict[str, float]] = {}
     try:
         for n in concurrences:
-            references: list[str] = []
-
-            async def escalade(_: int) -> None:
-                references.append((await grc.creer_escalade(CONTEXTE)).reference)
-
-            async def prise(i: int) -> None:
-                await grc.prendre_escalade(references[i], "camille")
-
-            operations: dict[str, Callable[[int], Awaitable[object]]] = {
-                "verification_identite": lambda _: grc.verifier_identite("24578301", naissance),
-                "creation_escalade": escalade,
-                "file_conseillers": lambda _: grc.escalades_ouvertes(),
-                "prise_en_charge": prise,
-            }
-            for nom, operation in operations.items():
+            for nom, operation in operations(grc, naissance).items():
                 volume = min(total, 100) if nom == "file_conseillers" else total
                 resultats[f"{nom} ×{n}"] = m = await mesurer(operation, volume, n)
                 print(f"  {nom:22} concurrency {n:2}: {m}", flush=True)

@@ -38,6 +38,8 @@ class ConfigVoix:
     port_sip: int | None = None  # direct SIP (pjsua2) on this UDP port; None: off
     cible_sip: str = "sip:conseillers@127.0.0.1"  # REFER target of a direct SIP call
     reglages: ReglagesAppel = ReglagesAppel()
+    dossier_cache: Path | None = None  # the domain's answers once synthesised, per voice (None: memory only)
+    pre_synthese: bool = True  # synthesise the domain's fixed answers in the background at start
 
     def __post_init__(self) -> None:
         if not self.url_rasa.startswith(("http://", "https://")):
@@ -82,6 +84,8 @@ class ConfigVoix:
             port_sip=int(nombre("GUICHET_SIP_PORT", 5060)) if env.get("GUICHET_SIP_PORT") else None,
             fils_piper=_entier(env, "GUICHET_PIPER_FILS", 1),
             cible_sip=env.get("GUICHET_SIP_TRANSFERT") or "sip:conseillers@127.0.0.1",
+            dossier_cache=Path(env.get("GUICHET_VOIX_CACHE") or donnees / "cache-voix"),
+            pre_synthese=env.get("GUICHET_VOIX_PRE_SYNTHESE", "1") != "0",
             reglages=ReglagesAppel(
                 silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=nombre("GUICHET_VOIX_DUREE_MAX_S", 900.0),

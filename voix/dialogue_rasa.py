@@ -56,8 +56,8 @@ class DialogueRasa:
         boutons = [str(b.get("title")) for m in messages if isinstance(m, dict) for b in (m.get("buttons") or [])]
         return Reponse(textes, slot, pause, reference, boutons)
 
-    async def invites(self) -> dict[str, str]:
-        """The phone prompts the gateway says by itself (silence, time limit), voice variants, from Rasa's domain."""
+    async def reponses(self) -> Mapping[str, Any]:
+        """The responses of the domain the Rasa server runs (for the prompts and the pre-synthesis)."""
         try:
             async with self._http().get(f"{self.url}/domain", params={"token": self.jeton},
                                         headers={"Accept": "application/json"}) as r:
@@ -66,7 +66,12 @@ class DialogueRasa:
                 domaine = await r.json()
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise DialogueIndisponible(f"domain: {type(exc).__name__}") from None
-        return choisir_invites(domaine.get("responses") or {})
+        reponses = domaine.get("responses") if isinstance(domaine, dict) else None
+        return reponses if isinstance(reponses, dict) else {}
+
+    async def invites(self) -> dict[str, str]:
+        """The phone prompts the gateway says by itself (silence, time limit), voice variants, from Rasa's domain."""
+        return choisir_invites(await self.reponses())
 
 
 def choisir_invites(reponses: Mapping[str, Any]) -> dict[str, str]:
@@ -80,3 +85,17 @@ def choisir_invites(reponses: Mapping[str, Any]) -> dict[str, str]:
     if manquantes:
         raise DialogueIndisponible(f"responses missing from the domain: {', '.join(manquantes)} (run `make train`)")
     return invites
+
+
+def textes_fixes(reponses: Mapping[str, Any]) -> list[str]:
+    """Every text the phone can say as written: the `voix` variants of a response when it has
+    some (Rasa then picks among them), else its variants for any channel; texts with a slot
+    placeholder are left out (they are filled per conversation)."""
+    textes: list[str] = []
+    for variantes in reponses.values():
+        avec_texte = [v for v in variantes or [] if isinstance(v, dict) and isinstance(v.get("text"), str) and v["text"].strip()]
+        voix = [v for v in avec_texte if v.get("channel") == "voix"]
+        for variante in voix or [v for v in avec_texte if not v.get("channel")]:
+            if "{" not in variante["text"] and variante["text"] not in textes:
+                textes.append(variante["text"])
+    return textes

@@ -7,14 +7,16 @@ import asyncio
 import contextlib
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from typing import AsyncIterator, Awaitable
 
 from aiohttp import web
 
 from voix.appel import Appel, EvenementLigne, Ligne, Mesures
+from voix.cache_voix import CacheVoix
 from voix.config import ConfigVoix
-from voix.dialogue_rasa import DialogueRasa
+from voix.dialogue_rasa import DialogueRasa, choisir_invites, textes_fixes
 from voix.ligne_audiosocket import servir_connexion
 from voix.ligne_flux import route_flux
 from voix.reconnaissance import ModeleVosk
@@ -32,6 +34,8 @@ class Passerelle:
     voix: VoixPiper
     dialogue: DialogueRasa
     invites: dict[str, str]
+    textes_fixes: list[str] = field(default_factory=list)  # the domain's answers, pre-synthesised in the background
+    cache: CacheVoix | None = None
     transferts: Transferts = field(default_factory=Transferts)
     appels: dict[str, Appel] = field(default_factory=dict)
     terminees: list[Mesures] = field(default_factory=list)
@@ -83,10 +87,24 @@ async def charger(config: ConfigVoix) -> Passerelle:
     """Load the models (clear error naming the missing file) and the prompts from Rasa."""
     vosk = await asyncio.to_thread(ModeleVosk, config.chemin_vosk, config.modele_vosk)
     voix = await asyncio.to_thread(VoixPiper, config.chemin_piper, config.voix_piper, 256, config.fils_piper or None)
+    cache = CacheVoix.pour_voix(config.dossier_cache, config.chemin_piper, config.voix_piper) if config.dossier_cache else None
     dialogue = DialogueRasa(config.url_rasa, config.jeton)
-    invites = await dialogue.invites()
-    await voix.prechauffer(list(invites.values()))
-    return Passerelle(config, vosk, voix, dialogue, invites)
+    reponses = await dialogue.reponses()
+    invites = choisir_invites(reponses)
+    await voix.figer(list(invites.values()), cache, priorite=0)  # before the first call
+    return Passerelle(config, vosk, voix, dialogue, invites, textes_fixes(reponses), cache)
+
+
+async def pre_synthetiser(passerelle: Passerelle) -> None:
+    """The domain's fixed answers, behind callers' work: FAQ answers then cost no synthesis."""
+    debut = time.monotonic()
+    try:
+        synthetisees, lues = await passerelle.voix.figer(passerelle.textes_fixes, passerelle.cache)
+    except Exception:  # a bad sentence must not leave the gateway without its cache silently
+        logger.exception("pre-synthesis of the domain's answers stopped")
+        return
+    logger.info("pre-synthesis: %d fixed sentences ready (%d synthesised, %d from the disk cache) in %.1f s",
+                passerelle.voix.phrases_figees, synthetisees, lues, time.monotonic() - debut)
 
 
 @contextlib.asynccontextmanager
@@ -104,9 +122,14 @@ async def servir(passerelle: Passerelle) -> AsyncIterator[tuple[int, int]]:
     await site.start()
     port_tcp = serveur_tcp.sockets[0].getsockname()[1]
     port_http = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    fond = asyncio.create_task(pre_synthetiser(passerelle)) if config.pre_synthese else None
     try:
         yield port_tcp, port_http
     finally:
+        if fond is not None:
+            fond.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await fond
         serveur_tcp.close()
         await runner.cleanup()
         await passerelle.dialogue.fermer()

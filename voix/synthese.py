@@ -1,6 +1,8 @@
 """Speech synthesis with Piper: one voice loaded once; text split into sentences,
 each synthesised off the event loop and streamed as soon as it is ready,
-resampled to the line rate; frequent fixed prompts are cached."""
+resampled to the line rate. The domain's fixed answers are synthesised once, in
+the background behind callers' work, and kept (memory, and disk through
+voix/cache_voix.py); other sentences go through a small LRU cache."""
 
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import AsyncIterator
 
+from voix.cache_voix import CacheVoix
 from voix.codec import TAUX_LIGNE, Reechantillonneur
 from voix.erreurs import ModeleIntrouvable
 
 logger = logging.getLogger(__name__)
 _PHRASES = re.compile(r"(?<=[.!?…:;])\s+")
 PREMIER_MORCEAU_MAX = 60
+PRIORITE_APPEL, PRIORITE_SUIVANTE, PRIORITE_FOND = 0, 1, 2  # a caller waits; look-ahead; background pre-synthesis
 
 
 def phrases(texte: str) -> list[str]:
@@ -86,6 +90,7 @@ class VoixPiper:
         self.nom, self.taux = nom, int(self._voix.config.sample_rate)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._taille_cache = taille_cache
+        self._figees: dict[str, bytes] = {}  # the domain's fixed sentences: never evicted
         self._guichets = Guichets(os.cpu_count() or 1)
 
     def _synthetiser(self, phrase: str) -> bytes:
@@ -93,20 +98,49 @@ class VoixPiper:
         brut = b"".join(morceau.audio_int16_bytes for morceau in self._voix.synthesize(phrase))
         return Reechantillonneur(self.taux, TAUX_LIGNE).convertir(brut)
 
-    async def phrase(self, phrase: str, priorite: int = 0) -> bytes:
-        """One sentence; priorite 0 for what a caller is waiting for, 1 for look-ahead."""
+    async def _produire(self, phrase: str, priorite: int) -> bytes:
+        await self._guichets.prendre(priorite)
+        try:
+            return await asyncio.to_thread(self._synthetiser, phrase)
+        finally:
+            self._guichets.rendre()
+
+    async def phrase(self, phrase: str, priorite: int = PRIORITE_APPEL) -> bytes:
+        """One sentence; PRIORITE_APPEL for what a caller is waiting for, PRIORITE_SUIVANTE for look-ahead."""
+        figee = self._figees.get(phrase)
+        if figee is not None:
+            return figee
         if phrase in self._cache:
             self._cache.move_to_end(phrase)
             return self._cache[phrase]
-        await self._guichets.prendre(priorite)
-        try:
-            pcm = await asyncio.to_thread(self._synthetiser, phrase)
-        finally:
-            self._guichets.rendre()
-        self._cache[phrase] = pcm  # answers repeat (greeting, FAQ): synthesised once
-        if len(self._cache) > self._taille_cache:
-            self._cache.popitem(last=False)
+        pcm = await self._produire(phrase, priorite)
+        if self._taille_cache > 0:
+            self._cache[phrase] = pcm  # answers repeat: synthesised once
+            if len(self._cache) > self._taille_cache:
+                self._cache.popitem(last=False)
         return pcm
+
+    @property
+    def phrases_figees(self) -> int:
+        return len(self._figees)
+
+    async def figer(self, textes: list[str], cache: CacheVoix | None = None, priorite: int = PRIORITE_FOND) -> tuple[int, int]:
+        """Synthesise once and keep every sentence of these fixed texts, one at a time (at most one core,
+        behind callers' work at PRIORITE_FOND); (sentences synthesised, sentences read from disk)."""
+        sur_disque = await asyncio.to_thread(cache.charger) if cache is not None else {}
+        synthetisees = lues = 0
+        for texte in textes:
+            for p in phrases(texte):
+                if p in self._figees:
+                    continue
+                if p in sur_disque:
+                    self._figees[p], lues = sur_disque[p], lues + 1
+                    continue
+                pcm = self._cache.get(p) or await self._produire(p, priorite)
+                self._figees[p], synthetisees = pcm, synthetisees + 1
+                if cache is not None:
+                    await asyncio.to_thread(cache.ecrire, p, pcm)
+        return synthetisees, lues
 
     async def flux(self, texte: str) -> AsyncIterator[bytes]:
         """Audio sentence by sentence; the next sentence is synthesised while this one plays."""
@@ -118,13 +152,8 @@ class VoixPiper:
             for i in range(len(morceaux)):
                 pcm = await suivante
                 if i + 1 < len(morceaux):
-                    suivante = asyncio.ensure_future(self.phrase(morceaux[i + 1], priorite=1))
+                    suivante = asyncio.ensure_future(self.phrase(morceaux[i + 1], priorite=PRIORITE_SUIVANTE))
                 yield pcm
         finally:
             if not suivante.done():
                 suivante.cancel()
-
-    async def prechauffer(self, textes: list[str]) -> None:
-        for texte in textes:
-            for p in phrases(texte):
-                await self.phrase(p)

@@ -33,10 +33,12 @@ SILENCE = b"\x00\x00" * 160
 
 
 @contextlib.asynccontextmanager
-async def passerelle(serveurs, tmp_path, **reglages):
+async def passerelle(serveurs, tmp_path, pre_synthese=False, **reglages):
+    """The gateway; the background pre-synthesis of the domain's answers only where a test is about it
+    (it keeps a core busy for about 40 s with the test voice)."""
     config = ConfigVoix(url_rasa=serveurs.url, jeton=JETON, dossier_modeles=dossier_modeles(tmp_path / "modeles"),
                         modele_vosk=NOM_VOSK, voix_piper=NOM_PIPER, port_audiosocket=0, port_http=0,
-                        reglages=ReglagesAppel(**reglages))
+                        reglages=ReglagesAppel(**reglages), dossier_cache=tmp_path / "cache-voix", pre_synthese=pre_synthese)
     p = await charger(config)
     async with servir(p) as ports:
         yield p, ports
@@ -99,7 +101,21 @@ async def test_audiosocket_call_greets_escalates_on_0_and_transfers_with_the_ref
             await derouler_escalade(p, appel, port_http, serveurs)
 
 
-async def derouler_escalade(p, appel, port_http, serveurs):
+async def test_calls_are_answered_while_the_domain_answers_are_pre_synthesised(serveurs, tmp_path):
+    """The gateway starts with its prompts ready and synthesises the domain's fixed answers behind the calls,
+    keeping them on disk; stopping it mid-way is clean."""
+    async with passerelle(serveurs, tmp_path, pre_synthese=True) as (p, (port_tcp, port_http)):
+        invites = p.voix.phrases_figees
+        assert invites >= 4 and len(p.textes_fixes) > 50
+        assert not any("{" in t for t in p.textes_fixes)
+        async with AppelAudioSocket(port_tcp) as appel:
+            await derouler_escalade(p, appel, port_http, serveurs, numero=None)
+        assert p.voix.phrases_figees > invites  # the background went on during the call
+        fichiers = list((tmp_path / "cache-voix").rglob("*.pcm"))
+        assert len(fichiers) >= p.voix.phrases_figees - 1  # written as they are made (one may be in flight)
+
+
+async def derouler_escalade(p, appel, port_http, serveurs, numero="0612345678"):
     await appel.attendre_audio(25)  # the greeting, paced at 20 ms per 320-byte frame
     assert all(len(a) == 320 for _, a in appel.audio)
     instants = [t for t, _ in appel.audio[:25]]
@@ -117,7 +133,7 @@ async def derouler_escalade(p, appel, port_http, serveurs):
     grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}", semer_donnees_demo=False))
     escalade = await grc.lire_escalade(transfert["reference"])
     assert escalade is not None and escalade.canal == "voix" and escalade.sender_id == str(appel.ident)
-    assert escalade.contexte["numero_appelant"] == "0612345678"
+    assert escalade.contexte.get("numero_appelant") == numero
     assert not p.appels  # the call is over on the gateway's side
 
 

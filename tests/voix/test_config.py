@@ -15,6 +15,14 @@ def test_defaults_and_overrides(tmp_path):
     assert c.port_sip == 5070 and c.reglages.silence_s == 4.5 and c.fils_piper == 0
 
 
+def test_pre_synthesis_and_its_disk_cache(tmp_path):
+    c = ConfigVoix.depuis_env({"GUICHET_API_TOKEN": "x" * 20, "GUICHET_DONNEES": str(tmp_path)})
+    assert c.pre_synthese and c.dossier_cache == tmp_path / "cache-voix"
+    c = ConfigVoix.depuis_env({"GUICHET_API_TOKEN": "x" * 20, "GUICHET_VOIX_CACHE": str(tmp_path / "ailleurs"),
+                               "GUICHET_VOIX_PRE_SYNTHESE": "0"})
+    assert not c.pre_synthese and c.dossier_cache == tmp_path / "ailleurs"
+
+
 @pytest.mark.parametrize("env, message", [
     ({"GUICHET_VOIX_SILENCE_S": "six"}, "GUICHET_VOIX_SILENCE_S must be a number"),
     ({"GUICHET_VOIX_DUREE_MAX_S": "-1"}, "must be positive"),
