@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.resultats import enregistrer
 from guichet.contenu import Fichiers, ecrire
 from guichet.edition.validation import Reglages, valider
 from guichet.entrainement import RACINE, ProjetRasa, entrainer_vers, noter_empreintes, preparer_modele
@@ -69,9 +70,7 @@ def main() -> int:
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     print(f"full retrain: {figures['entrainement_complet_s']} s = {ratio:.2f} x the {CIBLE_ENTRAINEMENT_S:.0f} s target")
     print(f"answer change: {figures['reponse_modifiee_s']} s ({float(figures['entrainement_complet_s']) / max(float(figures['reponse_modifiee_s']), 0.1):.0f} x faster than a full retrain)")
-    sortie = RACINE / "resultats"
-    sortie.mkdir(exist_ok=True)
-    (sortie / "bench-contenu.json").write_text(json.dumps(figures, indent=2))
+    enregistrer("bench-contenu", figures)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import statistics
 import tempfile
 import time
@@ -21,9 +20,9 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 from bench.charge import centile
+from bench.resultats import enregistrer
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from connecteurs.modeles import ContexteConversation
-from guichet.entrainement import RACINE
 from tests.integration.infrastructure import postgresql
 
 CONTEXTE = ContexteConversation("bench", "socketio", (), (), {}, None)
@@ -94,9 +93,7 @@ def main() -> int:
     print("PostgreSQL / SQLite ops/s:")
     for cle, m in resultats["sqlite"].items():
         print(f"  {cle:26} {resultats['postgresql'][cle]['ops_par_s'] / m['ops_par_s']:.2f}")
-    sortie = RACINE / "resultats"
-    sortie.mkdir(exist_ok=True)
-    (sortie / "bench-grc.json").write_text(json.dumps(resultats, ensure_ascii=False, indent=2))
+    enregistrer("bench-grc", resultats)
     return 0
 
 

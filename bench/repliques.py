@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import json
 import os
 import statistics
 import subprocess
@@ -22,6 +21,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.charge import centile, client, tour
+from bench.resultats import enregistrer
 from guichet.entrainement import RACINE, ProjetRasa, entrainer
 from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
 from tests.integration.infrastructure import postgresql, redis
@@ -90,9 +90,7 @@ def main() -> int:
             for p in [*repliques, actions]:
                 p.wait(timeout=30)
             journal.close()
-    sortie = RACINE / "resultats"
-    sortie.mkdir(exist_ok=True)
-    (sortie / "bench-repliques.json").write_text(json.dumps(resultats, ensure_ascii=False, indent=2))
+    enregistrer("bench-repliques", resultats)
     return 0
 
 

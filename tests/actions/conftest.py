@@ -10,6 +10,7 @@ from actions import services
 from actions.config import ConfigActions
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from guichet.commune import charger_commune
+from tests.horloge import Horloge
 
 RACINE = Path(__file__).resolve().parents[2]
 OUVERT = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc)  # Monday 11:00 in Paris
@@ -21,14 +22,6 @@ def domaine() -> dict[str, Any]:
     from rasa.shared.core.domain import Domain
 
     return Domain.load(str(RACINE / "bot" / "domain")).as_dict()
-
-
-class Horloge:
-    def __init__(self, instant: dt.datetime) -> None:
-        self.instant = instant
-
-    def __call__(self) -> dt.datetime:
-        return self.instant
 
 
 @pytest.fixture

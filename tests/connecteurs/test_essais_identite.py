@@ -9,19 +9,6 @@ from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
 from connecteurs.modeles import IssueVerification
 
 
-class Horloge:
-    def __init__(self) -> None:
-        self.instant = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.instant
-
-
-@pytest.fixture
-def horloge() -> Horloge:
-    return Horloge()
-
-
 async def test_three_failures_lock_the_number_until_the_lock_expires(url_sql, horloge):
     essais = EssaisIdentite(ConfigEssais(url_sql), horloge)
     assert (await essais.echec("12345678")).essais_restants == 2

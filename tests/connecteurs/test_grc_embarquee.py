@@ -26,19 +26,6 @@ from connecteurs.modeles import (
 )
 
 
-class Horloge:
-    def __init__(self) -> None:
-        self.instant = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.instant
-
-
-@pytest.fixture
-def horloge() -> Horloge:
-    return Horloge()
-
-
 @pytest.fixture
 async def grc(url_sql, horloge) -> GrcEmbarquee:
     grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql), horloge)
