@@ -76,10 +76,12 @@ class Appel:
         self.evenements: asyncio.Queue[EvenementLigne] = asyncio.Queue()
         self.mesures = Mesures()
         self._slot: str | None = None
+        self._choix: list[str] = []  # what keys 1, 2, 3… choose after the last answer (its buttons)
         self._reconnaisseur: Reconnaisseur = vosk.reconnaisseur()
         self._parole: asyncio.Task[None] | None = None
         self._derniers_textes: list[str] = []
         self._touches = ""
+        self._saisie = False  # "*" was pressed: the digits that follow are a number, not a choice
         self._trames_fortes = 0
         self._debut_fort: float | None = None
         self._parole_entendue = False
@@ -138,6 +140,7 @@ class Appel:
             self.termine = True
 
     def _appliquer(self, reponse: Reponse) -> None:
+        self._choix = list(reponse.choix)
         if reponse.slot != self._slot:
             self._slot = reponse.slot
             self._reconnaisseur = self.vosk.reconnaisseur(grammaire_pour(reponse.slot))
@@ -155,17 +158,24 @@ class Appel:
     async def _touche(self, touche: str) -> None:
         await self._interrompre()
         if touche == "#":
-            chiffres, self._touches = self._touches, ""
+            chiffres, self._touches, self._saisie = self._touches, "", False
             if chiffres:
                 await self._tour(texte_touches(self._slot, chiffres), time.monotonic())
             return
         if touche == "0" and not self._touches and self._slot not in SLOTS_CHIFFRES:
             await self._tour("/parler_conseiller", time.monotonic(), declencheur=True)
             return
+        if touche.isdigit() and self._choix and not self._touches and not self._saisie and self._slot not in SLOTS_CHIFFRES:
+            rang = int(touche) - 1
+            if rang < len(self._choix):  # the answer offered choices ("tapez 1 pour…"): one key is enough
+                await self._tour(self._choix[rang], time.monotonic())
+            else:
+                self.parler(self._derniers_textes, time.monotonic())  # no such choice: say them again
+            return
         if touche.isdigit():
             self._touches += touche
         elif touche == "*":
-            self._touches = ""  # start the number again
+            self._touches, self._saisie = "", True  # start the number again
 
     async def _audio(self, pcm: bytes) -> None:
         if self._parle():

@@ -23,7 +23,7 @@ class Reponse:
     slot: str | None = None  # what the bot is asking for (grammar, keypad digits)
     en_pause: bool = False  # handed over to an agent: transfer the call
     reference: str | None = None  # the escalation reference the caller was told
-    boutons: list[str] = field(default_factory=list)
+    choix: list[str] = field(default_factory=list)  # the buttons' payloads, in order: keys 1, 2, 3… choose them
 
 
 class DialogueRasa:
@@ -53,8 +53,9 @@ class DialogueRasa:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise DialogueIndisponible(f"voix webhook: {type(exc).__name__}") from None
         textes = [str(m["text"]) for m in messages if isinstance(m, dict) and m.get("text")]
-        boutons = [str(b.get("title")) for m in messages if isinstance(m, dict) for b in (m.get("buttons") or [])]
-        return Reponse(textes, slot, pause, reference, boutons)
+        choix = [str(b["payload"]) for m in messages if isinstance(m, dict) for b in (m.get("buttons") or [])
+                 if isinstance(b, dict) and b.get("payload")]
+        return Reponse(textes, slot, pause, reference, choix)
 
     async def reponses(self) -> Mapping[str, Any]:
         """The responses of the domain the Rasa server runs (for the prompts and the pre-synthesis)."""

@@ -256,3 +256,44 @@ async def test_sip_call_from_sipp_hears_the_greeting_presses_0_and_is_transferre
         grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}", semer_donnees_demo=False))
         escalade = await grc.lire_escalade(reference)
         assert escalade.canal == "voix" and escalade.contexte["numero_appelant"] == "0612345678"
+
+
+async def attendre_tracker(s: aiohttp.ClientSession, serveurs, appel: str, condition, delai: float = 30.0) -> dict:
+    fin = time.monotonic() + delai
+    while True:
+        etat = await tracker(s, serveurs, appel)
+        if condition(etat):
+            return etat
+        assert time.monotonic() < fin, f"tracker never reached the expected state: {etat.get('slots')}"
+        await asyncio.sleep(0.2)
+
+
+async def test_outside_office_hours_the_caller_books_a_callback_with_the_keypad(serveurs, tmp_path, actions_avec):
+    """`0` out of hours → callback form; the slot is chosen with one key ("tapez deux pour l'après-midi"), a key
+    with no choice says the choices again, the number is typed; the request lands in the GRC, channel voix."""
+    from tests.integration.conftest import TOUJOURS_FERME, commune_avec_horaires
+
+    actions_avec(GUICHET_COMMUNE=str(commune_avec_horaires(tmp_path, TOUJOURS_FERME)))
+    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, _)), aiohttp.ClientSession() as s:
+        async with AppelAudioSocket(port_tcp) as appel:
+            ident = str(appel.ident)
+            await appel.attendre_audio(25)
+            await appel.touches("0")
+            etat = await attendre_tracker(s, serveurs, ident, lambda e: e["slots"].get("requested_slot") == "creneau_rappel")
+            assert p.appels[ident]._choix == ["matin", "après-midi", "indifférent"]  # the voice variant's buttons
+            messages = len([e for e in etat["events"] if e["event"] == "user"])
+            avant = len(appel.audio)
+            await appel.touches("7")  # no seventh choice: the question again, nothing sent to Rasa
+            await appel.attendre_audio(avant + 25)
+            etat = await tracker(s, serveurs, ident)
+            assert len([e for e in etat["events"] if e["event"] == "user"]) == messages
+            await appel.touches("2")
+            etat = await attendre_tracker(s, serveurs, ident, lambda e: e["slots"].get("requested_slot") == "telephone_rappel")
+            assert [e for e in etat["events"] if e["event"] == "user"][-1]["text"] == "après-midi"
+            await appel.touches("0698765432#")  # 0 types a digit here: a number is expected
+            await attendre_tracker(s, serveurs, ident, lambda e: e["slots"].get("reference_escalade"))
+    grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}", semer_donnees_demo=False))
+    rappels = [e for e in await grc.escalades_ouvertes() if e.sender_id == ident]
+    await grc.fermer()
+    assert len(rappels) == 1 and rappels[0].type.value == "rappel" and rappels[0].canal == "voix"
+    assert (rappels[0].creneau, rappels[0].telephone) == ("apres_midi", "0698765432")

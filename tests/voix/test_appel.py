@@ -106,3 +106,27 @@ async def test_repeat_request_replays_without_asking_the_dialogue(moteurs):
     await a._entendu("pardon, pouvez-vous répéter ?", 0.0)
     await a._parole
     assert dialogue.recus == [] and ligne.audio
+
+
+async def test_keys_choose_among_the_answer_s_choices_and_star_types_a_number_instead(moteurs):
+    dialogue = DialogueScenarise([Reponse(["Hello."]),
+                                  Reponse(["Morning, press one; afternoon, two."], choix=["matin", "après-midi"]),
+                                  Reponse(["Yes, one; no, two."], choix=["/affirmer", "/nier"]),
+                                  Reponse(["Okay."])])
+    a, ligne = appel(moteurs, dialogue, silence_s=5)
+    tache = asyncio.ensure_future(a.derouler())
+    a.evenements.put_nowait(EvenementLigne("dtmf", touche="#"))  # nothing typed: nothing sent
+    a.evenements.put_nowait(EvenementLigne("dtmf", touche="9"))  # no choices yet: a digit of a number
+    a.evenements.put_nowait(EvenementLigne("dtmf", touche="#"))
+    await asyncio.sleep(0.5)
+    a.evenements.put_nowait(EvenementLigne("dtmf", touche="3"))  # only two choices: said again
+    await asyncio.sleep(0.5)
+    assert [t for t, _ in dialogue.recus] == ["/saluer", "9"]
+    a.evenements.put_nowait(EvenementLigne("dtmf", touche="2"))  # one key is enough
+    await asyncio.sleep(0.5)
+    for touche in "*12#":  # * first: the caller types a number even though choices are offered
+        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+    await asyncio.sleep(0.5)
+    a.evenements.put_nowait(EvenementLigne("fin"))
+    await asyncio.wait_for(tache, 30)
+    assert [t for t, _ in dialogue.recus] == ["/saluer", "9", "après-midi", "12"]
