@@ -99,15 +99,15 @@ def rendre_attente(a: AttenteConseillers) -> str:
 
 
 def creer_application(config: ConfigConsole) -> web.Application:
-    comptes, sessions = Comptes(config.url_comptes), Sessions(config.duree_session_s)
+    comptes, sessions = Comptes(config.url_comptes), Sessions(config.url_comptes, config.duree_session_s)
     echecs: dict[str, list[float]] = defaultdict(list)
 
-    def connecte(request: web.Request) -> Any:
-        return sessions.compte(request.cookies.get(COOKIE))
+    async def connecte(request: web.Request) -> Any:
+        return await sessions.compte(request.cookies.get(COOKIE))
 
     def responsable(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def garde(request: web.Request) -> web.StreamResponse:
-            compte = connecte(request)
+            compte = await connecte(request)
             if compte is None:
                 raise web.HTTPSeeOther("/connexion")
             if compte.role != "responsable":
@@ -140,18 +140,18 @@ def creer_application(config: ConfigConsole) -> web.Application:
             return await formulaire(request, "Identifiant ou mot de passe incorrect.", 401)
         echecs.pop(identifiant, None)
         reponse = web.HTTPSeeOther("/pilotage" if compte.role == "responsable" else "/")
-        reponse.set_cookie(COOKIE, sessions.ouvrir(compte), httponly=True, samesite="Strict", secure=config.cookie_securise,
+        reponse.set_cookie(COOKIE, await sessions.ouvrir(compte), httponly=True, samesite="Strict", secure=config.cookie_securise,
                            max_age=int(config.duree_session_s))
         raise reponse
 
     async def deconnexion(request: web.Request) -> web.Response:
-        sessions.fermer(request.cookies.get(COOKIE))
+        await sessions.fermer(request.cookies.get(COOKIE))
         reponse = web.HTTPSeeOther("/connexion")
         reponse.del_cookie(COOKIE)
         raise reponse
 
     async def accueil(request: web.Request) -> web.Response:
-        compte = connecte(request)
+        compte = await connecte(request)
         if compte is None:
             raise web.HTTPSeeOther("/connexion")
         lien = '<p><a href="/pilotage">Tableau de bord</a></p>' if compte.role == "responsable" else ""

@@ -23,7 +23,7 @@ from guichet.rgpd.audit import auditer
 
 logger = logging.getLogger(__name__)
 ICI = Path(__file__).resolve().parent
-Connecte = Callable[[web.Request], "Compte | None"]
+Connecte = Callable[[web.Request], Awaitable["Compte | None"]]
 Horloge = Callable[[], dt.datetime]
 ACTIONS = {"prendre": "prise_en_charge", "repondre": "message_conseiller", "rendre": "rendu_assistant", "clore": "cloture"}
 
@@ -40,7 +40,7 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
     def agent(handler: Callable[[web.Request, Compte], Awaitable[web.StreamResponse]], api: bool = False
               ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def garde(request: web.Request) -> web.StreamResponse:
-            compte = connecte(request)
+            compte = await connecte(request)
             if compte is None:
                 if api:
                     return _json({"erreur": "Session expirée : reconnectez-vous."}, 401)

@@ -106,18 +106,27 @@ def test_account_command(tmp_path, monkeypatch, capsys):
     assert Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}").verifier("claire", MOT_DE_PASSE).role == "responsable"
 
 
-def test_sessions_expire_after_inactivity():
+async def test_sessions_expire_after_inactivity_and_are_shared_by_console_processes(url_sql):
+    import sqlalchemy as sa
+
     from guichet.console.comptes import Compte
 
-    t = [0.0]
-    sessions = Sessions(duree_s=60, horloge=lambda: t[0])
-    jeton = sessions.ouvrir(Compte("claire", "agent"))
-    t[0] = 50
-    assert sessions.compte(jeton) is not None  # activity extends it
-    t[0] = 105
-    assert sessions.compte(jeton) is not None
-    t[0] = 200
-    assert sessions.compte(jeton) is None and sessions.compte("inconnu") is None
+    t = [1000.0]
+    sessions = Sessions(url_sql, duree_s=60, horloge=lambda: t[0])
+    autre_processus = Sessions(url_sql, duree_s=60, horloge=lambda: t[0])
+    jeton = await sessions.ouvrir(Compte("claire", "agent"))
+    t[0] = 1050
+    assert await autre_processus.compte(jeton) == Compte("claire", "agent")  # activity extends it, on any process
+    t[0] = 1105
+    assert await sessions.compte(jeton) is not None
+    t[0] = 1200
+    assert await sessions.compte(jeton) is None and await sessions.compte("inconnu") is None and await sessions.compte(None) is None
+    jeton = await sessions.ouvrir(Compte("paul", "responsable"))  # also removes the expired one
+    with sessions.base.lire() as c:
+        stockes = c.execute(sa.text("SELECT empreinte, identifiant FROM sessions_console")).all()
+    assert len(stockes) == 1 and stockes[0][1] == "paul" and jeton not in stockes[0][0]  # a digest, not the token
+    await autre_processus.fermer(jeton)
+    assert await sessions.compte(jeton) is None
 
 
 @pytest.fixture
