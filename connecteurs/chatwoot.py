@@ -133,10 +133,12 @@ class LiensChatwoot:
     async def actifs(self) -> list[Lien]:
         return await self._lignes("SELECT * FROM liens_chatwoot WHERE actif = 1 ORDER BY conversation")
 
-    async def avancer(self, conversation: int, horodatage: float) -> None:
-        await self._modifiees(
-            "UPDATE liens_chatwoot SET dernier_horodatage = :h WHERE conversation = :c AND dernier_horodatage < :h",
-            h=horodatage, c=conversation)
+    async def avancer(self, conversation: int, depuis: float, jusqu_a: float) -> bool:
+        """Move the forwarding mark from `depuis` to `jusqu_a`; False when it is no longer at `depuis`
+        (another console process has just forwarded that message): one process wins each message."""
+        return await self._modifiees(
+            "UPDATE liens_chatwoot SET dernier_horodatage = :a WHERE conversation = :c AND dernier_horodatage = :d",
+            a=jusqu_a, c=conversation, d=depuis) == 1
 
     async def annoncer_conseiller(self, conversation: int) -> bool:
         """True the first time (the citizen is then told an agent joined)."""

@@ -77,10 +77,18 @@ class RelaisChatwoot:
             except RasaIndisponible as exc:
                 logger.warning("chatwoot relay: conversation not readable (%s)", exc)
                 return envoyes
+            marque = lien.dernier_horodatage
             for tour in transcription(tracker.get("events") or []):
-                if tour.auteur == "usager" and tour.horodatage > lien.dernier_horodatage and tour.texte:
-                    await self.client.envoyer_message(lien.conversation, tour.texte, type_="incoming")
-                    await self.liens.avancer(lien.conversation, tour.horodatage)
+                if tour.auteur == "usager" and tour.horodatage > marque and tour.texte:
+                    # claim the message first: with several console processes, exactly one forwards it
+                    if not await self.liens.avancer(lien.conversation, marque, tour.horodatage):
+                        break  # another process is forwarding this conversation: its turn
+                    try:
+                        await self.client.envoyer_message(lien.conversation, tour.texte, type_="incoming")
+                    except ErreurConnecteur:
+                        await self.liens.avancer(lien.conversation, tour.horodatage, marque)  # give it back: sent next pass
+                        raise
+                    marque = tour.horodatage
                     envoyes += 1
         return envoyes
 

@@ -81,8 +81,8 @@ async def test_links_on_both_databases(url_sql):
     await liens.enregistrer(41, "citoyen-1", "socketio", "00000041", 100.0)
     await liens.enregistrer(42, "citoyen-2", "socketio", "00000042", 200.5)
     assert [lien.conversation for lien in await liens.actifs()] == [41, 42]
-    await liens.avancer(41, 150.25)
-    await liens.avancer(41, 120.0)  # never backwards
+    assert await liens.avancer(41, 100.0, 150.25)
+    assert not await liens.avancer(41, 100.0, 170.0)  # the mark moved: another process forwarded that one
     assert (await liens.lien(41)).dernier_horodatage == 150.25
     assert await liens.annoncer_conseiller(41) and not await liens.annoncer_conseiller(41)
     assert await liens.clore(41) and not await liens.clore(41)

@@ -79,6 +79,24 @@ async def test_citizen_messages_go_to_chatwoot_once(relais):
     assert [(m["content"], m["conversation_id"]) for m in entrants] == [("vous êtes là ?", conversation), ("c'est pour mon permis", conversation)]
 
 
+async def test_two_console_processes_forward_each_message_once_and_an_outage_loses_none(relais):
+    import asyncio
+
+    from connecteurs.erreurs import ErreurConnecteur
+
+    faux, rasa, relais_, conversation, _ = relais
+    second = RelaisChatwoot(relais_.client, LiensChatwoot(relais_.liens.base.url), rasa, SECRET)  # another console process
+    rasa.evenements = [{"event": "user", "text": f"message {i}", "timestamp": 60.0 + i} for i in range(6)]
+    faux.panne = "500"
+    with pytest.raises(ErreurConnecteur):
+        await relais_.relayer_usagers()
+    faux.panne = None
+    for _ in range(4):
+        await asyncio.gather(relais_.relayer_usagers(), second.relayer_usagers())
+    entrants = [m["content"] for m in faux.messages if m["message_type"] == "incoming"]
+    assert entrants == [f"message {i}" for i in range(6)]  # each once, in order, none lost to the outage
+
+
 async def test_webhook_refuses_wrong_secret_and_bad_bodies_and_ignores_others(relais):
     faux, rasa, _, _, url = relais
     async with aiohttp.ClientSession() as s:
