@@ -9,8 +9,6 @@ import dataclasses
 import datetime as dt
 import html
 import logging
-import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
@@ -25,6 +23,7 @@ from guichet.console.file_agents import ajouter_routes_agents
 from guichet.console.gabarit import page, tableau
 from guichet.console.relais_chatwoot import RelaisChatwoot
 from guichet.console.sessions import Sessions
+from guichet.console.tentatives import Tentatives
 from guichet.pilotage.attente_conseillers import AttenteConseillers
 from guichet.pilotage.attente_conseillers import mesurer as mesurer_attente
 from guichet.pilotage.export_csv import en_csv
@@ -100,7 +99,7 @@ def rendre_attente(a: AttenteConseillers) -> str:
 
 def creer_application(config: ConfigConsole) -> web.Application:
     comptes, sessions = Comptes(config.url_comptes), Sessions(config.url_comptes, config.duree_session_s)
-    echecs: dict[str, list[float]] = defaultdict(list)
+    tentatives = Tentatives(config.url_comptes, ESSAIS_MAX, FENETRE_S)
 
     async def connecte(request: web.Request) -> Any:
         return await sessions.compte(request.cookies.get(COOKIE))
@@ -130,15 +129,13 @@ def creer_application(config: ConfigConsole) -> web.Application:
     async def post_connexion(request: web.Request) -> web.Response:
         donnees = await request.post()
         identifiant, mot_de_passe = str(donnees.get("identifiant", ""))[:100], str(donnees.get("mot_de_passe", ""))[:200]
-        maintenant = time.monotonic()
-        echecs[identifiant] = [t for t in echecs[identifiant] if maintenant - t < FENETRE_S]
-        if len(echecs[identifiant]) >= ESSAIS_MAX:
+        if await tentatives.bloque(identifiant):
             return await formulaire(request, "Trop d'essais : réessayez dans quelques minutes.", 429)
         compte = await asyncio.to_thread(comptes.verifier, identifiant, mot_de_passe)  # scrypt: off the loop
         if compte is None:
-            echecs[identifiant].append(maintenant)
+            await tentatives.echec(identifiant)
             return await formulaire(request, "Identifiant ou mot de passe incorrect.", 401)
-        echecs.pop(identifiant, None)
+        await tentatives.reussite(identifiant)
         reponse = web.HTTPSeeOther("/pilotage" if compte.role == "responsable" else "/")
         reponse.set_cookie(COOKIE, await sessions.ouvrir(compte), httponly=True, samesite="Strict", secure=config.cookie_securise,
                            max_age=int(config.duree_session_s))

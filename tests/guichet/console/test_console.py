@@ -187,3 +187,20 @@ async def test_rasa_down_the_agent_still_reads_the_context_and_gets_a_clear_erro
         r = await s.post(f"{url}/api/conversations/{reference}/repondre", data=b"pas du json",
                          headers={"Content-Type": "application/json"})
         assert r.status == 400
+
+
+async def test_sign_in_failures_are_counted_across_console_processes(url_sql):
+    from guichet.console.tentatives import Tentatives
+
+    t = [1000.0]
+    a = Tentatives(url_sql, essais_max=3, fenetre_s=60, horloge=lambda: t[0])
+    b = Tentatives(url_sql, essais_max=3, fenetre_s=60, horloge=lambda: t[0])  # another console process
+    for tentatives in (a, b, a):
+        assert not await tentatives.bloque("claire")
+        await tentatives.echec("claire")
+    assert await b.bloque("claire") and not await b.bloque("paul")
+    t[0] = 1061  # the window has passed
+    assert not await a.bloque("claire")
+    await a.echec("claire")
+    await b.reussite("claire")
+    assert not await a.bloque("claire")
