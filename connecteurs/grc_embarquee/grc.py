@@ -170,7 +170,8 @@ class GrcEmbarquee:
                     "VALUES (:c, :a, :n, :d, 'ouvert', :canal, :s, :t) RETURNING *",
                     c=signalement.categorie.value, a=signalement.adresse, n=normaliser_adresse(signalement.adresse),
                     d=signalement.description, canal=signalement.canal, s=signalement.sender_id, t=maintenant)
-            assert ligne is not None
+            if ligne is None:  # RETURNING gives the inserted row: only a broken database returns none
+                raise ConnecteurIndisponible("embedded GRC database: the report was not stored")
             return _signalement(ligne)
 
         return await self.base.executer(travail)
@@ -264,7 +265,8 @@ class GrcEmbarquee:
                     raise EscaladeDejaPrise(f"escalation {reference} is {ligne['etat']}")
                 prise = self._une(c, "UPDATE escalades SET etat = :e, conseiller = :c, pris_le = :t WHERE reference = :r RETURNING *",
                                   e=EtatEscalade.PRISE.value, c=conseiller, t=maintenant, r=reference)
-            assert prise is not None
+            if prise is None:  # the row is locked by this transaction: only a broken database returns none
+                raise ConnecteurIndisponible("embedded GRC database: the take-over was not stored")
             return _escalade(prise)
 
         return await self.base.executer(travail)
