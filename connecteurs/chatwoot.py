@@ -96,14 +96,19 @@ class LiensChatwoot:
         self.base = BaseSql(url, "chatwoot links")
         self._pret = False
 
+    def preparer(self) -> None:
+        """Create the table once (blocking: from a worker thread or a command)."""
+        if self._pret:
+            return
+        with self.base.ecrire() as c:
+            if not self.base.postgresql and sa.inspect(c).has_table("liens"):  # the table's first name
+                c.exec_driver_sql("ALTER TABLE liens RENAME TO liens_chatwoot")
+        self.base.creer_tables(self.SCHEMA)
+        self._pret = True
+
     def _executer(self, sql: str, parametres: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
         """Rows (for a SELECT) and the number of rows changed, read before the transaction ends."""
-        if not self._pret:
-            with self.base.ecrire() as c:
-                if not self.base.postgresql and sa.inspect(c).has_table("liens"):  # the table's first name
-                    c.exec_driver_sql("ALTER TABLE liens RENAME TO liens_chatwoot")
-            self.base.creer_tables(self.SCHEMA)
-            self._pret = True
+        self.preparer()
         with self.base.ecrire() as c:
             resultat = c.execute(sa.text(sql), parametres)
             if resultat.returns_rows:
