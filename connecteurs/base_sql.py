@@ -23,6 +23,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, TypeVar
@@ -95,18 +97,32 @@ class BaseSql:
 
     url: str
     nom: str
+    schema: str = ""  # a store's CREATE … IF NOT EXISTS script, run once before its first use
 
     def __post_init__(self) -> None:
         self.dialecte = dialecte(self.url)
         self._moteur: sa.engine.Engine | None = None
+        self._schema_pret = not self.schema
+        self._verrou_schema = threading.Lock()  # worker threads of one process: one creates, the others wait
+        self._verrou_moteur = threading.Lock()
+
+    def _assurer_schema(self) -> None:
+        if self._schema_pret:
+            return
+        with self._verrou_schema:
+            if not self._schema_pret:
+                self.creer_tables(self.schema)
+                self._schema_pret = True
 
     @property
     def moteur(self) -> sa.engine.Engine:
         if self._moteur is None:
-            self._moteur = _moteur(self.url)
-            if self.dialecte == "sqlite":
-                with self._moteur.connect() as c:
-                    c.exec_driver_sql("PRAGMA journal_mode = WAL")
+            with self._verrou_moteur:
+                if self._moteur is None:
+                    moteur = _moteur(self.url)
+                    if self.dialecte == "sqlite":
+                        _journal_wal(moteur)
+                    self._moteur = moteur
         return self._moteur
 
     @property
@@ -125,7 +141,7 @@ class BaseSql:
 
     def creer_tables(self, script: str) -> None:
         """Run an idempotent schema script (CREATE … IF NOT EXISTS) once, whatever the number of processes starting."""
-        with self.ecrire() as c:
+        with self._transaction() as c:
             self.un_seul_processus(c)
             executer_script(c, script)
 
@@ -143,11 +159,18 @@ class BaseSql:
     @contextlib.contextmanager
     def ecrire(self) -> Iterator[sa.engine.Connection]:
         """A write transaction: committed at the end of the block, rolled back on any exception."""
+        self._assurer_schema()
+        with self._transaction() as connexion:
+            yield connexion
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sa.engine.Connection]:
         with self._erreurs(), self.moteur.begin() as connexion:
             yield connexion
 
     @contextlib.contextmanager
     def lire(self) -> Iterator[sa.engine.Connection]:
+        self._assurer_schema()
         with self._erreurs(), self.moteur.connect() as connexion:
             yield connexion
 
@@ -168,6 +191,22 @@ class BaseSql:
         if self._moteur is not None:
             self._moteur.dispose()
             self._moteur = None
+
+
+def _journal_wal(moteur: sa.engine.Engine) -> None:
+    """Readers never wait for the writer. Switching needs a moment with no other connection
+    (SQLite does not wait for it): retried briefly when processes start together; without it
+    the store still works, in SQLite's default journal."""
+    for essai in range(20):
+        try:
+            with moteur.connect() as c:
+                if c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal":
+                    return
+                c.exec_driver_sql("PRAGMA journal_mode = WAL")
+                return
+        except sa.exc.OperationalError:
+            time.sleep(0.05 * (essai + 1))
+    logger.warning("SQLite database left in its default journal mode (WAL could not be set: busy)")
 
 
 def _resume(exc: BaseException) -> str:

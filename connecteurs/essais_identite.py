@@ -47,17 +47,10 @@ def _maintenant() -> dt.datetime:
 class EssaisIdentite:
     def __init__(self, config: ConfigEssais, horloge: Callable[[], dt.datetime] = _maintenant) -> None:
         self.config, self._horloge = config, horloge
-        self.base = BaseSql(config.url, "identity-check attempts")
-        self._pret = False
-
-    def _schema(self) -> None:
-        if not self._pret:
-            self.base.creer_tables(SCHEMA)
-            self._pret = True
+        self.base = BaseSql(config.url, "identity-check attempts", SCHEMA)
 
     async def verrouille(self, numero: str) -> bool:
         def lire() -> bool:
-            self._schema()
             with self.base.lire() as c:
                 jusqu_a = c.execute(sa.text("SELECT verrouille_jusqu_a FROM essais_identite WHERE numero = :n"),
                                     {"n": numero}).scalar()
@@ -67,7 +60,6 @@ class EssaisIdentite:
 
     async def reussite(self, numero: str) -> None:
         def effacer() -> None:
-            self._schema()
             with self.base.ecrire() as c:
                 c.execute(sa.text("DELETE FROM essais_identite WHERE numero = :n"), {"n": numero})
 
@@ -93,7 +85,6 @@ class EssaisIdentite:
         maintenant = self._horloge()
 
         def compter() -> ResultatVerification:
-            self._schema()
             with self.base.ecrire() as c:
                 # the row exists before it is read, so PostgreSQL can lock it: concurrent failures are all counted
                 c.execute(sa.text("INSERT INTO essais_identite (numero, echecs) VALUES (:n, 0) ON CONFLICT (numero) DO NOTHING"),

@@ -29,19 +29,12 @@ def _empreinte(jeton: str) -> str:
 class Sessions:
     def __init__(self, url: str, duree_s: float = 30 * 60, horloge: Callable[[], float] = time.time) -> None:
         self.duree_s, self._horloge = duree_s, horloge
-        self.base = BaseSql(url, "console sessions")
-        self._pret = False
-
-    def _schema(self) -> None:
-        if not self._pret:
-            self.base.creer_tables(SCHEMA)
-            self._pret = True
+        self.base = BaseSql(url, "console sessions", SCHEMA)
 
     async def ouvrir(self, compte: Compte) -> str:
         jeton, maintenant = secrets.token_urlsafe(32), self._horloge()
 
         def ecrire() -> None:
-            self._schema()
             with self.base.ecrire() as c:
                 c.execute(sa.text("DELETE FROM sessions_console WHERE expire < :t"), {"t": maintenant})  # the expired ones
                 c.execute(sa.text("INSERT INTO sessions_console (empreinte, identifiant, role, expire) VALUES (:e, :i, :r, :x)"),
@@ -56,7 +49,6 @@ class Sessions:
         maintenant = self._horloge()
 
         def prolonger() -> Compte | None:
-            self._schema()
             with self.base.ecrire() as c:  # sliding expiry: a live session is extended, an expired one is not
                 ligne = c.execute(sa.text(
                     "UPDATE sessions_console SET expire = :x WHERE empreinte = :e AND expire >= :t RETURNING identifiant, role"
@@ -70,7 +62,6 @@ class Sessions:
             return
 
         def effacer() -> None:
-            self._schema()
             with self.base.ecrire() as c:
                 c.execute(sa.text("DELETE FROM sessions_console WHERE empreinte = :e"), {"e": _empreinte(jeton)})
 

@@ -18,20 +18,13 @@ CREATE INDEX IF NOT EXISTS echecs_connexion_identifiant ON echecs_connexion (ide
 class Tentatives:
     def __init__(self, url: str, essais_max: int = 5, fenetre_s: float = 15 * 60, horloge: Callable[[], float] = time.time) -> None:
         self.essais_max, self.fenetre_s, self._horloge = essais_max, fenetre_s, horloge
-        self.base = BaseSql(url, "console sign-in attempts")
-        self._pret = False
-
-    def _schema(self) -> None:
-        if not self._pret:
-            self.base.creer_tables(SCHEMA)
-            self._pret = True
+        self.base = BaseSql(url, "console sign-in attempts", SCHEMA)
 
     async def bloque(self, identifiant: str) -> bool:
         """Too many failures for this name in the window (old ones are forgotten as they go)."""
         maintenant = self._horloge()
 
         def compter() -> int:
-            self._schema()
             with self.base.ecrire() as c:
                 c.execute(sa.text("DELETE FROM echecs_connexion WHERE instant < :t"), {"t": maintenant - self.fenetre_s})
                 return int(c.execute(sa.text("SELECT count(*) FROM echecs_connexion WHERE identifiant = :i"),
@@ -43,7 +36,6 @@ class Tentatives:
         maintenant = self._horloge()
 
         def noter() -> None:
-            self._schema()
             with self.base.ecrire() as c:
                 c.execute(sa.text("INSERT INTO echecs_connexion (identifiant, instant) VALUES (:i, :t)"), {"i": identifiant, "t": maintenant})
 
@@ -51,7 +43,6 @@ class Tentatives:
 
     async def reussite(self, identifiant: str) -> None:
         def effacer() -> None:
-            self._schema()
             with self.base.ecrire() as c:
                 c.execute(sa.text("DELETE FROM echecs_connexion WHERE identifiant = :i"), {"i": identifiant})
 
