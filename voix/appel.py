@@ -141,6 +141,8 @@ class Appel:
 
     def _appliquer(self, reponse: Reponse) -> None:
         self._choix = list(reponse.choix)
+        if not self._touches:
+            self._saisie = False  # a "*" left without digits does not outlive the question it was pressed on
         if reponse.slot != self._slot:
             self._slot = reponse.slot
             self._reconnaisseur = self.vosk.reconnaisseur(grammaire_pour(reponse.slot))

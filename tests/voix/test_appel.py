@@ -130,3 +130,18 @@ async def test_keys_choose_among_the_answer_s_choices_and_star_types_a_number_in
     a.evenements.put_nowait(EvenementLigne("fin"))
     await asyncio.wait_for(tache, 30)
     assert [t for t, _ in dialogue.recus] == ["/saluer", "9", "après-midi", "12"]
+
+
+async def test_a_star_without_digits_does_not_outlive_its_question(moteurs):
+    dialogue = DialogueScenarise([Reponse(["Hello."]), Reponse(["One or two?"], choix=["/un", "/deux"]),
+                                  Reponse(["Agent or not? One or two."], choix=["/affirmer", "/nier"]), Reponse(["Okay."])])
+    a, ligne = appel(moteurs, dialogue, silence_s=5)
+    tache = asyncio.ensure_future(a.derouler())
+    for touche in "9#*0":  # "*" then the agent key: a new question comes
+        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+    await asyncio.sleep(0.5)
+    a.evenements.put_nowait(EvenementLigne("dtmf", touche="1"))  # a choice of the new question, not a digit
+    await asyncio.sleep(0.5)
+    a.evenements.put_nowait(EvenementLigne("fin"))
+    await asyncio.wait_for(tache, 30)
+    assert [t for t, _ in dialogue.recus] == ["/saluer", "9", "/parler_conseiller", "/affirmer"]
