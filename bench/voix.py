@@ -188,6 +188,7 @@ async def mesurer(dossier_modeles: Path, vosk_nom: str, piper_nom: str, espeak: 
     premiere = time.monotonic() - debut
     figees = dict(passerelle.voix._figees)
     passerelle.voix._figees.clear()
+    passerelle.voix._sur_disque = None  # as a restart: the disk cache read again
     debut = time.monotonic()
     await pre_synthetiser(passerelle)
     resultats["pre_synthese"] = {"phrases": len(figees), "premier_demarrage_s": round(premiere, 1),

@@ -67,8 +67,8 @@ def chemin_sqlite(url: str) -> Path | None:
     return Path(adresse.database)
 
 
-def _moteur(url: str) -> sa.engine.Engine:
-    if dialecte(url) == "postgresql":
+def _moteur(url: str, nom_dialecte: str) -> sa.engine.Engine:
+    if nom_dialecte == "postgresql":
         return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=5,
                                 connect_args={"connect_timeout": 5})
     chemin = chemin_sqlite(url)
@@ -98,20 +98,27 @@ class BaseSql:
     url: str
     nom: str
     schema: str = ""  # a store's CREATE … IF NOT EXISTS script, run once before its first use
+    # run in the same transaction just before the script (e.g. renaming a table of an earlier version)
+    avant_schema: Callable[[sa.engine.Connection], None] | None = None
 
     def __post_init__(self) -> None:
         self.dialecte = dialecte(self.url)
         self._moteur: sa.engine.Engine | None = None
-        self._schema_pret = not self.schema
+        self._schema_pret = not (self.schema or self.avant_schema)
         self._verrou_schema = threading.Lock()  # worker threads of one process: one creates, the others wait
         self._verrou_moteur = threading.Lock()
 
-    def _assurer_schema(self) -> None:
+    def preparer(self) -> None:
+        """Create the store's tables if needed, once per process (called by the first read or write)."""
         if self._schema_pret:
             return
         with self._verrou_schema:
             if not self._schema_pret:
-                self.creer_tables(self.schema)
+                with self._transaction() as c:
+                    self.un_seul_processus(c)
+                    if self.avant_schema is not None:
+                        self.avant_schema(c)
+                    executer_script(c, self.schema)
                 self._schema_pret = True
 
     @property
@@ -119,7 +126,7 @@ class BaseSql:
         if self._moteur is None:
             with self._verrou_moteur:
                 if self._moteur is None:
-                    moteur = _moteur(self.url)
+                    moteur = _moteur(self.url, self.dialecte)
                     if self.dialecte == "sqlite":
                         _journal_wal(moteur)
                     self._moteur = moteur
@@ -135,15 +142,10 @@ class BaseSql:
 
     def un_seul_processus(self, connexion: sa.engine.Connection) -> None:
         """Within a write transaction, wait until no other process is changing the schema
-        (PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one; SQLite is already locked)."""
+        (PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a concurrent one; SQLite is already locked).
+        The same lock serialises every store's schema changes, the embedded GRC's migrations included."""
         if self.postgresql:
             connexion.execute(sa.text("SELECT pg_advisory_xact_lock(:cle)"), {"cle": VERROU_SCHEMA})
-
-    def creer_tables(self, script: str) -> None:
-        """Run an idempotent schema script (CREATE … IF NOT EXISTS) once, whatever the number of processes starting."""
-        with self._transaction() as c:
-            self.un_seul_processus(c)
-            executer_script(c, script)
 
     def existe(self) -> bool:
         """False only for a SQLite file not created yet (reading it would create an empty one)."""
@@ -159,7 +161,7 @@ class BaseSql:
     @contextlib.contextmanager
     def ecrire(self) -> Iterator[sa.engine.Connection]:
         """A write transaction: committed at the end of the block, rolled back on any exception."""
-        self._assurer_schema()
+        self.preparer()
         with self._transaction() as connexion:
             yield connexion
 
@@ -170,7 +172,7 @@ class BaseSql:
 
     @contextlib.contextmanager
     def lire(self) -> Iterator[sa.engine.Connection]:
-        self._assurer_schema()
+        self.preparer()
         with self._erreurs(), self.moteur.connect() as connexion:
             yield connexion
 
@@ -191,6 +193,17 @@ class BaseSql:
         if self._moteur is not None:
             self._moteur.dispose()
             self._moteur = None
+
+
+@contextlib.contextmanager
+def ouvrir_si(url: str, nom: str, table: str) -> Iterator[BaseSql | None]:
+    """The database at ``url`` for the block, or None when it does not hold ``table`` (a remote
+    back end is configured, or the SQLite file was never created: it is not created by looking)."""
+    base = BaseSql(url, nom)
+    try:
+        yield base if base.a_la_table(table) else None
+    finally:
+        base.fermer()
 
 
 def _journal_wal(moteur: sa.engine.Engine) -> None:

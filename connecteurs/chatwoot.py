@@ -93,22 +93,10 @@ class LiensChatwoot:
         actif INTEGER NOT NULL DEFAULT 1, cree_le TEXT NOT NULL)"""
 
     def __init__(self, url: str) -> None:
-        self.base = BaseSql(url, "chatwoot links")
-        self._pret = False
-
-    def preparer(self) -> None:
-        """Create the table once (blocking: from a worker thread or a command)."""
-        if self._pret:
-            return
-        with self.base.ecrire() as c:
-            if not self.base.postgresql and sa.inspect(c).has_table("liens"):  # the table's first name
-                c.exec_driver_sql("ALTER TABLE liens RENAME TO liens_chatwoot")
-        self.base.creer_tables(self.SCHEMA)
-        self._pret = True
+        self.base = BaseSql(url, "chatwoot links", self.SCHEMA, _nom_actuel)
 
     def _executer(self, sql: str, parametres: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
         """Rows (for a SELECT) and the number of rows changed, read before the transaction ends."""
-        self.preparer()
         with self.base.ecrire() as c:
             resultat = c.execute(sa.text(sql), parametres)
             if resultat.returns_rows:
@@ -152,6 +140,12 @@ class LiensChatwoot:
 
     async def clore(self, conversation: int) -> bool:
         return await self._modifiees("UPDATE liens_chatwoot SET actif = 0 WHERE conversation = :c AND actif = 1", c=conversation) == 1
+
+
+def _nom_actuel(c: sa.engine.Connection) -> None:
+    """A SQLite file of the first version names the table `liens`."""
+    if c.dialect.name == "sqlite" and sa.inspect(c).has_table("liens"):
+        c.exec_driver_sql("ALTER TABLE liens RENAME TO liens_chatwoot")
 
 
 def _lien(ligne: Mapping[str, Any]) -> Lien:

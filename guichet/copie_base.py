@@ -53,18 +53,20 @@ class CopieImpossible(Exception):
 
 def _preparer(url: str, dossier: Path) -> None:
     """Create or migrate every store's tables (the source files too: an older GRC file gets the current columns)."""
-    for base_grc in (url, f"sqlite:///{dossier / 'grc.sqlite3'}"):
-        if base_grc == url or (dossier / "grc.sqlite3").exists():
-            base = BaseSql(base_grc, "embedded GRC database")
-            try:
-                migrer(base)
-            finally:
-                base.fermer()
-    BaseSql(url, "target database").creer_tables(SCHEMA_ESSAIS)
-    LiensChatwoot(url).preparer()
-    if (dossier / "chatwoot.sqlite3").exists():
-        LiensChatwoot(f"sqlite:///{dossier / 'chatwoot.sqlite3'}").preparer()  # a first-version table gets its name
-    Comptes(url)
+    grc_source, liens_source = dossier / "grc.sqlite3", dossier / "chatwoot.sqlite3"
+    for url_grc in [url, *([f"sqlite:///{grc_source}"] if grc_source.exists() else [])]:
+        base = BaseSql(url_grc, "embedded GRC database")
+        try:
+            migrer(base)
+        finally:
+            base.fermer()
+    autres = [BaseSql(url, "identity-check attempts", SCHEMA_ESSAIS), LiensChatwoot(url).base, Comptes(url).base,
+              *([LiensChatwoot(f"sqlite:///{liens_source}").base] if liens_source.exists() else [])]  # a first-version table gets its name
+    for base in autres:
+        try:
+            base.preparer()
+        finally:
+            base.fermer()
 
 
 def copier(dossier: Path, url: str) -> dict[str, int]:

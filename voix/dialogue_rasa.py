@@ -70,10 +70,6 @@ class DialogueRasa:
         reponses = domaine.get("responses") if isinstance(domaine, dict) else None
         return reponses if isinstance(reponses, dict) else {}
 
-    async def invites(self) -> dict[str, str]:
-        """The phone prompts the gateway says by itself (silence, time limit), voice variants, from Rasa's domain."""
-        return choisir_invites(await self.reponses())
-
 
 def choisir_invites(reponses: Mapping[str, Any]) -> dict[str, str]:
     invites: dict[str, str] = {}

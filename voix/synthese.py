@@ -91,6 +91,7 @@ class VoixPiper:
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._taille_cache = taille_cache
         self._figees: dict[str, bytes] = {}  # the domain's fixed sentences: never evicted
+        self._sur_disque: dict[str, bytes] | None = None  # the disk cache, read once, emptied as sentences are pinned
         self._guichets = Guichets(os.cpu_count() or 1)
 
     def _synthetiser(self, phrase: str) -> bytes:
@@ -127,14 +128,16 @@ class VoixPiper:
     async def figer(self, textes: list[str], cache: CacheVoix | None = None, priorite: int = PRIORITE_FOND) -> tuple[int, int]:
         """Synthesise once and keep every sentence of these fixed texts, one at a time (at most one core,
         behind callers' work at PRIORITE_FOND); (sentences synthesised, sentences read from disk)."""
-        sur_disque = await asyncio.to_thread(cache.charger) if cache is not None else {}
+        if cache is not None and self._sur_disque is None:
+            self._sur_disque = await asyncio.to_thread(cache.charger)  # once: the prompts then the answers share it
+        sur_disque = self._sur_disque or {}
         synthetisees = lues = 0
         for texte in textes:
             for p in phrases(texte):
                 if p in self._figees:
                     continue
                 if p in sur_disque:
-                    self._figees[p], lues = sur_disque[p], lues + 1
+                    self._figees[p], lues = sur_disque.pop(p), lues + 1
                     continue
                 pcm = self._cache.get(p) or await self._produire(p, priorite)
                 self._figees[p], synthetisees = pcm, synthetisees + 1

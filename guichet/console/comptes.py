@@ -20,7 +20,7 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
-from connecteurs.base_sql import BaseSql, chemin_sqlite, url_base
+from connecteurs.base_sql import BaseSql, chemin_sqlite, dialecte, url_base
 
 ROLES = ("responsable", "agent")
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -41,10 +41,10 @@ class Comptes:
     """Accounts in GUICHET_GRC_BASE or their own SQLite file (readable by the console's user only)."""
 
     def __init__(self, url: str) -> None:
-        self.base = BaseSql(url, "console accounts")
-        octets = "BYTEA" if self.base.postgresql else "BLOB"
-        self.base.creer_tables(f"CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, sel {octets} NOT NULL, "
-                               f"hachage {octets} NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
+        octets = "BYTEA" if dialecte(url) == "postgresql" else "BLOB"
+        self.base = BaseSql(url, "console accounts", f"CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, "
+                            f"sel {octets} NOT NULL, hachage {octets} NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
+        self.base.preparer()  # now: the file exists for the mode below
         chemin = chemin_sqlite(url)
         if chemin is not None:
             os.chmod(chemin, 0o600)

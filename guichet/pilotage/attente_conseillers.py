@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from connecteurs.base_sql import BaseSql
+from connecteurs.base_sql import ouvrir_si
 
 
 @dataclass(frozen=True)
@@ -35,16 +35,13 @@ def mesurer(url_grc: str, debut: dt.date, fin: dt.date, fuseau: ZoneInfo) -> Att
     """Escalations created between debut and fin (local days, inclusive)."""
     borne_debut = dt.datetime.combine(debut, dt.time.min, fuseau).astimezone(dt.timezone.utc)
     borne_fin = dt.datetime.combine(fin + dt.timedelta(days=1), dt.time.min, fuseau).astimezone(dt.timezone.utc)
-    base = BaseSql(url_grc, "embedded GRC database")
-    try:
-        if not base.a_la_table("escalades"):
+    with ouvrir_si(url_grc, "embedded GRC database", "escalades") as base:
+        if base is None:
             return AttenteConseillers(0, 0, 0, None, None, 0)
         with base.lire() as c:
             # a day's margin on each side: cree_le is an ISO text whose offset may differ from UTC's
             lignes = c.execute(sa.text("SELECT type, etat, cree_le, pris_le FROM escalades WHERE cree_le >= :a AND cree_le < :b"), {
                 "a": (borne_debut - dt.timedelta(days=1)).isoformat(), "b": (borne_fin + dt.timedelta(days=1)).isoformat()}).all()
-    finally:
-        base.fermer()
     attentes: list[float] = []
     demandes = en_attente = rappels = 0
     for type_, etat, cree_le, pris in lignes:

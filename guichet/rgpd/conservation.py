@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from connecteurs.base_sql import BaseSql
+from connecteurs.base_sql import ouvrir_si
 from guichet.pilotage.resumes import oublier_textes
 from guichet.rgpd.stockage import Stockage
 
@@ -51,13 +51,10 @@ def purger(stockage: Stockage, conservation: Conservation, maintenant: dt.dateti
         moteur.dispose()
     # the steering summaries keep their counts, not the texts of the days now purged
     resultat["resumes_sans_textes"] = oublier_textes(stockage.url_conversations, dt.datetime.fromtimestamp(limite_conversations, dt.timezone.utc).date())
-    base = BaseSql(stockage.url_grc, "embedded GRC database")
-    try:
-        if base.a_la_table("escalades"):
+    with ouvrir_si(stockage.url_grc, "embedded GRC database", "escalades") as base:
+        if base is not None:
             limite_escalades = (instant - dt.timedelta(days=conservation.jours_escalades)).isoformat()
             with base.ecrire() as c:
                 resultat["escalades"] = int(c.execute(sa.text("DELETE FROM escalades WHERE cree_le < :limite"),
                                                       {"limite": limite_escalades}).rowcount or 0)
-    finally:
-        base.fermer()
     return resultat

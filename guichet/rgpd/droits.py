@@ -12,13 +12,14 @@ skeleton (category, dates) stays in the administration's records.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from connecteurs.base_sql import BaseSql
+from connecteurs.base_sql import BaseSql, ouvrir_si
 from guichet.rgpd.stockage import Stockage
 
 EFFACE = "[effacé]"
@@ -55,49 +56,29 @@ def _senders(c: sa.engine.Connection, cible: Cible) -> list[str]:
     return sorted(set(senders))
 
 
-def _lignes(c: sa.engine.Connection, requete: str, **parametres: Any) -> list[dict[str, Any]]:
+def _executer(c: sa.engine.Connection, requete: str, parametres: dict[str, Any]) -> sa.engine.CursorResult:
+    """``:ids`` stands for a list of sender ids."""
     instruction = sa.text(requete)
     if "ids" in parametres:
         instruction = instruction.bindparams(sa.bindparam("ids", expanding=True))
-    return [dict(ligne) for ligne in c.execute(instruction, parametres).mappings()]
+    return c.execute(instruction, parametres)
+
+
+def _lignes(c: sa.engine.Connection, requete: str, **parametres: Any) -> list[dict[str, Any]]:
+    return [dict(ligne) for ligne in _executer(c, requete, parametres).mappings()]
 
 
 def _modifier(c: sa.engine.Connection, requete: str, **parametres: Any) -> int:
-    instruction = sa.text(requete)
-    if "ids" in parametres:
-        instruction = instruction.bindparams(sa.bindparam("ids", expanding=True))
-    return int(c.execute(instruction, parametres).rowcount or 0)
+    return int(_executer(c, requete, parametres).rowcount or 0)
 
 
-def _base(url: str, table: str) -> BaseSql | None:
-    """The database at url when it holds table, else None (a remote GRC, nothing created yet)."""
-    if not url:
-        return None
-    base = BaseSql(url, "embedded GRC database")
-    if base.a_la_table(table):
-        return base
-    base.fermer()
-    return None
+def _base_grc(stockage: Stockage) -> contextlib.AbstractContextManager[BaseSql | None]:
+    return ouvrir_si(stockage.url_grc, "embedded GRC database", "escalades")
 
 
-def _base_grc(stockage: Stockage) -> BaseSql | None:
-    return _base(stockage.url_grc, "escalades")
-
-
-def _compteur_essais(stockage: Stockage, numero: str, effacer: bool) -> list[dict[str, Any]]:
-    """The identity-check counter kept for remote back ends (its own table): read, or deleted."""
-    base = _base(stockage.url_essais, "essais_identite")
-    if base is None:
-        return []
-    try:
-        if effacer:
-            with base.ecrire() as c:
-                _modifier(c, "DELETE FROM essais_identite WHERE numero = :n", n=numero)
-            return []
-        with base.lire() as c:
-            return _lignes(c, "SELECT * FROM essais_identite WHERE numero = :n", n=numero)
-    finally:
-        base.fermer()
+def _base_essais(stockage: Stockage) -> contextlib.AbstractContextManager[BaseSql | None]:
+    """The identity-check counter kept for remote back ends (its own table)."""
+    return ouvrir_si(stockage.url_essais, "identity-check attempts", "essais_identite")
 
 
 def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
@@ -113,11 +94,9 @@ def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
                     conversations[s] = evenements
     finally:
         moteur.dispose()
-    export: dict[str, Any] = {"cible": cible.en_dict(), "conversations": conversations, "grc": {}}
-    base = _base_grc(stockage)
-    if base is not None:
-        try:
-            grc: dict[str, Any] = {}
+    grc: dict[str, Any] = {}
+    with _base_grc(stockage) as base:
+        if base is not None:
             with base.lire() as c:
                 if senders:
                     for table in ("signalements", "reclamations", "escalades", "satisfactions"):
@@ -127,12 +106,14 @@ def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
                         "WHERE s.sender_id IN :ids ORDER BY a.id", ids=senders)
                 if cible.numero_dossier:
                     grc["verrous_identite"] = _lignes(c, "SELECT * FROM verrous_identite WHERE numero = :n", n=cible.numero_dossier)
-            export["grc"] = grc
-        finally:
-            base.fermer()
     if cible.numero_dossier:
-        export["grc"]["essais_identite"] = _compteur_essais(stockage, cible.numero_dossier, effacer=False)
-    return export
+        with _base_essais(stockage) as base:
+            if base is None:
+                grc["essais_identite"] = []
+            else:
+                with base.lire() as c:
+                    grc["essais_identite"] = _lignes(c, "SELECT * FROM essais_identite WHERE numero = :n", n=cible.numero_dossier)
+    return {"cible": cible.en_dict(), "conversations": conversations, "grc": grc}
 
 
 def effacer(stockage: Stockage, cible: Cible) -> dict[str, int]:
@@ -143,15 +124,12 @@ def effacer(stockage: Stockage, cible: Cible) -> dict[str, int]:
         with moteur.begin() as c:
             senders = _senders(c, cible)
             if senders:
-                supprimes = c.execute(sa.text("DELETE FROM events WHERE sender_id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)), {"ids": senders})
-                resultat["evenements"] = supprimes.rowcount or 0
+                resultat["evenements"] = _modifier(c, "DELETE FROM events WHERE sender_id IN :ids", ids=senders)
                 resultat["conversations"] = len(senders) if resultat["evenements"] else 0
     finally:
         moteur.dispose()
-    base = _base_grc(stockage)
-    if base is not None:
-        try:
+    with _base_grc(stockage) as base:
+        if base is not None:
             with base.ecrire() as c:
                 if senders:
                     resultat["abonnements"] = _modifier(
@@ -166,8 +144,9 @@ def effacer(stockage: Stockage, cible: Cible) -> dict[str, int]:
                         e=EFFACE, ids=senders)
                 if cible.numero_dossier:
                     _modifier(c, "DELETE FROM verrous_identite WHERE numero = :n", n=cible.numero_dossier)
-        finally:
-            base.fermer()
     if cible.numero_dossier:
-        _compteur_essais(stockage, cible.numero_dossier, effacer=True)
+        with _base_essais(stockage) as base:
+            if base is not None:
+                with base.ecrire() as c:
+                    _modifier(c, "DELETE FROM essais_identite WHERE numero = :n", n=cible.numero_dossier)
     return resultat

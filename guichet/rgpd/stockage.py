@@ -23,7 +23,7 @@ class Stockage:
     url_conversations: str  # SQLAlchemy URL of the tracker store
     url_grc: str  # SQLAlchemy URL of the embedded GRC (connecteurs/base_sql.py)
     journal_audit: Path
-    url_essais: str = ""  # identity-check attempts counted for remote back ends (connecteurs/essais_identite.py)
+    url_essais: str  # identity-check attempts counted for remote back ends (connecteurs/essais_identite.py)
 
     def __post_init__(self) -> None:
         try:
