@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Mapping
 
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parent.parent
 GRC_EMBARQUEE = "embarquee"

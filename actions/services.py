@@ -19,8 +19,8 @@ from actions.config import GRC_EMBARQUEE, ConfigActions
 from connecteurs.composition import GrcComposee
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from connecteurs.interfaces import Grc
-from guichet.commune import Commune, charger_commune
-from guichet.erreurs import ErreurConfiguration
+from configuration.commune import Commune, charger_commune
+from configuration.erreurs import ErreurConfiguration
 
 logger = logging.getLogger(__name__)
 

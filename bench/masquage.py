@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from guichet.rgpd.masquage import masquer
+from serveur_rasa.masquage import masquer
 
 PHRASES = [
     "bonjour je voudrais savoir où en est mon dossier 24578301",
@@ -40,7 +40,7 @@ async def sauvegardes(classe: type, base: Path, n: int) -> float:
 def main() -> int:
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from guichet.rgpd.tracker_masque import TrackerStoreMasque
+    from serveur_rasa.tracker_masque import TrackerStoreMasque
 
     n = 20000
     debut = time.perf_counter()

@@ -1,1 +1,2 @@
-"""Guichet: shared configuration, content generation and process launcher."""
+"""Guichet's tools and processes: content build and training, the editors' tool,
+console and widget, steering dashboard, RGPD commands, launcher."""

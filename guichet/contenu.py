@@ -21,10 +21,10 @@ from typing import Any
 
 import yaml
 
-from guichet.commune import Commune, charger_commune
+from configuration.commune import Commune, charger_commune
 from guichet.edition.constats import erreurs
 from guichet.edition.sources import lire_sources
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guichet.contenu import Fichiers, ecrire
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 logger = logging.getLogger(__name__)
 RACINE = Path(__file__).resolve().parent.parent

@@ -35,7 +35,7 @@ from guichet.entrainement import RACINE, ProjetRasa
 logger = logging.getLogger(__name__)
 HORS_PERIMETRE = "hors_perimetre"
 REPLI = "nlu_fallback"
-COMPOSANTS_REPLI = ("FallbackClassifier", "guichet.nlu.seuil_faq.SeuilReponseFaq")
+COMPOSANTS_REPLI = ("FallbackClassifier", "serveur_rasa.seuil_faq.SeuilReponseFaq")
 INTENTIONS_DEMANDES = {"suivre_dossier", "signaler_probleme", "deposer_reclamation", "parler_conseiller"}
 
 

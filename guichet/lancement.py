@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Mapping
 
 from guichet.entrainement import RACINE, ProjetRasa, entrainer, environnement_rasa
-from guichet.erreurs import ErreurConfiguration
-from guichet.jeton import FICHIER_JETON
+from configuration.erreurs import ErreurConfiguration
+from configuration.jeton import FICHIER_JETON
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def environnement_serveurs(config: ConfigLancement) -> dict[str, str]:
     env.setdefault("GUICHET_VERROUS_HOTE", "")  # Redis host when GUICHET_VERROUS_TYPE=redis
     env.setdefault("GUICHET_VERROUS_PORT", "6379")
     # one process: Rasa's in-memory locks (the SQLite store costs ~3 ms a turn, docs/performances.md)
-    env.setdefault("GUICHET_VERROUS_TYPE", "in_memory" if config.workers == 1 else "guichet.verrous_sqlite.VerrousSqlite")
+    env.setdefault("GUICHET_VERROUS_TYPE", "in_memory" if config.workers == 1 else "serveur_rasa.verrous_sqlite.VerrousSqlite")
     env["SANIC_WORKERS"] = str(config.workers)
     return env
 
@@ -129,7 +129,7 @@ def verifier_services(env: Mapping[str, str]) -> None:
 
     from actions.config import ConfigActions
     from actions.services import ouvrir_grc
-    from guichet.commune import charger_commune
+    from configuration.commune import charger_commune
 
     config_actions = ConfigActions.depuis_env(env)
     charger_commune(config_actions.chemin_commune)

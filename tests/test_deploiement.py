@@ -52,7 +52,7 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
     for replique in ("rasa", "rasa-2"):
         env_replique = services[replique]["environment"]
         assert env_replique["GUICHET_TRACKER_DIALECTE"] == "postgresql" and "@postgres:5432/" in env_replique["GUICHET_TRACKER_HOTE"]
-        assert env_replique["GUICHET_VERROUS_TYPE"] == "guichet.verrous_redis.VerrousRedis" and env_replique["GUICHET_VERROUS_HOTE"] == "redis"
+        assert env_replique["GUICHET_VERROUS_TYPE"] == "serveur_rasa.verrous_redis.VerrousRedis" and env_replique["GUICHET_VERROUS_HOTE"] == "redis"
         assert env_replique["GUICHET_SOCKETIO_REDIS"] == "redis://redis:6379/2"
     for service in ("actions", "console"):  # the GRC side's records in PostgreSQL too, nothing on one machine's disk
         assert services[service]["environment"]["GUICHET_GRC_BASE"].startswith("postgresql://guichet:")

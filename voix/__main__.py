@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 from voix.config import ConfigVoix
 from voix.erreurs import DialogueIndisponible
 from voix.passerelle import charger, servir

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from guichet.erreurs import ErreurConfiguration
-from guichet.jeton import lire_jeton
+from configuration.erreurs import ErreurConfiguration
+from configuration.jeton import lire_jeton
 from voix.appel import ReglagesAppel
 
 RACINE = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 import aiohttp
 
-from voix.canal_rasa import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
+from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
 from voix.erreurs import DialogueIndisponible
 
 logger = logging.getLogger(__name__)

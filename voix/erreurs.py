@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 
 class ModeleIntrouvable(ErreurConfiguration):

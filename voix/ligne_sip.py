@@ -20,9 +20,9 @@ from typing import Any, Awaitable, Callable
 
 from voix.appel import EvenementLigne
 from voix.codec import OCTETS_TRAME_PCM, TAUX_LIGNE
+from voix.entetes import ENTETE_REFERENCE
 
 logger = logging.getLogger(__name__)
-ENTETE_REFERENCE = "X-Guichet-Reference"
 
 
 @dataclass(frozen=True)

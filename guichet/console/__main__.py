@@ -18,11 +18,11 @@ from aiohttp import web
 from connecteurs.base_sql import url_base
 from connecteurs.chatwoot import ConfigChatwoot, config_chatwoot_depuis_env
 from connecteurs.erreurs import ConnecteurIndisponible
-from guichet.commune import charger_commune
+from configuration.commune import charger_commune
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
-from guichet.erreurs import ErreurConfiguration
-from guichet.jeton import lire_jeton
+from configuration.erreurs import ErreurConfiguration
+from configuration.jeton import lire_jeton
 from guichet.rgpd.stockage import RACINE, Stockage
 from guichet.widget.service import ConfigWidget
 

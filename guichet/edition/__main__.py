@@ -18,7 +18,7 @@ from typing import Sequence
 
 from guichet.contenu import Fichiers
 from guichet.edition.constats import Niveau, erreurs, trier
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parents[2]
 OK, PROBLEME, IMPOSSIBLE = 0, 1, 2

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from guichet.commune import charger_commune
+from configuration.commune import charger_commune
 from guichet.contenu import EntreeFaq, Fichiers, charger_faq
 from guichet.edition.projet_temporaire import projet_temporaire
 from guichet.entrainement import ProjetRasa, empreinte_donnees, environnement_rasa

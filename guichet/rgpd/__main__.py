@@ -20,7 +20,7 @@ from typing import Sequence
 
 import sqlalchemy.exc
 
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 from guichet.rgpd.audit import auditer
 from guichet.rgpd.conservation import Conservation, purger
 from guichet.rgpd.droits import Cible, effacer, exporter

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from connecteurs.base_sql import dialecte, url_base
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parents[2]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 ICI = Path(__file__).resolve().parent
 RACINE = ICI.parents[1]

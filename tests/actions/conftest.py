@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import services
 from actions.config import ConfigActions
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
-from guichet.commune import charger_commune
+from configuration.commune import charger_commune
 from tests.horloge import Horloge
 
 RACINE = Path(__file__).resolve().parents[2]

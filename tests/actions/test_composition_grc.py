@@ -9,7 +9,7 @@ from connecteurs.demarches_simplifiees import SuiviDemarchesSimplifiees
 from connecteurs.glpi import TicketsGlpi
 from connecteurs.grc_embarquee.grc import GrcEmbarquee
 from connecteurs.zammad import TicketsZammad
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 DISTANTS = {
     "GUICHET_DS_JETON": "j", "GUICHET_DS_CHAMP_DATE_NAISSANCE": "Q2hhbXAtMg==",

@@ -95,7 +95,7 @@ async def test_email_mode_asks_the_email_instead_of_the_birth_date(config, grc, 
     import dataclasses
 
     from actions.suivi_dossier import ValiderFormulaireSuiviDossier
-    from guichet.commune import charger_commune
+    from configuration.commune import charger_commune
 
     cfg = dataclasses.replace(config, preuve_identite="courriel")
     services.installer(services.Services(config=cfg, grc=grc, commune=charger_commune(cfg.chemin_commune), horloge=horloge))

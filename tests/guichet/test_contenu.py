@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from guichet.contenu import Fichiers, generer, main
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parents[2]
 

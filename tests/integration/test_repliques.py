@@ -31,7 +31,7 @@ def repliques(tmp_path_factory):
         env = {
             **environnement_serveurs(config),
             "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg, "GUICHET_TRACKER_BASE": "guichet",
-            "GUICHET_VERROUS_TYPE": "guichet.verrous_redis.VerrousRedis", "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis),
+            "GUICHET_VERROUS_TYPE": "serveur_rasa.verrous_redis.VerrousRedis", "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis),
             "GUICHET_VERROUS_BASE": "1", "GUICHET_SOCKETIO_REDIS": f"redis://127.0.0.1:{port_redis}/2",
             "GUICHET_GRC_BASE": url_pg,  # the embedded GRC's records on the same PostgreSQL
             "GUICHET_COMMUNE": str(commune_avec_horaires(dossier, TOUJOURS_OUVERT)),  # agents available whatever the day

@@ -2,7 +2,7 @@
 
 import pytest
 
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 from voix.config import ConfigVoix
 
 

@@ -141,7 +141,7 @@ async def test_same_code_on_postgresql(tmp_path):
     from guichet.rgpd.conservation import Conservation, purger
     from guichet.rgpd.droits import Cible, exporter
     from guichet.rgpd.stockage import Stockage
-    from guichet.rgpd.tracker_masque import TrackerStoreMasque
+    from serveur_rasa.tracker_masque import TrackerStoreMasque
     from tests.integration.infrastructure import postgresql
 
     with postgresql() as url:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 from guichet.widget.service import ICI, RACINE, ConfigWidget, ajouter_routes_widget, assembler_script, contraste
 from tests.connecteurs.serveur_local import servir
 

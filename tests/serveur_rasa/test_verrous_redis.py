@@ -5,7 +5,7 @@ import threading
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from guichet.verrous_redis import VerrousRedis
+from serveur_rasa.verrous_redis import VerrousRedis
 from tests.integration.infrastructure import redis
 
 
@@ -16,7 +16,7 @@ def port_redis():
 
 
 def magasin(port: int) -> VerrousRedis:
-    return VerrousRedis(EndpointConfig(url="127.0.0.1", type="guichet.verrous_redis.VerrousRedis", port=str(port), db="2"))
+    return VerrousRedis(EndpointConfig(url="127.0.0.1", type="serveur_rasa.verrous_redis.VerrousRedis", port=str(port), db="2"))
 
 
 def test_tickets_are_unique_across_replicas(port_redis):

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from guichet.canal_rest import RequeteInvalide, lire_requete
+from serveur_rasa.canal_rest import RequeteInvalide, lire_requete
 
 
 def corps(**champs) -> bytes:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from guichet.erreurs import ErreurConfiguration
+from configuration.erreurs import ErreurConfiguration
 
 JOURS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _PLAGE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")

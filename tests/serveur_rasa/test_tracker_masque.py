@@ -3,7 +3,7 @@
 import json
 import sqlite3
 
-from guichet.rgpd.tracker_masque import TrackerStoreMasque
+from serveur_rasa.tracker_masque import TrackerStoreMasque
 
 
 async def test_stored_events_are_masked_and_memory_is_not(tmp_path):

@@ -1,6 +1,6 @@
 import pytest
 
-from guichet.rgpd.masquage import masquer
+from serveur_rasa.masquage import masquer
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,10 @@ from typing import Text
 
 from sanic.request import Request
 
-from guichet.canal_rest import CanalRest
+from serveur_rasa.canal_rest import CanalRest
+from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
 
 logger = logging.getLogger(__name__)
-ENTETE_SLOT = "X-Guichet-Slot-Demande"  # the slot the bot is asking for (the gateway picks a grammar)
-ENTETE_PAUSE = "X-Guichet-En-Pause"  # "1" once the bot handed the call over to an agent
-ENTETE_REFERENCE = "X-Guichet-Reference"  # the escalation reference told to the caller
 
 
 class CanalVoix(CanalRest):

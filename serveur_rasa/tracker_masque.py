@@ -5,7 +5,7 @@ processed (the NLU and the actions need it); what is stored — and so what late
 turns, the steering figures and the agents see — has e-mail addresses, phone
 numbers, NIR and IBAN replaced by labels, contact slots masked, and the answer
 given to the identity check (birth date or e-mail) replaced by "***".
-Select it in endpoints.yml: ``tracker_store: type: guichet.rgpd.tracker_masque.TrackerStoreMasque``
+Select it in endpoints.yml: ``tracker_store: type: serveur_rasa.tracker_masque.TrackerStoreMasque``
 (same parameters as ``type: SQL``).
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from guichet.rgpd.masquage import masquer
+from serveur_rasa.masquage import masquer
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from guichet.commune import Plage, charger_commune
-from guichet.erreurs import ErreurConfiguration
+from configuration.commune import Plage, charger_commune
+from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parents[2]
 PARIS = dt.timezone(dt.timedelta(hours=1))  # winter time

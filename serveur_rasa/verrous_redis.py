@@ -8,7 +8,7 @@ conversation's lock runs under a short Redis mutex (``SET NX`` with expiry,
 redis-py's ``Lock``), so tickets are handed out one at a time across every
 replica. Configured in bot/endpoints.yml through the environment:
 
-    GUICHET_VERROUS_TYPE=guichet.verrous_redis.VerrousRedis
+    GUICHET_VERROUS_TYPE=serveur_rasa.verrous_redis.VerrousRedis
     GUICHET_VERROUS_HOTE=redis.internal  GUICHET_VERROUS_PORT=6379  GUICHET_VERROUS_BASE=1
 """
 

@@ -1,7 +1,7 @@
 import asyncio
 import multiprocessing
 
-from guichet.verrous_sqlite import VerrousSqlite
+from serveur_rasa.verrous_sqlite import VerrousSqlite
 
 
 def test_tickets_are_issued_in_order_and_released(tmp_path):

@@ -8,7 +8,7 @@ an IMMEDIATE transaction, so two workers never hand out the same ticket.
 Configured in bot/endpoints.yml:
 
     lock_store:
-      type: guichet.verrous_sqlite.VerrousSqlite
+      type: serveur_rasa.verrous_sqlite.VerrousSqlite
       db: /path/to/verrous.sqlite3
 """
 

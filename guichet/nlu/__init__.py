@@ -1,1 +1,0 @@
-"""Guichet's own Rasa NLU components."""
