@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from actions.nombres_francais import mots_en_chiffres
+from configuration.chiffres import chiffres_ascii
 
-_HUIT_CHIFFRES = re.compile(r"(?<![\d/])(?<!\d[ .\-/])(\d(?:[ .\-]?\d){7})(?![ .\-/]?\d)")
+_HUIT_CHIFFRES = re.compile(r"(?<![\d/])(?<!\d[ .\-/])(\d(?:[ .\-]?\d){7})(?![ .\-/]?\d)", re.ASCII)
 
 
 def normaliser_numero_dossier(texte: str) -> str | None:
@@ -17,6 +18,7 @@ def normaliser_numero_dossier(texte: str) -> str | None:
     """
     if not texte:
         return None
+    texte = chiffres_ascii(texte)
     trouve = _HUIT_CHIFFRES.search(texte)
     if trouve:
         return re.sub(r"\D", "", trouve.group(1))

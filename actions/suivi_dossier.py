@@ -45,6 +45,13 @@ def _date_parlee(iso: str | None) -> str:
 
 
 FIN_SANS_PREUVE = {"date_naissance": MASQUE, "courriel_identite": MASQUE}  # the check is over: ask no proof
+# what an identity check leaves behind; cleared when another number is given and once the status is said
+ETAT_IDENTITE = {"identite_verifiee": None, "verification_identite": None, "dossier": None}
+
+
+def _masque_pose_par_l_action(valeur: Any, tracker: Tracker) -> bool:
+    """The mask in a proof slot is only ever set with the check's outcome; typed by a citizen, it is no answer."""
+    return valeur == MASQUE and tracker.get_slot("verification_identite") is not None
 
 
 class ValiderFormulaireSuiviDossier(FormValidationAction):
@@ -66,9 +73,9 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
     async def validate_courriel_identite(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        if valeur == MASQUE:
+        if _masque_pose_par_l_action(valeur, tracker):
             return {}
-        courriel = normaliser_courriel(str(valeur or ""))
+        courriel = normaliser_courriel(str(valeur or "")) if valeur != MASQUE else None
         if courriel is None:
             dispatcher.utter_message(response="utter_courriel_identite_invalide")
             return {"courriel_identite": None}
@@ -110,16 +117,17 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         if not existe:
             dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
             return {"numero_dossier": None}
-        return {"numero_dossier": numero}
+        return {"numero_dossier": numero, **ETAT_IDENTITE}  # a check made for another number proves nothing here
 
     async def validate_date_naissance(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         s = await services.obtenir()
-        if valeur == MASQUE:  # set by this action when the check ended without a date to ask
+        if _masque_pose_par_l_action(valeur, tracker):  # set by this action when the check ended without a date to ask
             return {}
         aujourd_hui = s.horloge().date()
-        date = _date_iso(valeur, aujourd_hui) or await asyncio.to_thread(analyser_date_naissance, str(valeur or ""), aujourd_hui)
+        date = None if valeur == MASQUE else (
+            _date_iso(valeur, aujourd_hui) or await asyncio.to_thread(analyser_date_naissance, str(valeur or ""), aujourd_hui))
         if date is None:
             dispatcher.utter_message(response="utter_date_invalide")
             return {"date_naissance": None}
@@ -172,7 +180,9 @@ class ActionStatutDossier(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         verification = tracker.get_slot("verification_identite")
         dossier = tracker.get_slot("dossier")
-        if verification == IssueVerification.CONFIRMEE.value and tracker.get_slot("identite_verifiee") and dossier:
+        numero = tracker.get_slot("numero_dossier")
+        if (verification == IssueVerification.CONFIRMEE.value and tracker.get_slot("identite_verifiee") and dossier
+                and dossier.get("numero") == numero):
             dispatcher.utter_message(
                 response=_reponse_statut(dossier),
                 numero=dossier["numero"],
@@ -189,4 +199,5 @@ class ActionStatutDossier(Action):
             dispatcher.utter_message(response="utter_dossier_verrouille")
         else:
             dispatcher.utter_message(response="utter_service_indisponible")
-        return [SlotSet("numero_dossier", None), SlotSet("date_naissance", None)]
+        oublier = {"numero_dossier": None, "date_naissance": None, "courriel_identite": None, **ETAT_IDENTITE}
+        return [SlotSet(slot, None) for slot in oublier if tracker.get_slot(slot) is not None]

@@ -59,7 +59,7 @@ def main() -> int:
         ports = ports_libres(3)
         config = ConfigLancement(hote="127.0.0.1", port_rasa=ports[1], port_actions=ports[0],
                                  dossier_donnees=Path(dossier), jeton_api=JETON)
-        env = {**environnement_serveurs(config), "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg,
+        env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON, "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg,
                "GUICHET_TRACKER_BASE": "guichet", "GUICHET_VERROUS_TYPE": "serveur_rasa.verrous_redis.VerrousRedis",
                "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis), "GUICHET_VERROUS_BASE": "1",
                "GUICHET_GRC_BASE": url_pg}  # the production profile: the GRC's records in the same PostgreSQL

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Mapping, Sequence
 
-_NUMERO_DOSSIER = re.compile(r"^\d{8}$")
+_NUMERO_DOSSIER = re.compile(r"^[0-9]{8}$")
 
 
 class EtatDossier(str, Enum):

@@ -25,6 +25,7 @@ from typing import Mapping
 from guichet.entrainement import RACINE, ProjetRasa, entrainer, environnement_rasa
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import FICHIER_JETON
+from configuration.secrets import verifier_secret
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,8 @@ class ConfigLancement:
             raise ErreurConfiguration("GUICHET_PORT, GUICHET_ACTIONS_PORT and GUICHET_CONSOLE_PORT must differ")
         if not 1 <= self.workers <= 64:
             raise ErreurConfiguration(f"GUICHET_WORKERS must be between 1 and 64, got {self.workers}")
-        if self.jeton_api is not None and len(self.jeton_api) < 16:
-            raise ErreurConfiguration("GUICHET_API_TOKEN must be at least 16 characters")
+        if self.jeton_api is not None:
+            verifier_secret("GUICHET_API_TOKEN", self.jeton_api)
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigLancement":
@@ -108,7 +109,16 @@ def environnement_serveurs(config: ConfigLancement) -> dict[str, str]:
     # one process: Rasa's in-memory locks (the SQLite store costs ~3 ms a turn, docs/performances.md)
     env.setdefault("GUICHET_VERROUS_TYPE", "in_memory" if config.workers == 1 else "serveur_rasa.verrous_sqlite.VerrousSqlite")
     env["SANIC_WORKERS"] = str(config.workers)
+    # Rasa → action server: loopback and a shared secret (bot/endpoints.yml); one per start unless given
+    env.setdefault("GUICHET_ACTIONS_HOTE", config.hote)
+    if not env.get("GUICHET_ACTIONS_SECRET"):
+        env["GUICHET_ACTIONS_SECRET"] = secrets.token_urlsafe(32)
     return env
+
+
+def environnement_rasa_serveur(env: Mapping[str, str], jeton: str) -> dict[str, str]:
+    """The Rasa server's environment: the API token also keys the socket.io session ids (serveur_rasa/session_socketio.py)."""
+    return {**env, "GUICHET_API_TOKEN": jeton}
 
 
 def preparer_bases(env: Mapping[str, str]) -> None:
@@ -141,7 +151,7 @@ def verifier_services(env: Mapping[str, str]) -> None:
 
 
 def commande_actions(config: ConfigLancement) -> list[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(config.port_actions),
+    return [sys.executable, "-m", "actions", "--port", str(config.port_actions),
             "--logging-config_file", str(RACINE / "guichet" / "journalisation.yml")]
 
 
@@ -213,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
         verifier_services(env)
         debut = time.monotonic()
         processus.append(subprocess.Popen(commande_actions(config), cwd=RACINE, env=env))
-        processus.append(subprocess.Popen(commande_rasa(config, jeton, projet.modele), cwd=RACINE, env=env))
+        processus.append(subprocess.Popen(commande_rasa(config, jeton, projet.modele), cwd=RACINE,
+                                          env=environnement_rasa_serveur(env, jeton)))
         attendre(f"http://{config.hote}:{config.port_actions}/health", config.delai_demarrage, processus)
         base = f"http://{config.hote}:{config.port_rasa}"
         attendre(f"{base}/webhooks/rest/", config.delai_demarrage, processus)

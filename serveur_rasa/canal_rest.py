@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -20,41 +19,51 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from serveur_rasa.entree_citoyen import EntreeRefusee, MessageCitoyen, lire_message
+
 logger = logging.getLogger(__name__)
 
-LONGUEUR_MAX_MESSAGE = 5000
-LONGUEUR_MAX_SENDER = 128
-_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_SENDER = re.compile(r"^[\w.:@\-]+$")
+TAILLE_MAX_CORPS = 64 * 1024  # bytes of a webhook body: a maximal message, escaped, with its metadata
+TAILLE_MAX_REQUETE = 1024 * 1024  # bytes of any request to the Rasa server (Sanic's own default is 100 MB)
 
 
-class RequeteInvalide(ValueError):
-    def __init__(self, statut: int, message: str) -> None:
-        super().__init__(message)
-        self.statut = statut
-
-
-def lire_requete(corps: bytes) -> tuple[str, str, dict[str, Any] | None]:
-    """(sender, message, metadata) from a webhook body, or RequeteInvalide."""
+def lire_requete(corps: bytes) -> MessageCitoyen:
+    """The citizen's message from a webhook body, or EntreeRefusee."""
+    if len(corps) > TAILLE_MAX_CORPS:
+        raise EntreeRefusee(413, f"body is larger than {TAILLE_MAX_CORPS} bytes")
     try:
         donnees = json.loads(corps or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise RequeteInvalide(400, "body must be a JSON object") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise EntreeRefusee(400, "body must be a JSON object") from None
     if not isinstance(donnees, dict):
-        raise RequeteInvalide(400, "body must be a JSON object")
-    sender, message, metadata = donnees.get("sender"), donnees.get("message"), donnees.get("metadata")
-    if not isinstance(sender, str) or not 0 < len(sender) <= LONGUEUR_MAX_SENDER or not _SENDER.match(sender):
-        raise RequeteInvalide(400, f"'sender' must be 1-{LONGUEUR_MAX_SENDER} characters among letters, digits and . : @ _ -")
-    if not isinstance(message, str):
-        raise RequeteInvalide(400, "'message' must be a string")
-    if len(message) > LONGUEUR_MAX_MESSAGE:
-        raise RequeteInvalide(413, f"'message' is longer than {LONGUEUR_MAX_MESSAGE} characters")
-    message = " ".join(_CONTROLE.sub(" ", message).split())
-    if not message:
-        raise RequeteInvalide(400, "'message' is empty")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise RequeteInvalide(400, "'metadata' must be a JSON object")
-    return sender, message, metadata
+        raise EntreeRefusee(400, "body must be a JSON object")
+    return lire_message(donnees.get("sender"), donnees.get("message"), donnees.get("metadata"))
+
+
+def reponse_refus(domaine: Any, canal: str, refus: EntreeRefusee, sender: str | None) -> HTTPResponse:
+    """The refusal over HTTP: status and English error, plus the French answer the citizen should see."""
+    corps: dict[str, Any] = {"error": str(refus)}
+    texte = texte_reponse(domaine, refus.reponse, canal) if refus.reponse else None
+    if texte:
+        corps["messages"] = [{"recipient_id": sender or "", "text": texte}]
+    return response.json(corps, status=refus.statut)
+
+
+def texte_reponse(domaine: Any, nom: str, canal: str) -> str | None:
+    """The text of a domain response, in the channel's variant when there is one."""
+    variantes = (getattr(domaine, "responses", None) or {}).get(nom) or []
+    for variante in variantes:
+        if variante.get("channel") == canal and variante.get("text"):
+            return str(variante["text"])
+    for variante in variantes:
+        if not variante.get("channel") and variante.get("text"):
+            return str(variante["text"])
+    return None
+
+
+def limiter_requetes(app: Any) -> None:
+    """Refuse large bodies from their headers, before Sanic buffers them."""
+    app.config.REQUEST_MAX_SIZE = min(int(app.config.REQUEST_MAX_SIZE), TAILLE_MAX_REQUETE)
 
 
 class CollecteurNomme(CollectingOutputChannel):
@@ -83,12 +92,18 @@ class CanalRest(RestInput):
         async def sante(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.listener("before_server_start")
+        async def limiter(app: Any, _boucle: Any) -> None:
+            limiter_requetes(app)
+
         @webhook.route("/webhook", methods=["POST"])
         async def recevoir(request: Request) -> HTTPResponse:
             try:
-                sender, message, metadata = lire_requete(request.body)
-            except RequeteInvalide as exc:
-                return response.json({"error": str(exc)}, status=exc.statut)
+                entree = lire_requete(request.body)
+            except EntreeRefusee as exc:
+                domaine = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
+                return reponse_refus(domaine, self.name(), exc, None)
+            sender, message, metadata = entree.sender, entree.texte, entree.metadata
             collecteur = CollecteurNomme(self.name())
             try:
                 await on_new_message(

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sys
 import subprocess
 from pathlib import Path
 
@@ -15,12 +16,49 @@ def test_compose_file_is_valid():
     docker_compose = shutil.which("docker-compose")
     if docker_compose is None:
         pytest.fail("docker-compose is not installed: `make test` installs it (make systeme)")
-    env = {**os.environ, "GUICHET_API_TOKEN": "x" * 20}
+    env = {**os.environ, "GUICHET_API_TOKEN": "x" * 20, "GUICHET_ACTIONS_SECRET": "y" * 20}
     resultat = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "config", "-q"], env=env, capture_output=True, text=True)
     assert resultat.returncode == 0, resultat.stderr
-    sans_jeton = {k: v for k, v in env.items() if k != "GUICHET_API_TOKEN"}
-    resultat = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "config", "-q"], env=sans_jeton, capture_output=True, text=True)
-    assert resultat.returncode != 0 and "GUICHET_API_TOKEN" in resultat.stderr
+    for secret in ("GUICHET_API_TOKEN", "GUICHET_ACTIONS_SECRET"):
+        sans = {k: v for k, v in env.items() if k != secret}
+        resultat = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "config", "-q"], env=sans, capture_output=True, text=True)
+        assert resultat.returncode != 0 and secret in resultat.stderr
+
+
+def test_production_placeholders_are_refused_at_start():
+    """The Rasa container runs `python -m configuration.secrets` first: production.env as shipped does not start."""
+    valeurs = dict(l.split("=", 1) for l in (RACINE / "deploiement" / "production.env").read_text().splitlines()
+                   if l.strip() and not l.startswith("#"))
+    commande = [sys.executable, "-m", "configuration.secrets", "GUICHET_API_TOKEN", "GUICHET_ACTIONS_SECRET"]
+    base = {k: v for k, v in os.environ.items() if not k.startswith("GUICHET_")}
+    refus = subprocess.run(commande, env={**base, **valeurs}, cwd=RACINE, capture_output=True, text=True)
+    assert refus.returncode == 2 and "GUICHET_API_TOKEN is a placeholder" in refus.stderr
+    bons = {**valeurs, "GUICHET_API_TOKEN": "Zq8vR2mK5tW9xB3nL7pD", "GUICHET_ACTIONS_SECRET": "Hc4jT8sF1gY6uE2wQ9rA"}
+    refus = subprocess.run(commande, env={**base, **bons}, cwd=RACINE, capture_output=True, text=True)
+    assert refus.returncode == 2 and "GUICHET_TRACKER_HOTE holds a placeholder password" in refus.stderr
+    url = "postgresql://guichet:Vb7nM2kP9qL4@postgres:5432/guichet"
+    bons = {**bons, "GUICHET_TRACKER_HOTE": url, "GUICHET_GRC_BASE": url}
+    assert subprocess.run(commande, env={**base, **bons}, cwd=RACINE, capture_output=True, text=True).returncode == 0
+    court = subprocess.run(commande, env={**base, **bons, "GUICHET_ACTIONS_SECRET": "court"}, cwd=RACINE, capture_output=True, text=True)
+    assert court.returncode == 2 and "at least 16" in court.stderr
+    compose = (RACINE / "docker-compose.yml").read_text()
+    assert "python -m configuration.secrets GUICHET_API_TOKEN GUICHET_ACTIONS_SECRET &&" in compose
+
+
+def test_nginx_exposes_only_the_citizens_routes():
+    """The Rasa HTTP API (/conversations/…/tracker, PUT /model) is never proxied to the internet."""
+    import re
+
+    nginx = (RACINE / "deploiement" / "nginx.conf").read_text()
+    blocs = re.findall(r"location\s+([^{]+)\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}", nginx)
+    proxies = sorted(cible.strip() for cible, corps in blocs if "proxy_pass" in corps)
+    assert proxies == ["/socket.io/", "= /webhooks/rest/webhook"]
+    assert any(cible.strip() == "/" and "return 404" in corps for cible, corps in blocs)
+
+
+def test_env_files_stay_out_of_the_image():
+    ignores = (RACINE / ".dockerignore").read_text().split()
+    assert ".env" in ignores and "**/*.env" in ignores
 
 
 def test_compose_matches_the_defaults():
@@ -28,7 +66,7 @@ def test_compose_matches_the_defaults():
     assert set(compose["services"]) >= {"rasa", "actions"}
     commande = " ".join(compose["services"]["rasa"]["command"])
     assert "--port 5005" in commande and "--enable-api" in commande and "--auth-token" in commande
-    assert "5055" in " ".join(compose["services"]["actions"]["command"])
+    assert compose["services"]["actions"]["command"] == ["python", "-m", "actions", "--port", "5055"]
 
 
 def test_readme_opens_with_the_two_commands_and_ci_calls_the_test_one():
@@ -61,12 +99,12 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
     assert "server rasa:5005" in nginx and "server rasa-2:5005" in nginx
     # without the profile, the embedded defaults
     defaut = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "config"],
-                            env={**env, "GUICHET_API_TOKEN": "x" * 20}, capture_output=True, text=True)
+                            env={**env, "GUICHET_API_TOKEN": "x" * 20, "GUICHET_ACTIONS_SECRET": "y" * 20}, capture_output=True, text=True)
     services = yaml.safe_load(defaut.stdout)["services"]
     sans_profil = {nom for nom, service in services.items() if not service.get("profiles")}
     assert sans_profil == {"rasa", "actions", "console"} and services["rasa"]["environment"]["GUICHET_TRACKER_DIALECTE"] == "sqlite"
     telephone = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "--profile", "telephone", "config"],
-                               env={**env, "GUICHET_API_TOKEN": "x" * 20}, capture_output=True, text=True)
+                               env={**env, "GUICHET_API_TOKEN": "x" * 20, "GUICHET_ACTIONS_SECRET": "y" * 20}, capture_output=True, text=True)
     assert telephone.returncode == 0, telephone.stderr
     voix = yaml.safe_load(telephone.stdout)["services"]["voix"]
     assert voix["command"] == ["python", "-m", "voix"] and voix["environment"]["GUICHET_MODELES"] == "/modeles"

@@ -20,7 +20,7 @@ async def test_invalid_and_unknown_numbers(grc, installer_services, dispatcher, 
     assert await action.validate_numero_dossier("99 99 99 99", dispatcher, tracker(), domaine) == {"numero_dossier": None}
     assert reponses(dispatcher) == ["utter_numero_dossier_invalide", "utter_dossier_inconnu"]
     assert dispatcher.messages[1]["numero"] == "99999999"
-    assert await action.validate_numero_dossier("24-57-83-01", dispatcher, tracker(), domaine) == {"numero_dossier": "24578301"}
+    assert (await action.validate_numero_dossier("24-57-83-01", dispatcher, tracker(), domaine))["numero_dossier"] == "24578301"
 
 
 async def test_right_birth_date_gives_the_case_and_forgets_the_date(grc, installer_services, dispatcher, domaine):
@@ -35,13 +35,15 @@ async def test_right_birth_date_gives_the_case_and_forgets_the_date(grc, install
 async def test_status_only_after_the_check(grc, installer_services, dispatcher, domaine):
     installer_services(grc)
     slots = await valider_date(dispatcher, domaine, "12/03/1985")
-    evenements = await ActionStatutDossier().run(dispatcher, tracker(slots), domaine)
+    evenements = await ActionStatutDossier().run(dispatcher, tracker({**slots, "numero_dossier": "24578301"}), domaine)
     [message] = dispatcher.messages
     assert message["response"] == "utter_statut_en_instruction"
     assert message["date_decision"] == "14 décembre 2026"
     assert message["intitule"] == "Permis de construire — extension"
     assert message["numero_voix"].startswith("vingt-quatre, cinquante-sept")
-    assert {e["name"]: e["value"] for e in evenements} == {"numero_dossier": None, "date_naissance": None}
+    assert {e["name"]: e["value"] for e in evenements} == {
+        "numero_dossier": None, "date_naissance": None, "courriel_identite": None, "identite_verifiee": None,
+        "verification_identite": None, "dossier": None}
 
 
 async def test_status_never_given_without_confirmed_identity(grc, installer_services, dispatcher, domaine):
@@ -111,3 +113,23 @@ async def test_email_mode_asks_the_email_instead_of_the_birth_date(config, grc, 
         assert (await action.validate_courriel_identite("pas un courriel", dispatcher, tracker, domaine)) == {"courriel_identite": None}
     finally:
         services.installer(None)
+
+
+async def test_a_typed_mask_is_no_birth_date(grc, installer_services, dispatcher, domaine):
+    """`***` typed as the date: asked again, never the end of the check."""
+    installer_services(grc)
+    assert await valider_date(dispatcher, domaine, MASQUE) == {"date_naissance": None}
+    assert reponses(dispatcher) == ["utter_date_invalide"]
+
+
+async def test_another_number_resets_the_identity_check(grc, installer_services, dispatcher, domaine):
+    """A case verified earlier in the conversation proves nothing for the next number."""
+    installer_services(grc)
+    slots = await valider_date(dispatcher, domaine, "12/03/1985")
+    assert slots["identite_verifiee"] is True
+    apres = {**slots, "numero_dossier": None, "date_naissance": None}
+    nouveau = await ValiderFormulaireSuiviDossier().validate_numero_dossier("10293847", dispatcher, tracker(apres), domaine)
+    assert nouveau == {"numero_dossier": "10293847", "identite_verifiee": None, "verification_identite": None, "dossier": None}
+    # even if stale slots were left, the status of another case is never said
+    await ActionStatutDossier().run(dispatcher, tracker({**slots, "numero_dossier": "10293847"}), domaine)
+    assert reponses(dispatcher) == ["utter_service_indisponible"]

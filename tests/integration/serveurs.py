@@ -21,7 +21,7 @@ from guichet.lancement import (
     preparer_bases,
 )
 
-JETON = "jeton-de-test-" + "x" * 20
+JETON = "jeton-de-test-7Fq2pLw9ZrK4mNvB"
 
 
 def ports_libres(n: int) -> list[int]:
@@ -121,7 +121,7 @@ def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT) -> S
         hote="127.0.0.1", port_rasa=port_rasa, port_actions=port_actions, dossier_donnees=dossier, jeton_api=JETON,
         workers=workers,
     )
-    env = environnement_serveurs(config)
+    env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON}
     preparer_bases(env)
     env["GUICHET_COMMUNE"] = str(commune)
     serveurs = Serveurs(dossier, config, env, dossier / "rasa.log", dossier / "actions.log")

@@ -3,7 +3,6 @@ console's relay, a local Chatwoot following its published API, and a citizen on
 Rasa's socket.io channel."""
 
 import asyncio
-import uuid
 
 import pytest
 
@@ -45,9 +44,8 @@ async def test_handoff_to_chatwoot_and_back(serveurs, actions_avec, session, tmp
                                 chatwoot=config_chatwoot, secret_chatwoot=SECRET, journal_audit=tmp_path / "audit.jsonl")
         async with servir(creer_application(console)) as url_console, ClientSocketIO(session, serveurs.url) as citoyen:
             faux.url_webhook = f"{url_console}/chatwoot/webhook/{SECRET}"
-            session_id = f"cw-{uuid.uuid4().hex[:8]}"
-            await citoyen.emettre("session_request", {"session_id": session_id})
-            await citoyen.attendre("session_confirm")
+            await citoyen.emettre("session_request", {"session_id": None})
+            session_id = await citoyen.attendre("session_confirm")
             await citoyen.emettre("user_uttered", {"message": "je veux parler à un conseiller", "session_id": session_id})
             [reponse] = await bot_jusqu_a(citoyen, lambda m: "référence" in (m.get("text") or ""))
             [conversation] = faux.conversations.values()

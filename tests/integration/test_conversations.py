@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import re
 import sqlite3
 import time
 
@@ -241,7 +242,7 @@ async def test_voice_channel_case_status_has_no_digits(conversation):
 
 
 async def test_socketio_channel_long_polling(serveurs):
-    """rasa-webchat's protocol with session persistence, over socket.io long-polling."""
+    """rasa-webchat's protocol with session persistence, over socket.io long-polling: the server issues the session id."""
     import socketio
 
     client = socketio.AsyncClient(reconnection=False)
@@ -250,9 +251,10 @@ async def test_socketio_channel_long_polling(serveurs):
     client.on("session_confirm", lambda data: recu.put_nowait({"session_confirm": data}))
     await asyncio.wait_for(client.connect(serveurs.url, socketio_path="/socket.io", transports=["polling"]), 30)
     try:
-        await client.emit("session_request", {"session_id": "widget-polling"})
-        assert (await asyncio.wait_for(recu.get(), 30)) == {"session_confirm": "widget-polling"}
-        await client.emit("user_uttered", {"message": "horaires de la mairie", "session_id": "widget-polling"})
+        await client.emit("session_request", {"session_id": None})
+        session_id = (await asyncio.wait_for(recu.get(), 30))["session_confirm"]
+        assert re.fullmatch(r"[\w.-]{20,128}", session_id)
+        await client.emit("user_uttered", {"message": "horaires de la mairie", "session_id": session_id})
         assert "8 h 30" in (await asyncio.wait_for(recu.get(), 30))["text"]
     finally:
         await client.disconnect()
@@ -262,15 +264,16 @@ async def test_socketio_channel_websocket_and_session_persistence(session, serve
     from tests.integration.socketio_brut import ClientSocketIO
 
     async with ClientSocketIO(session, serveurs.url) as client:
-        await client.emettre("session_request", {"session_id": "widget-ws"})
-        assert await client.attendre("session_confirm") == "widget-ws"
-        await client.emettre("user_uttered", {"message": "où en est mon dossier 55512090", "session_id": "widget-ws"})
+        await client.emettre("session_request", {"session_id": "widget-ws"})  # not issued by the server: a new one
+        session_id = await client.attendre("session_confirm")
+        assert session_id != "widget-ws"
+        await client.emettre("user_uttered", {"message": "où en est mon dossier 55512090", "session_id": session_id})
         assert "date de naissance" in (await client.attendre("bot_uttered"))["text"]
     # a reload: new connection, same session id, the conversation goes on
     async with ClientSocketIO(session, serveurs.url) as client:
-        await client.emettre("session_request", {"session_id": "widget-ws"})
-        await client.attendre("session_confirm")
-        await client.emettre("user_uttered", {"message": "21/11/1972", "session_id": "widget-ws"})
+        await client.emettre("session_request", {"session_id": session_id})
+        assert await client.attendre("session_confirm") == session_id
+        await client.emettre("user_uttered", {"message": "21/11/1972", "session_id": session_id})
         assert "avis d'imposition" in (await client.attendre("bot_uttered"))["text"]
 
 

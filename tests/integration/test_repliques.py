@@ -29,7 +29,7 @@ def repliques(tmp_path_factory):
         config = ConfigLancement(hote="127.0.0.1", port_rasa=port_a, port_actions=port_actions,
                                  dossier_donnees=dossier / "donnees", jeton_api=JETON)
         env = {
-            **environnement_serveurs(config),
+            **environnement_serveurs(config), "GUICHET_API_TOKEN": JETON,
             "GUICHET_TRACKER_DIALECTE": "postgresql", "GUICHET_TRACKER_HOTE": url_pg, "GUICHET_TRACKER_BASE": "guichet",
             "GUICHET_VERROUS_TYPE": "serveur_rasa.verrous_redis.VerrousRedis", "GUICHET_VERROUS_HOTE": "127.0.0.1", "GUICHET_VERROUS_PORT": str(port_redis),
             "GUICHET_VERROUS_BASE": "1", "GUICHET_SOCKETIO_REDIS": f"redis://127.0.0.1:{port_redis}/2",
@@ -118,13 +118,15 @@ async def test_a_message_sent_through_one_replica_reaches_a_socket_on_the_other(
     """An agent's reply posted through replica B reaches the citizen's widget connected to replica A (Redis queue)."""
     from tests.integration.socketio_brut import ClientSocketIO
 
-    session_id = f"ws-{uuid.uuid4().hex[:8]}"
+    from serveur_rasa.session_socketio import JetonsSession
+
     async with aiohttp.ClientSession(timeout=DELAI) as session, ClientSocketIO(session, repliques["a"]) as citoyen:
-        await citoyen.emettre("session_request", {"session_id": session_id})
-        await citoyen.attendre("session_confirm")
+        await citoyen.emettre("session_request", {"session_id": None})
+        session_id = await citoyen.attendre("session_confirm")
+        conversation = JetonsSession.depuis_env({"GUICHET_API_TOKEN": JETON}).conversation(session_id)
         await citoyen.emettre("user_uttered", {"message": "bonjour", "session_id": session_id})
         await asyncio.wait_for(citoyen.attendre("bot_uttered"), 30)
-        async with session.post(f"{repliques['b']}/conversations/{session_id}/tracker/events",
+        async with session.post(f"{repliques['b']}/conversations/{conversation}/tracker/events",
                                 params={"token": JETON, "output_channel": "latest", "execute_side_effects": "true"},
                                 json=[{"event": "bot", "text": "Message du conseiller, via la réplique B"}]) as r:
             assert r.status == 200

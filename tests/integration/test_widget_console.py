@@ -18,9 +18,12 @@ from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
 from guichet.console.comptes import Comptes
 from guichet.widget.service import ConfigWidget
+from serveur_rasa.session_socketio import JetonsSession
 from tests.connecteurs.serveur_local import servir
 from tests.integration.navigateur import RACINE, audit_axe, navigateur
 from tests.integration.serveurs import JETON
+
+JETONS = JetonsSession.depuis_env({"GUICHET_API_TOKEN": JETON})
 
 pytestmark = pytest.mark.integration
 MOT_DE_PASSE = "mot de passe de test assez long"
@@ -99,6 +102,7 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         await expect(journal(citoyen)).to_contain_text("lundi au vendredi", timeout=DELAI_MS)
         reference = await escalader(citoyen)
         session_id = await citoyen.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session")
+        conversation = JETONS.conversation(session_id)
 
         agent = await (await browser.new_context(locale="fr-FR")).new_page()
         await connecter_agent(agent, url)
@@ -163,10 +167,10 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         assert await citoyen.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session") == session_id
 
         # the agent's message is in the same tracker, tagged as the agent's
-        evenements = (await tracker(serveurs, session_id))["events"]
+        evenements = (await tracker(serveurs, conversation))["events"]
         conseiller = [e for e in evenements if e["event"] == "bot" and (e.get("metadata") or {}).get("auteur") == "conseiller"]
         assert [e["text"] for e in conseiller if e["text"]] == [salut, piege]
-        assert not (await tracker(serveurs, session_id))["paused"]
+        assert not (await tracker(serveurs, conversation))["paused"]
         # and every access of the agent is in the audit trail
         audit = [json.loads(l) for l in (tmp_path / "audit.jsonl").read_text().splitlines()]
         assert {(a["operateur"], a["action"]) for a in audit} >= {
@@ -363,10 +367,11 @@ async def test_bot_answers_render_links_but_never_html(serveurs, tmp_path):
         page = await (await browser.new_context()).new_page()
         await ouvrir_widget(page, url)
         session_id = await page.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session")
+        conversation = JETONS.conversation(session_id)
         texte = ('Voir [la fiche officielle](https://www.service-public.fr/particuliers/vosdroits/F1341) '
                  '<img src=x onerror="window.__pirate=1"> [piège](javascript:window.__pirate=2) **important**')
         async with aiohttp.ClientSession() as s:
-            async with s.post(f"{serveurs.url}/conversations/{session_id}/tracker/events",
+            async with s.post(f"{serveurs.url}/conversations/{conversation}/tracker/events",
                               params={"token": JETON, "output_channel": "latest", "execute_side_effects": "true"},
                               json=[{"event": "bot", "text": texte}]) as r:
                 assert r.status == 200
