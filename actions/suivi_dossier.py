@@ -45,7 +45,7 @@ def _date_parlee(iso: str | None) -> str:
 
 
 FIN_SANS_PREUVE = {"date_naissance": MASQUE, "courriel_identite": MASQUE}  # the check is over: ask no proof
-# what an identity check leaves behind; cleared when another number is given and once the status is said
+# what an identity check leaves behind; cleared when another number is given
 ETAT_IDENTITE = {"identite_verifiee": None, "verification_identite": None, "dossier": None}
 
 
@@ -199,5 +199,5 @@ class ActionStatutDossier(Action):
             dispatcher.utter_message(response="utter_dossier_verrouille")
         else:
             dispatcher.utter_message(response="utter_service_indisponible")
-        oublier = {"numero_dossier": None, "date_naissance": None, "courriel_identite": None, **ETAT_IDENTITE}
-        return [SlotSet(slot, None) for slot in oublier if tracker.get_slot(slot) is not None]
+        # the outcome stays for the agents' context; another number resets it (validate_numero_dossier)
+        return [SlotSet("numero_dossier", None), SlotSet("date_naissance", None)]

@@ -14,9 +14,12 @@ def titre_signalement(categorie: CategorieSignalement, adresse: str) -> str:
 
 
 def contenu_contexte(contexte: ContexteConversation) -> str:
-    """The conversation context as the ticket's text: transcript first, then the structured details."""
+    """The conversation context as the ticket's text: transcript first, then the structured details.
+
+    Never the conversation's id: over REST it is whatever the client chose, so it stays inside Guichet;
+    the ticket and the conversation are linked by the escalation reference."""
     lignes = [f"{t.auteur} : {t.texte}" for t in contexte.transcription]
-    details = {k: v for k, v in contexte.en_dict().items() if k != "transcription"}
+    details = {k: v for k, v in contexte.en_dict().items() if k not in ("transcription", "sender_id")}
     return "Conversation :\n" + "\n".join(lignes) + "\n\nContexte :\n" + json.dumps(details, ensure_ascii=False, indent=2, default=str)
 
 

@@ -73,7 +73,7 @@ class Appel:
                  invites: dict[str, str], reglages: ReglagesAppel = ReglagesAppel(), numero_appelant: str | None = None) -> None:
         self.ident, self.ligne, self.dialogue, self.vosk, self.voix = ident, ligne, dialogue, vosk, voix
         self.invites, self.reglages, self.numero_appelant = invites, reglages, numero_appelant
-        self.evenements: asyncio.Queue[EvenementLigne] = asyncio.Queue()
+        self.evenements: asyncio.Queue[EvenementLigne] = asyncio.Queue()  # the gateway gives a bounded one (voix/limites.py)
         self.mesures = Mesures()
         self._slot: str | None = None
         self._choix: list[str] = []  # what keys 1, 2, 3… choose after the last answer (its buttons)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
 from voix.appel import ReglagesAppel
+from voix.limites import LimitesLigne
 
 RACINE = Path(__file__).resolve().parents[1]
 VOSK_PAR_DEFAUT = "vosk-model-small-fr-0.22"
@@ -21,6 +22,22 @@ def _entier(env: Mapping[str, str], nom: str, defaut: int) -> int:
     if not brut.isdigit():
         raise ErreurConfiguration(f"{nom} must be a whole number, got {brut!r}")
     return int(brut)
+
+
+def _limites(env: Mapping[str, str], nombre: "Callable[[str, float], float]") -> LimitesLigne:
+    defaut = LimitesLigne()
+    try:
+        return LimitesLigne(
+            appels_max=_entier(env, "GUICHET_VOIX_APPELS_MAX", defaut.appels_max),
+            file_max=_entier(env, "GUICHET_VOIX_FILE_MAX", defaut.file_max),
+            taille_message_max=_entier(env, "GUICHET_VOIX_MESSAGE_MAX_OCTETS", defaut.taille_message_max),
+            delai_debut_s=nombre("GUICHET_VOIX_DELAI_DEBUT_S", defaut.delai_debut_s),
+            delai_inactivite_s=nombre("GUICHET_VOIX_DELAI_INACTIVITE_S", defaut.delai_inactivite_s),
+            delai_ecriture_s=nombre("GUICHET_VOIX_DELAI_ECRITURE_S", defaut.delai_ecriture_s),
+            connexions_max=_entier(env, "GUICHET_VOIX_CONNEXIONS_MAX", defaut.connexions_max),
+        )
+    except ValueError as exc:
+        raise ErreurConfiguration(f"voice gateway limits: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,7 @@ class ConfigVoix:
     reglages: ReglagesAppel = ReglagesAppel()
     dossier_cache: Path | None = None  # the domain's answers once synthesised, per voice (None: memory only)
     pre_synthese: bool = True  # synthesise the domain's fixed answers in the background at start
+    limites: LimitesLigne = LimitesLigne()  # what one peer may cost (voix/limites.py)
 
     def __post_init__(self) -> None:
         if not self.url_rasa.startswith(("http://", "https://")):
@@ -86,6 +104,7 @@ class ConfigVoix:
             cible_sip=env.get("GUICHET_SIP_TRANSFERT") or "sip:conseillers@127.0.0.1",
             dossier_cache=Path(env.get("GUICHET_VOIX_CACHE") or donnees / "cache-voix"),
             pre_synthese=env.get("GUICHET_VOIX_PRE_SYNTHESE", "1") != "0",
+            limites=_limites(env, nombre),
             reglages=ReglagesAppel(
                 silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=nombre("GUICHET_VOIX_DUREE_MAX_S", 900.0),

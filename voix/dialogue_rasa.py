@@ -14,7 +14,8 @@ from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
 from voix.erreurs import DialogueIndisponible
 
 logger = logging.getLogger(__name__)
-INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_voix_indisponible")
+INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_voix_indisponible",
+           "utter_lignes_occupees")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Awaitable, Callable
 from voix.appel import EvenementLigne
 from voix.audiosocket import GenreTrame, TrameInvalide, lire_trame, trame_audio, trame_raccroche, uuid_appel
 from voix.codec import OCTETS_TRAME_PCM, TRAME_MS, trames
+from voix.limites import LimitesLigne
 from voix.transferts import Transferts
 
 logger = logging.getLogger(__name__)
@@ -17,8 +18,10 @@ logger = logging.getLogger(__name__)
 class LigneAudioSocket:
     """Sends the caller's audio paced at 20 ms per frame; drop-able for barge-in."""
 
-    def __init__(self, ecrivain: asyncio.StreamWriter, ident: str, transferts: Transferts, cible: str) -> None:
+    def __init__(self, ecrivain: asyncio.StreamWriter, ident: str, transferts: Transferts, cible: str,
+                 delai_ecriture_s: float = 5.0) -> None:
         self.ecrivain, self.ident, self.transferts, self.cible = ecrivain, ident, transferts, cible
+        self.delai_ecriture_s = delai_ecriture_s
         self._file: asyncio.Queue[bytes] = asyncio.Queue()
         self._envoi = asyncio.ensure_future(self._envoyer())
         self.ferme = False
@@ -33,7 +36,13 @@ class LigneAudioSocket:
                 return
             try:
                 self.ecrivain.write(trame_audio(trame))
-                await self.ecrivain.drain()
+                await asyncio.wait_for(self.ecrivain.drain(), self.delai_ecriture_s)
+            except asyncio.TimeoutError:
+                logger.warning("audiosocket: call %s, the PBX stopped reading our audio for %.0f s; connection closed",
+                               self.ident[:8], self.delai_ecriture_s)
+                self.ferme = True
+                self.ecrivain.close()
+                return
             except (ConnectionError, RuntimeError):
                 self.ferme = True
                 return
@@ -58,8 +67,8 @@ class LigneAudioSocket:
         self._envoi.cancel()
         try:
             self.ecrivain.write(trame_raccroche())
-            await self.ecrivain.drain()
-        except (ConnectionError, RuntimeError):
+            await asyncio.wait_for(self.ecrivain.drain(), self.delai_ecriture_s)
+        except (ConnectionError, RuntimeError, asyncio.TimeoutError):
             pass
         self.ecrivain.close()
 
@@ -74,18 +83,26 @@ class LigneAudioSocket:
 
 async def servir_connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.StreamWriter, transferts: Transferts,
                            cible: str, demarrer: Callable[[str, LigneAudioSocket], "tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]"],
-                           delai_uuid_s: float = 5.0) -> None:
-    """One call: UUID frame first, then audio/DTMF until hang-up; never raises."""
+                           limites: LimitesLigne = LimitesLigne()) -> None:
+    """One call: UUID frame first, then audio/DTMF until hang-up; never raises, never waits forever."""
     ligne: LigneAudioSocket | None = None
     deroulement: asyncio.Future[None] | None = None
+    delai_uuid_s = limites.delai_debut_s
     try:
         ident = uuid_appel(await asyncio.wait_for(lire_trame(lecteur), delai_uuid_s))
-        ligne = LigneAudioSocket(ecrivain, ident, transferts, cible)
+        ligne = LigneAudioSocket(ecrivain, ident, transferts, cible, limites.delai_ecriture_s)
         file, appel = demarrer(ident, ligne)
         deroulement = asyncio.ensure_future(appel)
         while not deroulement.done():
             lecture = asyncio.ensure_future(lire_trame(lecteur))
-            fait, _ = await asyncio.wait({lecture, deroulement}, return_when=asyncio.FIRST_COMPLETED)
+            fait, _ = await asyncio.wait({lecture, deroulement}, timeout=limites.delai_inactivite_s,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if not fait:
+                lecture.cancel()
+                logger.warning("audiosocket: call %s, no frame from the PBX for %.0f s; call ended", ident[:8],
+                               limites.delai_inactivite_s)
+                file.put_nowait(EvenementLigne("fin"))
+                break
             if lecture not in fait:
                 lecture.cancel()
                 break

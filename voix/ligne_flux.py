@@ -23,6 +23,7 @@ from voix.flux_media import (
     message_repere,
     message_vider,
 )
+from voix.limites import LimitesLigne
 from voix.transferts import Transferts
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,10 @@ MORCEAU_MS = 100  # media messages of 100 ms; one mark per spoken chunk
 class LigneFlux:
     """The remote side buffers and plays; marks tell us what it has played."""
 
-    def __init__(self, ws: web.WebSocketResponse, stream_sid: str, ident: str, transferts: Transferts, cible: str) -> None:
+    def __init__(self, ws: web.WebSocketResponse, stream_sid: str, ident: str, transferts: Transferts, cible: str,
+                 delai_ecriture_s: float = 5.0) -> None:
         self.ws, self.stream_sid, self.ident, self.transferts, self.cible = ws, stream_sid, ident, transferts, cible
+        self.delai_ecriture_s = delai_ecriture_s
         self._reperes: set[str] = set()
         self._compteur = 0
         self.ferme = False
@@ -43,18 +46,30 @@ class LigneFlux:
             return
         taille = TAUX_LIGNE * OCTETS_PAR_ECHANTILLON * MORCEAU_MS // 1000
         for i in range(0, len(pcm), taille):
-            await self.ws.send_str(message_media(self.stream_sid, pcm_vers_ulaw(pcm[i:i + taille])))
+            await self._envoyer(message_media(self.stream_sid, pcm_vers_ulaw(pcm[i:i + taille])))
         self._compteur += 1
         nom = f"m{self._compteur}"
         self._reperes.add(nom)
-        await self.ws.send_str(message_repere(self.stream_sid, nom))
+        await self._envoyer(message_repere(self.stream_sid, nom))
+
+    async def _envoyer(self, message: str) -> None:
+        """One message to the peer; a peer that stops reading for delai_ecriture_s is dropped."""
+        if self.ferme:
+            return
+        try:
+            await asyncio.wait_for(self.ws.send_str(message), self.delai_ecriture_s)
+        except asyncio.TimeoutError:
+            logger.warning("media stream: call %s, the peer stopped reading for %.0f s; closed", self.ident[:8],
+                           self.delai_ecriture_s)
+            self.ferme = True
+            await self.ws.close()
 
     def repere_joue(self, nom: str) -> None:
         self._reperes.discard(nom)
 
     async def vider(self) -> None:
         if self._reperes and not self.ferme:
-            await self.ws.send_str(message_vider(self.stream_sid))
+            await self._envoyer(message_vider(self.stream_sid))
         self._reperes.clear()
 
     def en_lecture(self) -> bool:
@@ -73,16 +88,26 @@ class LigneFlux:
 Demarrer = Callable[[str, "LigneFlux", "str | None"], "tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]"]
 
 
-def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, delai_debut_s: float = 10.0) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer,
+               limites: LimitesLigne = LimitesLigne()) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def flux(request: web.Request) -> web.StreamResponse:
-        ws = web.WebSocketResponse(heartbeat=30, max_msg_size=1 << 20)
+        ws = web.WebSocketResponse(heartbeat=30, max_msg_size=limites.taille_message_max)
         await ws.prepare(request)
         ligne: LigneFlux | None = None
         deroulement: asyncio.Future[None] | None = None
         file: asyncio.Queue[EvenementLigne] | None = None
         try:
-            debut = asyncio.get_running_loop().time()
-            async for message in ws:
+            while True:
+                delai = limites.delai_debut_s if ligne is None else limites.delai_inactivite_s
+                try:
+                    message = await ws.receive(timeout=delai)
+                except asyncio.TimeoutError:
+                    if ligne is None:
+                        raise MessageInvalide(f"no start message within {delai:.0f} s") from None
+                    logger.warning("media stream: call %s, no message for %.0f s; call ended", ligne.ident[:8], delai)
+                    break
+                if message.type == WSMsgType.ERROR:
+                    raise MessageInvalide(f"websocket error ({type(ws.exception()).__name__}): too large or malformed")
                 if message.type != WSMsgType.TEXT:
                     if message.type == WSMsgType.BINARY:
                         raise MessageInvalide("binary frame: JSON text messages expected")
@@ -93,13 +118,11 @@ def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, delai_deb
                 if isinstance(m, Demarrage):
                     if ligne is not None:
                         raise MessageInvalide("second start message")
-                    ligne = LigneFlux(ws, m.stream_sid, m.call_sid, transferts, cible)
+                    ligne = LigneFlux(ws, m.stream_sid, m.call_sid, transferts, cible, limites.delai_ecriture_s)
                     file, appel = demarrer(m.call_sid, ligne, m.parametres.get("numero_appelant"))
                     deroulement = asyncio.ensure_future(appel)
                     continue
                 if ligne is None or file is None:
-                    if asyncio.get_running_loop().time() - debut > delai_debut_s:
-                        raise MessageInvalide("no start message")
                     raise MessageInvalide(f"{type(m).__name__} before start")
                 if isinstance(m, Media):
                     file.put_nowait(EvenementLigne("audio", pcm=ulaw_vers_pcm(m.ulaw)))

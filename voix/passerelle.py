@@ -19,6 +19,7 @@ from voix.config import ConfigVoix
 from voix.dialogue_rasa import DialogueRasa, choisir_invites, textes_fixes
 from voix.ligne_audiosocket import servir_connexion
 from voix.ligne_flux import route_flux
+from voix.limites import FileLigne
 from voix.reconnaissance import ModeleVosk
 from voix.synthese import VoixPiper
 from voix.transferts import Transferts
@@ -43,7 +44,12 @@ class Passerelle:
 
     def demarrer_appel(self, ident: str, ligne: Ligne, numero: str | None = None) -> tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]:
         numero = numero or self.numeros.pop(ident, None)
+        limites = self.config.limites
+        if len(self.appels) >= limites.appels_max:
+            logger.warning("call %s: refused, %d calls in progress (GUICHET_VOIX_APPELS_MAX)", ident[:8], len(self.appels))
+            return FileLigne(limites.file_max, ident), self._lignes_occupees(ligne)
         appel = Appel(ident, ligne, self.dialogue, self.vosk, self.voix, self.invites, self.config.reglages, numero)
+        appel.evenements = FileLigne(limites.file_max, ident)
         self.appels[ident] = appel
         logger.info("call %s: started", ident[:8])
 
@@ -58,9 +64,20 @@ class Passerelle:
 
         return appel.evenements, derouler()
 
+    async def _lignes_occupees(self, ligne: Ligne) -> None:
+        """A call over the cap hears the polite « all lines busy » prompt, then is hung up cleanly."""
+        try:
+            async for pcm in self.voix.flux(self.invites["utter_lignes_occupees"]):
+                await ligne.jouer(pcm)
+            while ligne.en_lecture():
+                await asyncio.sleep(0.05)
+        finally:
+            await ligne.raccrocher()
+
     def application_http(self) -> web.Application:
         app = web.Application()
-        app.router.add_get("/flux", route_flux(self.transferts, self.config.cible_transfert, self.demarrer_appel))
+        app.router.add_get("/flux", route_flux(self.transferts, self.config.cible_transfert, self.demarrer_appel,
+                                               self.config.limites))
 
         async def sante(request: web.Request) -> web.Response:
             return web.json_response({"status": "ok", "appels": len(self.appels)})
@@ -112,8 +129,20 @@ async def servir(passerelle: Passerelle) -> AsyncIterator[tuple[int, int]]:
     """Run both servers; yield (AudioSocket port, HTTP port)."""
     config = passerelle.config
 
+    ouvertes = 0
+
     async def connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.StreamWriter) -> None:
-        await servir_connexion(lecteur, ecrivain, passerelle.transferts, config.cible_transfert, passerelle.demarrer_appel)
+        nonlocal ouvertes
+        if ouvertes >= config.limites.connexions_max:
+            logger.warning("audiosocket: connection refused, %d already open", ouvertes)
+            ecrivain.close()
+            return
+        ouvertes += 1
+        try:
+            await servir_connexion(lecteur, ecrivain, passerelle.transferts, config.cible_transfert, passerelle.demarrer_appel,
+                                   config.limites)
+        finally:
+            ouvertes -= 1
 
     serveur_tcp = await asyncio.start_server(connexion, config.hote, config.port_audiosocket)
     runner = web.AppRunner(passerelle.application_http())

@@ -73,14 +73,42 @@ def rendre_tableau_de_bord(i: Indicateurs) -> str:
     ])
 
 
+CSP_CONSOLE = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP_WIDGET = "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"  # the demo page talks to the Rasa server
+ENTETES_SECURITE = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+
+
+def meme_origine(https: bool) -> Any:
+    """Refuse cross-site form posts (on top of the SameSite=Strict cookie). Behind a TLS reverse proxy
+    (GUICHET_CONSOLE_HTTPS=1) the browser's origin is https even though the proxy speaks http to us."""
+
+    @web.middleware
+    async def garde(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.method == "POST":
+            origine = request.headers.get("Origin")
+            schema = "https" if https else request.scheme
+            if origine and origine != f"{schema}://{request.host}":
+                return web.Response(status=403, text="cross-origin request refused")
+        return await handler(request)
+
+    return garde
+
+
 @web.middleware
-async def meme_origine(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Refuse cross-site form posts (on top of the SameSite=Strict cookie)."""
-    if request.method == "POST":
-        origine = request.headers.get("Origin")
-        if origine and origine != f"{request.scheme}://{request.host}":
-            return web.Response(status=403, text="cross-origin request refused")
-    return await handler(request)
+async def entetes_securite(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Security headers on every page: no framing, no MIME sniffing, no referrer to other sites, a CSP."""
+    try:
+        reponse = await handler(request)
+    except web.HTTPException as exc:  # redirects and errors carry the headers too
+        reponse = exc
+        for nom, valeur in ENTETES_SECURITE.items():
+            reponse.headers.setdefault(nom, valeur)
+        raise
+    for nom, valeur in ENTETES_SECURITE.items():
+        reponse.headers.setdefault(nom, valeur)
+    reponse.headers.setdefault("Content-Security-Policy", CSP_WIDGET if request.path.startswith("/widget/") else CSP_CONSOLE)
+    return reponse
 
 
 def _duree(secondes: float | None) -> str:
@@ -190,7 +218,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
         return web.Response(text=en_csv(await indicateurs(du, au)), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="guichet-{du}-{au}.csv"'})
 
-    app = web.Application(client_max_size=64 * 1024, middlewares=[meme_origine])
+    app = web.Application(client_max_size=64 * 1024, middlewares=[entetes_securite, meme_origine(config.cookie_securise)])
     if config.rasa is not None and config.url_grc is not None:
         if config.journal_audit is None:
             raise ValueError("the agents' console needs journal_audit (the access audit trail)")

@@ -98,6 +98,8 @@ class RelaisChatwoot:
                 await self.relayer_usagers()
             except ErreurConnecteur as exc:
                 logger.warning("chatwoot relay: %s", exc)
+            except Exception as exc:  # supervised: an unexpected error never ends the relay
+                logger.error("chatwoot relay: unexpected %s; the relay goes on at the next round", type(exc).__name__)
             await asyncio.sleep(self.intervalle_s)
 
     def ajouter_routes(self, app: web.Application) -> None:

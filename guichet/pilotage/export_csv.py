@@ -8,9 +8,27 @@ import io
 from guichet.pilotage.indicateurs import Indicateurs
 
 
+_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cellule(valeur: object) -> object:
+    """A value a spreadsheet will not run: text starting like a formula is prefixed with a quote (OWASP CSV injection)."""
+    if isinstance(valeur, str) and valeur.startswith(_FORMULE):
+        return "'" + valeur
+    return valeur
+
+
+class _Ecrivain:
+    def __init__(self, tampon: io.StringIO) -> None:
+        self._w = csv.writer(tampon)
+
+    def writerow(self, ligne: list[object]) -> None:
+        self._w.writerow([cellule(v) for v in ligne])
+
+
 def en_csv(i: Indicateurs) -> str:
     tampon = io.StringIO()
-    w = csv.writer(tampon)
+    w = _Ecrivain(tampon)
     w.writerow(["indicateur", "cle", "valeur"])
     for nom in ("conversations", "taux_contenues", "taux_escalade", "taux_abandon", "taux_repli", "consultations_dossier",
                 "appels", "taux_appels_repondus", "satisfaction_moyenne"):

@@ -41,9 +41,7 @@ async def test_status_only_after_the_check(grc, installer_services, dispatcher, 
     assert message["date_decision"] == "14 décembre 2026"
     assert message["intitule"] == "Permis de construire — extension"
     assert message["numero_voix"].startswith("vingt-quatre, cinquante-sept")
-    assert {e["name"]: e["value"] for e in evenements} == {
-        "numero_dossier": None, "date_naissance": None, "courriel_identite": None, "identite_verifiee": None,
-        "verification_identite": None, "dossier": None}
+    assert {e["name"]: e["value"] for e in evenements} == {"numero_dossier": None, "date_naissance": None}
 
 
 async def test_status_never_given_without_confirmed_identity(grc, installer_services, dispatcher, domaine):

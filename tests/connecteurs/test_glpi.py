@@ -20,7 +20,7 @@ from tests.connecteurs.serveur_local import servir
 from tests.fakes.glpi import FauxGlpi
 
 CONTEXTE = ContexteConversation(
-    sender_id="abc", canal="rest",
+    sender_id="conversation-secrete-abc", canal="rest",
     transcription=[TourConversation("usager", "je veux parler à un conseiller", 1.0, "parler_conseiller", 0.98)],
     intentions=[{"intention": "parler_conseiller", "confiance": 0.98}], slots={"numero_dossier": "24578301"},
     verification_identite="confirmee",
@@ -76,6 +76,7 @@ async def test_complaint_escalation_and_callback_carry_the_context(glpi, faux):
     assert escalade.reference == "GLPI-2"
     contenu = faux.tickets[2]["content"]
     assert "usager : je veux parler à un conseiller" in contenu and '"verification_identite": "confirmee"' in contenu
+    assert all("conversation-secrete-abc" not in t["content"] for t in faux.tickets.values())  # the conversation id stays inside
     rappel = await glpi.creer_rappel(DemandeRappel(CreneauRappel.MATIN, "0612345678", CONTEXTE))
     assert rappel.reference == "GLPI-3" and "0612345678" in faux.tickets[3]["content"]
 

@@ -25,6 +25,7 @@ from voix.audiosocket import GenreTrame, Trame, lire_trame
 from voix.codec import pcm_vers_ulaw
 from voix.config import ConfigVoix
 from voix.flux_media import message_test
+from voix.limites import LimitesLigne
 from voix.passerelle import charger, servir
 
 pytestmark = pytest.mark.integration
@@ -33,12 +34,13 @@ SILENCE = b"\x00\x00" * 160
 
 
 @contextlib.asynccontextmanager
-async def passerelle(serveurs, tmp_path, pre_synthese=False, **reglages):
+async def passerelle(serveurs, tmp_path, pre_synthese=False, limites=LimitesLigne(), **reglages):
     """The gateway; the background pre-synthesis of the domain's answers only where a test is about it
     (it keeps a core busy for about 40 s with the test voice)."""
     config = ConfigVoix(url_rasa=serveurs.url, jeton=JETON, dossier_modeles=dossier_modeles(tmp_path / "modeles"),
                         modele_vosk=NOM_VOSK, voix_piper=NOM_PIPER, port_audiosocket=0, port_http=0,
-                        reglages=ReglagesAppel(**reglages), dossier_cache=tmp_path / "cache-voix", pre_synthese=pre_synthese)
+                        reglages=ReglagesAppel(**reglages), dossier_cache=tmp_path / "cache-voix", pre_synthese=pre_synthese,
+                        limites=limites)
     p = await charger(config)
     async with servir(p) as ports:
         yield p, ports

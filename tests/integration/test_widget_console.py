@@ -248,8 +248,9 @@ async def test_keyboard_only_open_send_quick_reply_and_escape(serveurs, tmp_path
 
 
 async def test_axe_finds_no_serious_violation_in_widget_and_console(serveurs, tmp_path):
+    """axe is injected as an inline script: these browser contexts bypass the pages' CSP (the others keep it)."""
     async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
-        page = await (await browser.new_context()).new_page()
+        page = await (await browser.new_context(bypass_csp=True)).new_page()
         await ouvrir_widget(page, url)
         await dire(page, "au revoir")
         await expect(page.get_by_role("group", name="Réponses proposées")).to_be_visible(timeout=DELAI_MS)
@@ -257,10 +258,10 @@ async def test_axe_finds_no_serious_violation_in_widget_and_console(serveurs, tm
         await page.get_by_role("button", name="Fermer l'assistant").click()
         assert await audit_axe(page) == []
 
-        citoyen = await (await browser.new_context()).new_page()
+        citoyen = await (await browser.new_context(bypass_csp=True)).new_page()
         await ouvrir_widget(citoyen, url)
         reference = await escalader(citoyen)
-        agent = await (await browser.new_context()).new_page()
+        agent = await (await browser.new_context(bypass_csp=True)).new_page()
         await agent.goto(f"{url}/connexion")
         assert await audit_axe(agent) == []
         await connecter_agent(agent, url)

@@ -204,3 +204,36 @@ async def test_sign_in_failures_are_counted_across_console_processes(url_sql):
     await a.echec("claire")
     await b.reussite("claire")
     assert not await a.bloque("claire")
+
+
+async def test_pages_carry_security_headers(console):
+    async with client() as s:
+        for chemin in ("/connexion", "/pilotage"):
+            r = await s.get(f"{console}{chemin}")
+            assert r.headers["X-Frame-Options"] == "DENY" and r.headers["X-Content-Type-Options"] == "nosniff"
+            assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+            assert r.headers["Referrer-Policy"] == "same-origin"
+
+
+async def test_sign_in_works_behind_a_tls_reverse_proxy(tmp_path):
+    """GUICHET_CONSOLE_HTTPS=1: the browser's Origin is https while the proxy speaks http to the console."""
+    comptes = Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}")
+    comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
+    remplir(tmp_path / "conversations.sqlite3")
+    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", f"sqlite:///{tmp_path / 'comptes.sqlite3'}",
+                           cookie_securise=True)
+    async with servir(creer_application(config)) as url, client() as s:
+        hote = url.split("//", 1)[1]
+        donnees = {"identifiant": "paul.agent", "mot_de_passe": MOT_DE_PASSE}
+        r = await s.post(f"{url}/connexion", data=donnees, headers={"Origin": f"https://{hote}"}, allow_redirects=False)
+        assert r.status == 303
+        assert "Secure" in r.headers["Set-Cookie"]
+        r = await s.post(f"{url}/connexion", data=donnees, headers={"Origin": "https://pirate.example"}, allow_redirects=False)
+        assert r.status == 403
+
+
+def test_csv_cells_never_start_a_formula():
+    from guichet.pilotage.export_csv import cellule
+
+    assert [cellule(v) for v in ("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "bonjour", 3)] == [
+        "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "bonjour", 3]

@@ -1,4 +1,5 @@
 """The console's Chatwoot relay: webhooks from a local Chatwoot (published payloads) and the citizen → Chatwoot pass."""
+import asyncio
 
 import aiohttp
 import pytest
@@ -116,3 +117,25 @@ async def test_webhook_refuses_wrong_secret_and_bad_bodies_and_ignores_others(re
 def test_short_secret_refused():
     with pytest.raises(ValueError, match="at least 16"):
         RelaisChatwoot(None, None, None, "court")  # type: ignore[arg-type]
+
+
+async def test_the_relay_loop_survives_an_unexpected_error(caplog):
+    """Supervised: an unexpected exception is logged and the loop goes on (it used to end the task silently)."""
+    relais = RelaisChatwoot(None, None, None, SECRET, intervalle_s=0.01)  # type: ignore[arg-type]
+    tours = 0
+
+    async def relayer() -> None:
+        nonlocal tours
+        tours += 1
+        if tours == 1:
+            raise KeyError("a malformed Chatwoot answer")
+
+    relais.relayer_usagers = relayer  # type: ignore[method-assign]
+    tache = asyncio.create_task(relais.boucle())
+    for _ in range(200):
+        if tours >= 3:
+            break
+        await asyncio.sleep(0.01)
+    assert not tache.done() and tours >= 3
+    tache.cancel()
+    assert "unexpected KeyError" in caplog.text
