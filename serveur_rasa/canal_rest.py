@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from serveur_rasa.entree_citoyen import EntreeRefusee, MessageCitoyen, lire_message
+from serveur_rasa.memoire import figer_tas
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,10 @@ class CanalRest(RestInput):
         @webhook.listener("before_server_start")
         async def limiter(app: Any, _boucle: Any) -> None:
             limiter_requetes(app)
+
+        @webhook.listener("after_server_start")
+        async def figer(app: Any, _boucle: Any) -> None:
+            figer_tas()
 
         @webhook.route("/webhook", methods=["POST"])
         async def recevoir(request: Request) -> HTTPResponse:
