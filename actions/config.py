@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
+from connecteurs.essais_identite import ConfigEssais
 from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -33,6 +35,9 @@ class ConfigActions:
     reclamations: str = GRC_EMBARQUEE
     escalades: str = GRC_EMBARQUEE
     preuve_identite: str = "date_naissance"  # what the case-status identity check asks: date_naissance or courriel
+    essais_source: int = 10  # wrong identity answers per source (client address) on all cases (connecteurs/essais_identite.py)
+    essais_dossier: int = 10  # wrong identity answers per case from all sources, before the longer lock
+    verrou_dossier_minutes: int = 60
     url_base: str = ""  # GUICHET_GRC_BASE: one database (SQLAlchemy URL) for the embedded GRC and the counters; "" = SQLite files
 
     def __post_init__(self) -> None:
@@ -52,7 +57,8 @@ class ConfigActions:
             dialecte(self.url_grc)
         except ValueError as exc:
             raise ErreurConfiguration(str(exc)) from None
-        for nom in ("essais_identite", "verrou_minutes", "delai_reclamation_jours"):
+        for nom in ("essais_identite", "verrou_minutes", "delai_reclamation_jours", "essais_source", "essais_dossier",
+                    "verrou_dossier_minutes"):
             if getattr(self, nom) < 1:
                 raise ErreurConfiguration(f"{nom} must be at least 1")
 
@@ -63,6 +69,11 @@ class ConfigActions:
     @property
     def url_essais(self) -> str:
         return url_base({VARIABLE_URL: self.url_base}, self.dossier_donnees, "essais_identite.sqlite3")
+
+    def regle_essais(self) -> ConfigEssais:
+        """The one lockout rule's settings (embedded GRC and remote back ends alike)."""
+        return ConfigEssais(self.url_essais, self.essais_identite, dt.timedelta(minutes=self.verrou_minutes),
+                            self.essais_source, self.essais_dossier, dt.timedelta(minutes=self.verrou_dossier_minutes))
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigActions":
@@ -81,6 +92,9 @@ class ConfigActions:
             essais_identite=int(nombre("GUICHET_ESSAIS_IDENTITE", "3", int)),
             verrou_minutes=int(nombre("GUICHET_VERROU_MINUTES", "15", int)),
             delai_reclamation_jours=int(nombre("GUICHET_DELAI_RECLAMATION_JOURS", "15", int)),
+            essais_source=int(nombre("GUICHET_ESSAIS_SOURCE", "10", int)),
+            essais_dossier=int(nombre("GUICHET_ESSAIS_DOSSIER", "10", int)),
+            verrou_dossier_minutes=int(nombre("GUICHET_VERROU_DOSSIER_MINUTES", "60", int)),
             suivi=(env.get("GUICHET_SUIVI") or GRC_EMBARQUEE),
             signalements=(env.get("GUICHET_SIGNALEMENTS") or GRC_EMBARQUEE),
             reclamations=(env.get("GUICHET_RECLAMATIONS") or GRC_EMBARQUEE),

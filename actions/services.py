@@ -66,7 +66,7 @@ def _ouvrir_distant(nom: str, config: ConfigActions, env: Mapping[str, str]) -> 
     """A remote back end by name; its settings come from the environment (see docs/grc-*.md)."""
     from connecteurs.chatwoot import ConfigChatwoot, EscaladesChatwoot
     from connecteurs.demarches_simplifiees import ConfigDemarchesSimplifiees, SuiviDemarchesSimplifiees
-    from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
+    from connecteurs.essais_identite import EssaisIdentite
     from connecteurs.glpi import ConfigGlpi, TicketsGlpi
     from connecteurs.publik import ConfigPublik, Publik
     from connecteurs.zammad import ConfigZammad, TicketsZammad
@@ -74,7 +74,7 @@ def _ouvrir_distant(nom: str, config: ConfigActions, env: Mapping[str, str]) -> 
     delai, jours = config.delai_connecteur, config.delai_reclamation_jours
 
     def essais() -> EssaisIdentite:
-        return EssaisIdentite(ConfigEssais(config.url_essais, config.essais_identite, dt.timedelta(minutes=config.verrou_minutes)))
+        return EssaisIdentite(config.regle_essais())
 
     try:
         if nom == "demarches_simplifiees":
@@ -100,6 +100,7 @@ async def _ouvrir_grc_principale(config: ConfigActions) -> Grc:
                 essais_identite=config.essais_identite,
                 duree_verrou=dt.timedelta(minutes=config.verrou_minutes),
                 delai_reponse_reclamation_jours=config.delai_reclamation_jours,
+                regle_essais=config.regle_essais(),  # the one lockout rule, shared with the remote back ends
             )
         )
     module_nom, _, classe_nom = config.grc.partition(":")

@@ -49,6 +49,12 @@ FIN_SANS_PREUVE = {"date_naissance": MASQUE, "courriel_identite": MASQUE}  # the
 ETAT_IDENTITE = {"identite_verifiee": None, "verification_identite": None, "dossier": None}
 
 
+def source(tracker: Tracker) -> str:
+    """Who is asking, for the lockout rule: the channel's client-address key, else the conversation."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return str(metadata.get("source_client") or f"c-{tracker.sender_id}")
+
+
 def _masque_pose_par_l_action(valeur: Any, tracker: Tracker) -> bool:
     """The mask in a proof slot is only ever set with the check's outcome; typed by a citizen, it is no answer."""
     return valeur == MASQUE and tracker.get_slot("verification_identite") is not None
@@ -83,7 +89,8 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         numero = tracker.get_slot("numero_dossier")
         try:
             resultat = await appeler(
-                "verifier_identite_courriel", s.grc.verifier_identite_courriel(numero, courriel), s.config.delai_connecteur
+                "verifier_identite_courriel", s.grc.verifier_identite_courriel(numero, courriel, source(tracker)),
+                s.config.delai_connecteur,
             )
         except ErreurConnecteur:
             return {**FIN_SANS_PREUVE, "verification_identite": INDISPONIBLE}
@@ -109,14 +116,8 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         if numero is None:
             dispatcher.utter_message(response="utter_numero_dossier_invalide")
             return {"numero_dossier": None}
-        s = await services.obtenir()
-        try:
-            existe = await appeler("dossier_existe", s.grc.dossier_existe(numero), s.config.delai_connecteur)
-        except ErreurConnecteur:
-            return {"numero_dossier": numero, **FIN_SANS_PREUVE, "verification_identite": INDISPONIBLE}
-        if not existe:
-            dispatcher.utter_message(response="utter_dossier_inconnu", numero=numero)
-            return {"numero_dossier": None}
+        # whether the case exists is never said before the identity check (no existence oracle):
+        # an unknown number gets the same answer as a wrong date, under the same lockout rule
         return {"numero_dossier": numero, **ETAT_IDENTITE}  # a check made for another number proves nothing here
 
     async def validate_date_naissance(
@@ -133,7 +134,8 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
             return {"date_naissance": None}
         numero = tracker.get_slot("numero_dossier")
         try:
-            resultat = await appeler("verifier_identite", s.grc.verifier_identite(numero, date), s.config.delai_connecteur)
+            resultat = await appeler("verifier_identite", s.grc.verifier_identite(numero, date, source(tracker)),
+                                     s.config.delai_connecteur)
         except ErreurConnecteur:
             return {**FIN_SANS_PREUVE, "verification_identite": INDISPONIBLE}
         return _apres_verification(resultat, "date_naissance", "utter_identite_refusee", numero, dispatcher)
@@ -152,7 +154,8 @@ def _apres_verification(
         }
     if resultat.issue is IssueVerification.REFUSEE:
         dispatcher.utter_message(
-            response=reponse_refus, essais=resultat.essais_restants, essais_voix=nombre_en_mots(resultat.essais_restants)
+            response=reponse_refus, essais=resultat.essais_restants, essais_voix=nombre_en_mots(resultat.essais_restants),
+            numero=numero, numero_voix=lire_chiffres(numero),
         )
         return {slot: None, "identite_verifiee": False, "verification_identite": resultat.issue.value}
     if resultat.issue is IssueVerification.INCONNU:

@@ -40,11 +40,11 @@ class GrcComposee:
     async def dossier_existe(self, numero: str) -> bool:
         return await self.suivi.dossier_existe(numero)
 
-    async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
-        return await self.suivi.verifier_identite(numero, date_naissance)
+    async def verifier_identite(self, numero: str, date_naissance: dt.date, source: str = "") -> ResultatVerification:
+        return await self.suivi.verifier_identite(numero, date_naissance, source)
 
-    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
-        return await self.suivi.verifier_identite_courriel(numero, courriel)
+    async def verifier_identite_courriel(self, numero: str, courriel: str, source: str = "") -> ResultatVerification:
+        return await self.suivi.verifier_identite_courriel(numero, courriel, source)
 
     async def chercher_doublon(self, categorie: CategorieSignalement, adresse: str) -> Signalement | None:
         return await self.signalements.chercher_doublon(categorie, adresse)

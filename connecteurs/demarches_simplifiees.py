@@ -118,7 +118,7 @@ class SuiviDemarchesSimplifiees:
     async def dossier_existe(self, numero: str) -> bool:
         return await self._dossier(numero) is not None
 
-    async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
+    async def verifier_identite(self, numero: str, date_naissance: dt.date, source: str = "") -> ResultatVerification:
         if not self.config.champ_date_naissance:
             raise ConfigurationInvalide("demarches-simplifiees: GUICHET_DS_CHAMP_DATE_NAISSANCE is not set")
 
@@ -129,14 +129,14 @@ class SuiviDemarchesSimplifiees:
             attendue = _date(champs[0].get("date")) or _date(champs[0].get("stringValue"))
             return attendue is not None and attendue == date_naissance
 
-        return await self._essais.verifier(numero, self._dossier, correspond, en_dossier)
+        return await self._essais.verifier(numero, self._dossier, correspond, en_dossier, source)
 
-    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+    async def verifier_identite_courriel(self, numero: str, courriel: str, source: str = "") -> ResultatVerification:
         def correspond(brut: Mapping[str, Any]) -> bool:
             attendu = str(((brut.get("usager") or {}).get("email")) or "").strip().lower()
             return bool(attendu) and attendu == courriel.strip().lower()
 
-        return await self._essais.verifier(numero, self._dossier, correspond, en_dossier)
+        return await self._essais.verifier(numero, self._dossier, correspond, en_dossier, source)
 
 
 def en_dossier(numero: str, brut: Mapping[str, Any]) -> Dossier:

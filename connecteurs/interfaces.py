@@ -30,14 +30,15 @@ class SuiviDossiers(Protocol):
     async def dossier_existe(self, numero: str) -> bool:
         """Whether a case with this 8-digit number exists."""
 
-    async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
+    async def verifier_identite(self, numero: str, date_naissance: dt.date, source: str = "") -> ResultatVerification:
         """Check the requester's birth date; return the case only on a match.
 
-        Implementations count failures per case number and lock the number for
-        everyone after too many (the result is then VERROUILLE, without the case).
+        Implementations apply the one lockout rule (connecteurs/essais_identite.py): failures are counted
+        per source (`source`: a client address hash, else the conversation) and per case; an unknown number
+        is a wrong answer (REFUSEE), so existence is never told; a lock gives VERROUILLE, without the case.
         """
 
-    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+    async def verifier_identite_courriel(self, numero: str, courriel: str, source: str = "") -> ResultatVerification:
         """The same check against the applicant's e-mail address (lower-cased), where the back end knows it.
 
         Back ends without it raise ConfigurationInvalide (GUICHET_PREUVE_IDENTITE must then stay date_naissance).

@@ -134,16 +134,16 @@ class Publik:
     async def dossier_existe(self, numero: str) -> bool:
         return await self._formulaire_dossier(numero) is not None
 
-    async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
+    async def verifier_identite(self, numero: str, date_naissance: dt.date, source: str = "") -> ResultatVerification:
         def correspond(brut: Mapping[str, Any]) -> bool:
             champs = brut.get("fields") or {}
             if self.config.champ_date_naissance not in champs:
                 raise ConfigurationInvalide(f"publik: field {self.config.champ_date_naissance!r} not in the form")
             return _date(champs.get(self.config.champ_date_naissance)) == date_naissance
 
-        return await self._verifier(numero, correspond)
+        return await self._verifier(numero, correspond, source)
 
-    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+    async def verifier_identite_courriel(self, numero: str, courriel: str, source: str = "") -> ResultatVerification:
         def correspond(brut: Mapping[str, Any]) -> bool:
             if self.config.champ_courriel:
                 attendu = (brut.get("fields") or {}).get(self.config.champ_courriel)
@@ -151,12 +151,12 @@ class Publik:
                 attendu = (brut.get("user") or {}).get("email")
             return bool(attendu) and str(attendu).strip().lower() == courriel.strip().lower()
 
-        return await self._verifier(numero, correspond)
+        return await self._verifier(numero, correspond, source)
 
-    async def _verifier(self, numero: str, correspond: Callable[[Mapping[str, Any]], bool]) -> ResultatVerification:
+    async def _verifier(self, numero: str, correspond: Callable[[Mapping[str, Any]], bool], source: str) -> ResultatVerification:
         if self._essais is None:
             raise ConfigurationInvalide("publik: no identity-attempt store")
-        return await self._essais.verifier(numero, self._formulaire_dossier, correspond, self._en_dossier)
+        return await self._essais.verifier(numero, self._formulaire_dossier, correspond, self._en_dossier, source)
 
     def _en_dossier(self, numero: str, brut: Mapping[str, Any]) -> Dossier:
         statut = ((brut.get("workflow") or {}).get("status")) or {}

@@ -21,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from serveur_rasa.entree_citoyen import EntreeRefusee, MessageCitoyen, lire_message
 from serveur_rasa.memoire import figer_tas
+from serveur_rasa.source_client import SourcesClients
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,8 @@ class CanalRest(RestInput):
             except EntreeRefusee as exc:
                 domaine = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
                 return reponse_refus(domaine, self.name(), exc, None)
-            sender, message, metadata = entree.sender, entree.texte, entree.metadata
+            sender, message = entree.sender, entree.texte
+            metadata = self.marquer_source(entree.metadata, request.remote_addr or request.ip)
             collecteur = CollecteurNomme(self.name())
             try:
                 await on_new_message(
@@ -127,3 +129,9 @@ class CanalRest(RestInput):
     async def entetes_reponse(self, request: Request, sender: str) -> dict[str, str]:
         """Extra response headers (the voice channel adds the dialogue state)."""
         return {}
+
+    def marquer_source(self, metadata: dict[str, Any] | None, adresse: str | None) -> dict[str, Any] | None:
+        """The identity-check source of this message: the client's address (hashed); see serveur_rasa/source_client.py."""
+        if not hasattr(self, "_sources"):
+            self._sources = SourcesClients.depuis_env()
+        return self._sources.marquer(metadata, adresse)

@@ -31,6 +31,7 @@ from socketio import AsyncServer
 from serveur_rasa.canal_rest import limiter_requetes, texte_reponse
 from serveur_rasa.entree_citoyen import EntreeRefusee, lire_message
 from serveur_rasa.session_socketio import JetonsSession
+from serveur_rasa.source_client import SourcesClients
 
 logger = logging.getLogger(__name__)
 TAILLE_MAX_TRAME = 64 * 1024  # bytes of one socket.io frame (python-socketio's default is 1 MB)
@@ -72,6 +73,7 @@ class CanalSocketIO(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = self._serveur(os.environ)
         jetons = JetonsSession.depuis_env(os.environ)
+        sources = SourcesClients.depuis_env(os.environ)
         plan = _PlanSocketIO(self, sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
 
@@ -85,6 +87,9 @@ class CanalSocketIO(SocketIOInput):
 
         @sio.on("connect", namespace=self.namespace)
         async def connexion(sid: Text, environ: dict, auth: dict | None) -> bool:
+            requete = environ.get("sanic.request")
+            adresse = (getattr(requete, "remote_addr", "") or getattr(requete, "ip", "")) if requete is not None else ""
+            await sio.save_session(sid, {"adresse": adresse or environ.get("REMOTE_ADDR") or ""}, namespace=self.namespace)
             if self.jwt_key:
                 from rasa.core.channels.channel import decode_bearer_token
 
@@ -98,7 +103,8 @@ class CanalSocketIO(SocketIOInput):
             if demande and jeton != demande:
                 logger.info("socketio channel: an unknown session id was presented; a new session was issued")
             conversation = jetons.conversation(jeton)
-            await sio.save_session(sid, {"jeton": jeton, "conversation": conversation}, namespace=self.namespace)
+            session = await sio.get_session(sid, namespace=self.namespace)
+            await sio.save_session(sid, {**session, "jeton": jeton, "conversation": conversation}, namespace=self.namespace)
             if self.session_persistence:
                 sio.enter_room(sid, conversation, namespace=self.namespace)
             await sio.emit("session_confirm", jeton, room=sid, namespace=self.namespace)
@@ -131,9 +137,10 @@ class CanalSocketIO(SocketIOInput):
                     await sortie.send_text_message(session["conversation"] if self.session_persistence else sid, texte)
                 return
             destinataire = entree.sender if self.session_persistence else sid
+            metadata = sources.marquer(entree.metadata, session.get("adresse") or None)
             try:
                 await on_new_message(UserMessage(entree.texte, sortie, destinataire, input_channel=self.name(),
-                                                 metadata=entree.metadata))
+                                                 metadata=metadata))
             except Exception as exc:  # never the text in the logs
                 logger.error("socketio channel: message handling failed (%s)", type(exc).__name__)
 

@@ -12,7 +12,7 @@ Answers carry the dialogue state in two headers: the slot being asked for
 from __future__ import annotations
 
 import logging
-from typing import Text
+from typing import Any, Text
 
 from sanic.request import Request
 
@@ -26,6 +26,10 @@ class CanalVoix(CanalRest):
     @classmethod
     def name(cls) -> Text:
         return "voix"
+
+    def marquer_source(self, metadata: dict[str, Any] | None, adresse: str | None) -> dict[str, Any] | None:
+        """Every call comes from the gateway's address: the source is the call itself (its sender id)."""
+        return super().marquer_source(metadata, None)
 
     async def entetes_reponse(self, request: Request, sender: str) -> dict[str, str]:
         try:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from connecteurs.adresse import normaliser_adresse
 from connecteurs.base_sql import BaseSql, dialecte
 from connecteurs.erreurs import ConfigurationInvalide, ConnecteurIndisponible, EscaladeDejaPrise, EscaladeInconnue
+from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
 from connecteurs.grc_embarquee.donnees_demo import semer
 from connecteurs.grc_embarquee.schema import migrer
 from connecteurs.modeles import (
@@ -60,6 +61,7 @@ class ConfigGrcEmbarquee:
     duree_verrou: dt.timedelta = dt.timedelta(minutes=15)
     delai_reponse_reclamation_jours: int = 15
     semer_donnees_demo: bool = True
+    regle_essais: ConfigEssais | None = None  # the one lockout rule (connecteurs/essais_identite.py); None: 3 / 15 min in this base
 
     def __post_init__(self) -> None:
         dialecte(self.url)
@@ -78,6 +80,8 @@ class GrcEmbarquee:
         self.config = config
         self._horloge = horloge
         self.base = BaseSql(config.url, "embedded GRC database")
+        self.essais = EssaisIdentite(config.regle_essais or ConfigEssais(config.url, config.essais_identite, config.duree_verrou),
+                                     horloge)
 
     @classmethod
     async def ouvrir(cls, config: ConfigGrcEmbarquee, horloge: Horloge = _maintenant) -> "GrcEmbarquee":
@@ -91,6 +95,7 @@ class GrcEmbarquee:
 
     async def fermer(self) -> None:
         await asyncio.to_thread(self.base.fermer)
+        await asyncio.to_thread(self.essais.base.fermer)
 
     def _initialiser(self) -> None:
         migrer(self.base)
@@ -112,39 +117,20 @@ class GrcEmbarquee:
 
         return await self.base.executer(travail)
 
-    async def verifier_identite(self, numero: str, date_naissance: dt.date) -> ResultatVerification:
-        maintenant = self._horloge()
-        essais = self.config.essais_identite
+    async def verifier_identite(self, numero: str, date_naissance: dt.date, source: str = "") -> ResultatVerification:
+        """The birth date against the case, under the one lockout rule (connecteurs/essais_identite.py)."""
 
-        def travail() -> ResultatVerification:
-            with self.base.ecrire() as c:
-                # the case row locked: checks on one case number run one after the other
-                ligne = self._une(c, "SELECT * FROM dossiers WHERE numero = :n" + self.base.pour_maj(), n=numero)
-                if ligne is None:
-                    return ResultatVerification(IssueVerification.INCONNU)
-                verrou = self._une(c, "SELECT echecs, verrouille_jusqu_a FROM verrous_identite WHERE numero = :n", n=numero)
-                echecs = verrou["echecs"] if verrou else 0
-                if verrou and verrou["verrouille_jusqu_a"]:
-                    if dt.datetime.fromisoformat(verrou["verrouille_jusqu_a"]) > maintenant:
-                        return ResultatVerification(IssueVerification.VERROUILLE)
-                    echecs = 0  # the lock has expired: a fresh set of attempts
-                if ligne["date_naissance_demandeur"] == date_naissance.isoformat():
-                    c.execute(requete("DELETE FROM verrous_identite WHERE numero = :n"), {"n": numero})
-                    return ResultatVerification(IssueVerification.CONFIRMEE, dossier=_dossier(ligne))
-                echecs += 1
-                jusqu_a = (maintenant + self.config.duree_verrou).isoformat() if echecs >= essais else None
-                c.execute(requete(
-                    "INSERT INTO verrous_identite (numero, echecs, verrouille_jusqu_a) VALUES (:n, :e, :j) "
-                    "ON CONFLICT (numero) DO UPDATE SET echecs = excluded.echecs, verrouille_jusqu_a = excluded.verrouille_jusqu_a"
-                ), {"n": numero, "e": 0 if jusqu_a else echecs, "j": jusqu_a})
-            if jusqu_a:
-                logger.info("embedded GRC: case locked for %s after %d failed identity checks", self.config.duree_verrou, essais)
-                return ResultatVerification(IssueVerification.VERROUILLE)
-            return ResultatVerification(IssueVerification.REFUSEE, essais_restants=essais - echecs)
+        async def lire(numero: str) -> Ligne | None:
+            def travail() -> Ligne | None:
+                with self.base.lire() as c:
+                    return self._une(c, "SELECT * FROM dossiers WHERE numero = :n", n=numero)
 
-        return await self.base.executer(travail)
+            return await self.base.executer(travail)
 
-    async def verifier_identite_courriel(self, numero: str, courriel: str) -> ResultatVerification:
+        return await self.essais.verifier(numero, lire, lambda ligne: ligne["date_naissance_demandeur"] == date_naissance.isoformat(),
+                                          lambda _numero, ligne: _dossier(ligne), source)
+
+    async def verifier_identite_courriel(self, numero: str, courriel: str, source: str = "") -> ResultatVerification:
         raise ConfigurationInvalide("the embedded GRC checks identity by date of birth only (GUICHET_PREUVE_IDENTITE=date_naissance)")
 
     # -- Signalements ---------------------------------------------------------------

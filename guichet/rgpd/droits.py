@@ -113,6 +113,8 @@ def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
             else:
                 with base.lire() as c:
                     grc["essais_identite"] = _lignes(c, "SELECT * FROM essais_identite WHERE numero = :n", n=cible.numero_dossier)
+                    grc["essais_identite_sources"] = _lignes(
+                        c, "SELECT * FROM essais_identite_sources WHERE numero = :n", n=cible.numero_dossier)
     return {"cible": cible.en_dict(), "conversations": conversations, "grc": grc}
 
 
@@ -149,4 +151,5 @@ def effacer(stockage: Stockage, cible: Cible) -> dict[str, int]:
             if base is not None:
                 with base.ecrire() as c:
                     _modifier(c, "DELETE FROM essais_identite WHERE numero = :n", n=cible.numero_dossier)
+                    _modifier(c, "DELETE FROM essais_identite_sources WHERE numero = :n", n=cible.numero_dossier)
     return resultat

@@ -14,13 +14,19 @@ async def valider_date(dispatcher, domaine, texte, numero="24578301"):
 
 
 async def test_invalid_and_unknown_numbers(grc, installer_services, dispatcher, domaine):
+    """A malformed number is asked again; an unknown one is taken like a known one (no existence oracle) and the
+    identity check answers it exactly like a wrong date."""
     installer_services(grc)
     action = ValiderFormulaireSuiviDossier()
     assert await action.validate_numero_dossier("1234", dispatcher, tracker(), domaine) == {"numero_dossier": None}
-    assert await action.validate_numero_dossier("99 99 99 99", dispatcher, tracker(), domaine) == {"numero_dossier": None}
-    assert reponses(dispatcher) == ["utter_numero_dossier_invalide", "utter_dossier_inconnu"]
-    assert dispatcher.messages[1]["numero"] == "99999999"
+    assert (await action.validate_numero_dossier("99 99 99 99", dispatcher, tracker(), domaine))["numero_dossier"] == "99999999"
+    assert reponses(dispatcher) == ["utter_numero_dossier_invalide"]
     assert (await action.validate_numero_dossier("24-57-83-01", dispatcher, tracker(), domaine))["numero_dossier"] == "24578301"
+    inconnu = await valider_date(dispatcher, domaine, "12/03/1985", numero="99999999")
+    connu = await valider_date(dispatcher, domaine, "12/03/1999", numero="24578301")
+    assert {k: v for k, v in inconnu.items()} == {k: v for k, v in connu.items()}
+    assert [m["response"] for m in dispatcher.messages[-2:]] == ["utter_identite_refusee"] * 2
+    assert dispatcher.messages[-2]["essais"] == dispatcher.messages[-1]["essais"] == 2
 
 
 async def test_right_birth_date_gives_the_case_and_forgets_the_date(grc, installer_services, dispatcher, domaine):
@@ -73,8 +79,7 @@ async def test_unparseable_date_is_asked_again(grc, installer_services, dispatch
 
 async def test_back_end_down_gives_an_apology_and_a_human(installer_services, dispatcher, domaine):
     installer_services(GrcEnPanne())
-    action = ValiderFormulaireSuiviDossier()
-    slots = await action.validate_numero_dossier("24578301", dispatcher, tracker(), domaine)
+    slots = await valider_date(dispatcher, domaine, "12/03/1985")
     assert slots["verification_identite"] == "indisponible" and slots["date_naissance"] == MASQUE
     await ActionStatutDossier().run(dispatcher, tracker(slots), domaine)
     assert reponses(dispatcher) == ["utter_service_indisponible"]

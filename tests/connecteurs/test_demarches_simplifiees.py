@@ -61,7 +61,8 @@ async def test_refused_case_carries_its_motivation(ds):
 
 async def test_not_found(ds):
     assert not await ds.dossier_existe("99999999")
-    assert (await ds.verifier_identite("99999999", NAISSANCE)).issue is IssueVerification.INCONNU
+    inconnu = await ds.verifier_identite("99999999", NAISSANCE)  # answered like a wrong date: existence is never told
+    assert inconnu.issue is IssueVerification.REFUSEE and inconnu.essais_restants == 2 and inconnu.dossier is None
 
 
 async def test_identity_mismatch_counts_and_locks_without_leaking(ds):

@@ -104,12 +104,12 @@ async def test_no_case_without_matching_birth_date(grc):
     assert resultat.essais_restants == 2
 
 
-async def test_unknown_number(grc):
+async def test_unknown_number_is_answered_like_a_wrong_date(grc):
     resultat = await grc.verifier_identite("12345678", dt.date(1985, 3, 12))
-    assert resultat.issue is IssueVerification.INCONNU and resultat.dossier is None
+    assert resultat.issue is IssueVerification.REFUSEE and resultat.dossier is None and resultat.essais_restants == 2
 
 
-async def test_three_failures_lock_the_case_for_everyone_for_15_minutes(grc, horloge):
+async def test_three_failures_lock_the_source_out_for_15_minutes(grc, horloge):
     faux = dt.date(1999, 1, 1)
     assert (await grc.verifier_identite("10293847", faux)).essais_restants == 2
     assert (await grc.verifier_identite("10293847", faux)).essais_restants == 1
@@ -119,6 +119,7 @@ async def test_three_failures_lock_the_case_for_everyone_for_15_minutes(grc, hor
     horloge.instant += dt.timedelta(minutes=14, seconds=59)
     verrou = await grc.verifier_identite("10293847", bonne)
     assert verrou.issue is IssueVerification.VERROUILLE and verrou.dossier is None
+    assert (await grc.verifier_identite("10293847", bonne, source="domicile")).issue is IssueVerification.CONFIRMEE
     horloge.instant += dt.timedelta(seconds=2)
     assert (await grc.verifier_identite("10293847", bonne)).issue is IssueVerification.CONFIRMEE
 
@@ -135,8 +136,8 @@ async def test_concurrent_failures_are_all_counted(grc):
     faux = dt.date(1999, 1, 1)
     resultats = await asyncio.gather(*(grc.verifier_identite("24578301", faux) for _ in range(12)))
     issues = [r.issue for r in resultats]
-    assert issues.count(IssueVerification.REFUSEE) == 2
-    assert issues.count(IssueVerification.VERROUILLE) == 10
+    assert issues.count(IssueVerification.REFUSEE) <= 2  # a refusal concluding after the lock says locked
+    assert issues.count(IssueVerification.VERROUILLE) >= 10 and len(issues) == 12
     assert all(r.dossier is None for r in resultats)
 
 

@@ -61,7 +61,8 @@ async def test_case_status_with_identity_check(publik):
 
 async def test_not_found_and_mismatch(publik):
     assert not await publik.dossier_existe("99999999")
-    assert (await publik.verifier_identite("99999999", NAISSANCE)).issue is IssueVerification.INCONNU
+    inconnu = await publik.verifier_identite("99999999", NAISSANCE)  # answered like a wrong date
+    assert inconnu.issue is IssueVerification.REFUSEE and inconnu.dossier is None
     refus = await publik.verifier_identite("12345678", dt.date(2000, 1, 1))
     assert refus.issue is IssueVerification.REFUSEE and refus.dossier is None and refus.essais_restants == 2
 

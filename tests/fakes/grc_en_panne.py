@@ -32,10 +32,10 @@ class GrcEnPanne:
     async def dossier_existe(self, numero: str) -> bool:
         await self._echouer("dossier_existe")
 
-    async def verifier_identite(self, numero: str, date_naissance: dt.date) -> Any:
+    async def verifier_identite(self, numero: str, date_naissance: dt.date, source: str = "") -> Any:
         await self._echouer("verifier_identite")
 
-    async def verifier_identite_courriel(self, numero: str, courriel: str) -> Any:
+    async def verifier_identite_courriel(self, numero: str, courriel: str, source: str = "") -> Any:
         await self._echouer("verifier_identite_courriel")
 
     async def chercher_doublon(self, categorie: Any, adresse: str) -> Any:

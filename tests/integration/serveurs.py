@@ -121,7 +121,9 @@ def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT) -> S
         hote="127.0.0.1", port_rasa=port_rasa, port_actions=port_actions, dossier_donnees=dossier, jeton_api=JETON,
         workers=workers,
     )
-    env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON}
+    # every test client is 127.0.0.1, one "source" for the lockout rule: its source-wide limit is not what these tests
+    # are about (tests/connecteurs/test_essais_identite.py is)
+    env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON, "GUICHET_ESSAIS_SOURCE": "1000"}
     preparer_bases(env)
     env["GUICHET_COMMUNE"] = str(commune)
     serveurs = Serveurs(dossier, config, env, dossier / "rasa.log", dossier / "actions.log")

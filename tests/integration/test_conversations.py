@@ -52,21 +52,25 @@ async def test_three_wrong_birth_dates_lock_the_case(conversation):
     assert "reste 1" in await c.textes("02/02/1999")
     reponses = await c.dire("03/03/1999")
     texte = "\n".join(m["text"] for m in reponses)
-    assert "15 minutes" in texte and "refusé" not in texte
+    assert "ne peut plus être consulté" in texte and "refusé" not in texte
     assert any(b["payload"] == "/parler_conseiller" for m in reponses for b in m.get("buttons", []))
-    # locked for everyone, even with the right date
+    # the same client address is locked out of the case, even with the right date and a new conversation
     autre = conversation()
     await autre.textes("où en est mon dossier 27182818")
     texte = await autre.textes("05/01/2000")
-    assert "15 minutes" in texte and "justificatif" not in texte
+    assert "ne peut plus être consulté" in texte and "justificatif" not in texte
 
 
-async def test_unknown_case_number(conversation):
-    c = conversation()
-    await c.textes("je veux suivre ma demande")
-    reponse = await c.textes("11 22 33 44")
-    assert "aucun dossier portant le numéro 11223344" in reponse
-    assert "numéro de votre dossier" in reponse  # asked again
+async def test_unknown_case_number_is_answered_like_a_known_one(conversation):
+    """No existence oracle: an unknown number gets the date question, then the same answer as a wrong date."""
+    inconnu, connu = conversation(), conversation()
+    await inconnu.textes("je veux suivre ma demande")
+    await connu.textes("je veux suivre ma demande")
+    assert await inconnu.textes("11 22 33 44") == await connu.textes("24 57 83 01")
+    refus_inconnu = await inconnu.textes("01/01/1990")
+    refus_connu = await connu.textes("01/01/1990")
+    assert "ne correspond pas au dossier n° 11223344, ou ce numéro n'existe pas" in refus_inconnu and "reste 2" in refus_inconnu
+    assert refus_inconnu.replace("11223344", "24578301") == refus_connu
 
 
 async def test_duplicate_report_and_notification(conversation, serveurs):

@@ -25,13 +25,14 @@ async def test_case_status_through_demarches_simplifiees(conversation, actions_a
         assert "au plus tard" not in reponse  # DS announces no decision date: the variant without it
         assert faux.requetes and faux.requetes[-1]["variables"]["number"] == 31415927
 
-        # a case unknown to DS, then DS down: the citizen gets an answer and a human is offered
+        # a case unknown to DS (answered like a wrong date), then DS down: the citizen gets an answer and a human is offered
         autre = conversation()
-        reponse = await autre.textes("je voudrais savoir où en est le dossier 27182819")
-        assert "aucun dossier portant le numéro 27182819" in reponse
+        assert "date de naissance" in (await autre.textes("je voudrais savoir où en est le dossier 27182819")).lower()
+        assert "ou ce numéro n'existe pas" in await autre.textes("14 juillet 1979")
         faux.panne = "500"
         panne = conversation()
-        reponses = await panne.dire("où en est mon dossier 31415927")
+        await panne.textes("où en est mon dossier 31415927")
+        reponses = await panne.dire("14 juillet 1979")
         assert "momentanément indisponible" in reponses[0]["text"]
         assert reponses[0]["buttons"][0]["payload"] == "/parler_conseiller"
 

@@ -166,13 +166,17 @@ async def test_grc_records_in_one_database_sqlite_or_postgresql(donnees, url_sql
     monkeypatch.setenv("GUICHET_GRC_BASE", url_sql)
     await grc_avec_historique(donnees, IL_Y_A_400_JOURS, "ancienne", url_sql)
     await grc_avec_historique(donnees, MAINTENANT, "recente", url_sql)
-    await EssaisIdentite(ConfigEssais(url_sql)).echec("24578301")
+    async def pas_ce_dossier(numero):
+        return None
+
+    await EssaisIdentite(ConfigEssais(url_sql)).verifier("24578301", pas_ce_dossier, bool, lambda n, b: b, "source-x")
     sortie = tmp_path / "export.json"
     assert main(["export", "--case", "24578301", "--output", str(sortie)]) == 0
     export = json.loads(sortie.read_text())["grc"]
     assert [e["sender_id"] for e in export["escalades"]] == ["recente"]
     assert export["abonnements"][0]["contact"] == "claire@example.org"
     assert export["essais_identite"][0]["echecs"] == 1
+    assert [(e["source"], e["echecs"]) for e in export["essais_identite_sources"]] == [("source-x", 1)]
     assert main(["erase", "--case", "24578301", "--yes"]) == 0
     assert main(["purge"]) == 0
     capsys.readouterr()
@@ -185,6 +189,7 @@ async def test_grc_records_in_one_database_sqlite_or_postgresql(donnees, url_sql
             assert compter("SELECT count(*) FROM satisfactions WHERE sender_id = 'recente'") == 0
             assert compter("SELECT count(*) FROM reclamations WHERE contact = '[effacé]' AND sender_id IS NULL") == 1
             assert compter("SELECT count(*) FROM essais_identite") == 0
+            assert compter("SELECT count(*) FROM essais_identite_sources WHERE numero = '24578301'") == 0
     finally:
         moteur.dispose()
     assert not (donnees / "grc.sqlite3").exists()  # nothing went to the default file
