@@ -21,6 +21,7 @@ from actions.contact import normaliser_telephone
 from actions.contexte_conversation import construire_contexte
 from actions.nombres_francais import lire_chiffres
 from actions.reponse_formulaire import extraire_reponse, valider
+from actions.source import source
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import CreneauRappel, DemandeRappel
 
@@ -33,6 +34,9 @@ class ActionEscalader(Action):
         s = await services.obtenir()
         if not s.commune.horaires_conseillers.est_ouvert(s.horloge()):
             return [SlotSet("proposer_rappel", True)]
+        if s.quotas is not None and not await s.quotas.prendre("escalade", source(tracker)):
+            dispatcher.utter_message(response="utter_trop_de_demandes")
+            return [SlotSet("proposer_rappel", False)]
         try:
             escalade = await appeler("creer_escalade", s.grc.creer_escalade(construire_contexte(tracker)), s.config.delai_connecteur)
         except ErreurConnecteur:
@@ -81,6 +85,9 @@ class ActionEnregistrerRappel(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         s = await services.obtenir()
+        if s.quotas is not None and not await s.quotas.prendre("rappel", source(tracker)):
+            dispatcher.utter_message(response="utter_trop_de_demandes")
+            return [SlotSet("proposer_rappel", False), SlotSet("creneau_rappel", None), SlotSet("telephone_rappel", None)]
         demande = DemandeRappel(
             creneau=CreneauRappel(tracker.get_slot("creneau_rappel")),
             telephone=tracker.get_slot("telephone_rappel"),

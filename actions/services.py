@@ -19,6 +19,7 @@ from actions.config import GRC_EMBARQUEE, ConfigActions
 from connecteurs.composition import GrcComposee
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from connecteurs.interfaces import Grc
+from connecteurs.quotas import ConfigQuotas, QuotasDemandes
 from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
 
@@ -35,6 +36,7 @@ class Services:
     grc: Grc
     commune: Commune
     horloge: Callable[[], dt.datetime] = _maintenant
+    quotas: QuotasDemandes | None = None  # escalations and callbacks per source (None: no limit, in tests that do not need it)
 
 
 _services: Services | None = None
@@ -123,8 +125,9 @@ async def obtenir() -> Services:
             config = ConfigActions.depuis_env()
             commune = charger_commune(config.chemin_commune)
             grc = await ouvrir_grc(config)
+            quotas = QuotasDemandes(ConfigQuotas(config.url_essais))
             logger.info("action services ready (GRC: %s)", config.grc)
-            _services = Services(config=config, grc=grc, commune=commune)
+            _services = Services(config=config, grc=grc, commune=commune, quotas=quotas)
     return _services
 
 

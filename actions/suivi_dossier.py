@@ -21,6 +21,7 @@ from actions.date_naissance import analyser_date_naissance
 from actions.nombres_francais import date_en_lettres, lire_chiffres, nombre_en_mots
 from actions.numero_dossier import normaliser_numero_dossier
 from actions.reponse_formulaire import extraire_reponse
+from actions.source import source
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import IssueVerification, ResultatVerification
 
@@ -47,12 +48,6 @@ def _date_parlee(iso: str | None) -> str:
 FIN_SANS_PREUVE = {"date_naissance": MASQUE, "courriel_identite": MASQUE}  # the check is over: ask no proof
 # what an identity check leaves behind; cleared when another number is given
 ETAT_IDENTITE = {"identite_verifiee": None, "verification_identite": None, "dossier": None}
-
-
-def source(tracker: Tracker) -> str:
-    """Who is asking, for the lockout rule: the channel's client-address key, else the conversation."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    return str(metadata.get("source_client") or f"c-{tracker.sender_id}")
 
 
 def _masque_pose_par_l_action(valeur: Any, tracker: Tracker) -> bool:

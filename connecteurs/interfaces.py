@@ -74,8 +74,10 @@ class Escalades(Protocol):
 class FileEscalades(Protocol):
     """The agents' side of the escalations (the console's queue)."""
 
-    async def escalades_ouvertes(self) -> list[EscaladeEnFile]:
-        """Waiting and taken escalations, oldest first."""
+    async def escalades_ouvertes(self, limite: int | None = None, decalage: int = 0) -> list[EscaladeEnFile]:
+        """Waiting and taken escalations, oldest first (a page of `limite` after `decalage` of them)."""
+
+    async def compter_escalades_ouvertes(self) -> int: ...
 
     async def lire_escalade(self, reference: str) -> EscaladeEnFile | None: ...
 

@@ -220,12 +220,22 @@ class GrcEmbarquee:
         return await self.base.executer(travail)
 
     # -- FileEscalades (the agents' console) -------------------------------------------
-    async def escalades_ouvertes(self) -> list[EscaladeEnFile]:
+    async def escalades_ouvertes(self, limite: int | None = None, decalage: int = 0) -> list[EscaladeEnFile]:
         def travail() -> list[EscaladeEnFile]:
+            page = " LIMIT :limite OFFSET :decalage" if limite is not None else ""
             with self.base.lire() as c:
-                lignes = c.execute(requete("SELECT * FROM escalades WHERE etat IN (:a, :b) ORDER BY cree_le"),
-                                   {"a": EtatEscalade.EN_ATTENTE.value, "b": EtatEscalade.PRISE.value}).mappings().all()
+                lignes = c.execute(requete("SELECT * FROM escalades WHERE etat IN (:a, :b) ORDER BY cree_le, reference" + page),
+                                   {"a": EtatEscalade.EN_ATTENTE.value, "b": EtatEscalade.PRISE.value,
+                                    "limite": limite, "decalage": decalage}).mappings().all()
             return [_escalade(ligne) for ligne in lignes]
+
+        return await self.base.executer(travail)
+
+    async def compter_escalades_ouvertes(self) -> int:
+        def travail() -> int:
+            with self.base.lire() as c:
+                return int(c.execute(requete("SELECT count(*) FROM escalades WHERE etat IN (:a, :b)"),
+                                     {"a": EtatEscalade.EN_ATTENTE.value, "b": EtatEscalade.PRISE.value}).scalar_one())
 
         return await self.base.executer(travail)
 

@@ -54,7 +54,9 @@
         });
         if (!d.escalades.length) { var vide = el("td", "Aucune demande en attente."); vide.colSpan = 7; var l = document.createElement("tr"); l.appendChild(vide); corpsTable.appendChild(l); }
         var attente = d.escalades.filter(function (e) { return e.etat === "en_attente"; }).length;
-        if (attente !== dernierNombre) { etat.textContent = attente + " demande(s) en attente."; dernierNombre = attente; }
+        var texte = attente + " demande(s) en attente" + (d.total > d.escalades.length
+          ? " parmi les " + d.escalades.length + " plus anciennes ; " + d.total + " demandes ouvertes au total." : ".");
+        if (texte !== dernierNombre) { etat.textContent = texte; dernierNombre = texte; }
       } catch (e) {
         if (e.message !== "session") { etat.textContent = e.metier ? e.message : "Connexion à la console perdue, nouvel essai…"; }
       }

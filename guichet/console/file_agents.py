@@ -28,6 +28,9 @@ Horloge = Callable[[], dt.datetime]
 ACTIONS = {"prendre": "prise_en_charge", "repondre": "message_conseiller", "rendre": "rendu_assistant", "clore": "cloture"}
 
 
+TAILLE_PAGE = 50  # escalations per page of the queue API (oldest first)
+
+
 def _json(donnees: Any, statut: int = 200) -> web.Response:
     return web.json_response(donnees, status=statut, dumps=lambda d: json.dumps(d, ensure_ascii=False, default=str))
 
@@ -67,8 +70,13 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
                     page_js="file", identifiant=compte.identifiant)
 
     async def file_api(request: web.Request, compte: Compte) -> web.Response:
+        brut = request.query.get("page", "1")
+        if not brut.isdigit() or not 1 <= int(brut) <= 100_000:
+            return _json({"erreur": "page: un nombre entier à partir de 1"}, 400)
+        numero_page = int(brut)
         try:
-            escalades = await file.escalades_ouvertes()
+            total = await file.compter_escalades_ouvertes()
+            escalades = await file.escalades_ouvertes(TAILLE_PAGE, (numero_page - 1) * TAILLE_PAGE)
         except ErreurConnecteur as exc:
             logger.error("console: escalation queue unreadable (%s)", exc.code.value)
             return _json({"erreur": "La file d'attente est momentanément indisponible."}, 503)
@@ -79,7 +87,8 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
             derniere = next((t["intention"] for t in reversed(v["transcription"]) if t.get("intention")), None)
             lignes.append({k: v[k] for k in ("reference", "type", "etat", "canal", "attente_s", "conseiller", "creneau",
                                              "telephone", "numero_appelant")} | {"intention": derniere})
-        return _json({"escalades": lignes, "maintenant": maintenant.isoformat()})
+        return _json({"escalades": lignes, "maintenant": maintenant.isoformat(), "total": total, "page": numero_page,
+                      "pages": max(1, -(-total // TAILLE_PAGE))})
 
     async def conversation_page(request: web.Request, compte: Compte) -> web.Response:
         reference = request.match_info["reference"]

@@ -41,9 +41,9 @@ async def grc(config, horloge) -> GrcEmbarquee:
 
 @pytest.fixture
 def installer_services(config, horloge):
-    def installer(grc: Any, delai: float | None = None) -> services.Services:
+    def installer(grc: Any, delai: float | None = None, quotas: Any = None) -> services.Services:
         cfg = config if delai is None else ConfigActions(config.dossier_donnees, config.chemin_commune, delai_connecteur=delai)
-        s = services.Services(config=cfg, grc=grc, commune=charger_commune(cfg.chemin_commune), horloge=horloge)
+        s = services.Services(config=cfg, grc=grc, commune=charger_commune(cfg.chemin_commune), horloge=horloge, quotas=quotas)
         services.installer(s)
         return s
 

@@ -65,3 +65,30 @@ async def test_escalation_back_end_down_still_answers(installer_services, dispat
     evenements = await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION), domaine)
     assert reponses(dispatcher) == ["utter_escalade_indisponible"]
     assert not any(e["event"] == "pause" for e in evenements)
+
+
+async def test_escalations_and_callbacks_are_limited_per_source(grc, installer_services, dispatcher, domaine, tmp_path, horloge):
+    """One address cannot fill the agents' queue: 5 escalations an hour, then a polite answer; other sources go on."""
+    import datetime as dt
+
+    from connecteurs.quotas import ConfigQuotas, QuotasDemandes
+
+    quotas = QuotasDemandes(ConfigQuotas(f"sqlite:///{tmp_path / 'quotas.sqlite3'}"), horloge)
+    installer_services(grc, quotas=quotas)
+    adresse = {"metadata": {"source_client": "a-robot"}}
+    for i in range(6):
+        await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION, sender=f"robot-{i}",
+                                                        extra_message=adresse), domaine)
+    assert reponses(dispatcher) == ["utter_escalade_en_cours"] * 5 + ["utter_trop_de_demandes"]
+    await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION, sender="citoyen-9",
+                                                    extra_message={"metadata": {"source_client": "a-autre"}}), domaine)
+    assert reponses(dispatcher)[-1] == "utter_escalade_en_cours"
+    horloge.instant += dt.timedelta(hours=1, seconds=1)
+    await ActionEscalader().run(dispatcher, tracker(SLOTS, evenements=CONVERSATION, sender="robot-7", extra_message=adresse), domaine)
+    assert reponses(dispatcher)[-1] == "utter_escalade_en_cours"
+    slots_rappel = {"creneau_rappel": "matin", "telephone_rappel": "0612345678"}
+    for i in range(4):
+        await ActionEnregistrerRappel().run(dispatcher, tracker(slots_rappel, evenements=CONVERSATION, sender=f"robot-r{i}",
+                                                                extra_message=adresse), domaine)
+    assert reponses(dispatcher)[-4:] == ["utter_rappel_enregistre"] * 3 + ["utter_trop_de_demandes"]
+    await quotas.fermer()

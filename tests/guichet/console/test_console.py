@@ -237,3 +237,33 @@ def test_csv_cells_never_start_a_formula():
 
     assert [cellule(v) for v in ("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "bonjour", 3)] == [
         "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "bonjour", 3]
+
+
+async def test_the_queue_api_is_paginated(url_sql, tmp_path):
+    """A flood of escalations does not make every agent's refresh read them all: 50 a page, oldest first."""
+    from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
+    from connecteurs.modeles import ContexteConversation
+    from guichet.console.api_rasa import ConfigRasa
+    from tests.integration.serveurs import port_libre
+
+    grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql, semer_donnees_demo=False))
+    references = [(await grc.creer_escalade(ContexteConversation(f"c{i}", "rest", (), (), {}, None))).reference
+                  for i in range(120)]
+    await grc.fermer()
+    comptes = Comptes(url_sql)
+    comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
+    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", url_sql,
+                           rasa=ConfigRasa(f"http://127.0.0.1:{port_libre()}", "jeton-de-test-assez-long"),
+                           url_grc=url_sql, journal_audit=tmp_path / "audit.jsonl")
+    async with servir(creer_application(config)) as url, client() as s:
+        await connecter(s, url, "paul.agent")
+        pages = []
+        for numero in (1, 2, 3):
+            d = await (await s.get(f"{url}/api/file", params={"page": str(numero)})).json()
+            assert (d["total"], d["pages"], d["page"]) == (120, 3, numero)
+            pages.extend(e["reference"] for e in d["escalades"])
+        assert pages == references  # each once, oldest first
+        assert len((await (await s.get(f"{url}/api/file")).json())["escalades"]) == 50
+        for mauvaise in ("0", "-1", "abc", "9" * 12):
+            assert (await s.get(f"{url}/api/file", params={"page": mauvaise})).status == 400
+    comptes.base.fermer()
