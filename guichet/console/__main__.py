@@ -58,6 +58,7 @@ def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsol
         url_conversations=stockage.url_conversations,
         url_comptes=url_base(env, donnees, "comptes.sqlite3"),
         cookie_securise=env.get("GUICHET_CONSOLE_HTTPS") == "1",
+        proxy_de_confiance=env.get("GUICHET_CONSOLE_PROXY") == "1",
         rasa=ConfigRasa(url_rasa, jeton),
         url_grc=stockage.url_grc,
         journal_audit=stockage.journal_audit,

@@ -50,6 +50,7 @@ class ConfigConsole:
     widget: ConfigWidget | None = None
     chatwoot: ConfigChatwoot | None = None  # Chatwoot as the handoff target (GUICHET_ESCALADES=chatwoot)
     secret_chatwoot: str = ""  # in the webhook URL Chatwoot calls
+    proxy_de_confiance: bool = False  # behind a reverse proxy: the client's address is the last X-Forwarded-For hop
 
 
 def _pct(x: float) -> str:
@@ -77,6 +78,15 @@ CSP_CONSOLE = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 's
                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 CSP_WIDGET = "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"  # the demo page talks to the Rasa server
 ENTETES_SECURITE = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"}
+
+
+def adresse_client(request: web.Request, proxy_de_confiance: bool) -> str:
+    """The client's address: the peer, or behind a trusted reverse proxy the address it forwards."""
+    if proxy_de_confiance:
+        transmise = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if transmise:
+            return transmise[:64]
+    return request.remote or ""
 
 
 def meme_origine(https: bool) -> Any:
@@ -157,13 +167,14 @@ def creer_application(config: ConfigConsole) -> web.Application:
     async def post_connexion(request: web.Request) -> web.Response:
         donnees = await request.post()
         identifiant, mot_de_passe = str(donnees.get("identifiant", ""))[:100], str(donnees.get("mot_de_passe", ""))[:200]
-        if await tentatives.bloque(identifiant):
+        adresse = adresse_client(request, config.proxy_de_confiance)
+        if not await tentatives.reserver(identifiant, adresse):  # counted before the check: no burst gets through
+            logger.warning("console: sign-in refused, too many failures (account or address)")
             return await formulaire(request, "Trop d'essais : réessayez dans quelques minutes.", 429)
         compte = await asyncio.to_thread(comptes.verifier, identifiant, mot_de_passe)  # scrypt: off the loop
         if compte is None:
-            await tentatives.echec(identifiant)
             return await formulaire(request, "Identifiant ou mot de passe incorrect.", 401)
-        await tentatives.reussite(identifiant)
+        await tentatives.reussite(identifiant, adresse)
         reponse = web.HTTPSeeOther("/pilotage" if compte.role == "responsable" else "/")
         reponse.set_cookie(COOKIE, await sessions.ouvrir(compte), httponly=True, samesite="Strict", secure=config.cookie_securise,
                            max_age=int(config.duree_session_s))

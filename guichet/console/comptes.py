@@ -66,6 +66,19 @@ class Comptes:
             raise ValueError(f"account {identifiant!r} already exists") from None
         return Compte(identifiant, role)
 
+    def supprimer(self, identifiant: str) -> bool:
+        """Delete the account (its open sessions end at their next request); False if there was none."""
+        with self.base.ecrire() as c:
+            return bool(c.execute(sa.text("DELETE FROM comptes WHERE identifiant = :i"), {"i": identifiant}).rowcount)
+
+    def changer_role(self, identifiant: str, role: str) -> bool:
+        """Change the role (open sessions end: the new rights start at the next sign-in); False if no such account."""
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        with self.base.ecrire() as c:
+            return bool(c.execute(sa.text("UPDATE comptes SET role = :r WHERE identifiant = :i"),
+                                  {"i": identifiant, "r": role}).rowcount)
+
     def verifier(self, identifiant: str, mot_de_passe: str) -> Compte | None:
         with self.base.lire() as c:
             ligne = c.execute(sa.text("SELECT sel, hachage, role FROM comptes WHERE identifiant = :i"), {"i": identifiant}).first()
@@ -85,8 +98,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("identifiant")
     c.add_argument("--role", choices=ROLES, default="agent")
     c.add_argument("--stdin", action="store_true", help="read the password from standard input")
+    s = sous.add_parser("supprimer", help="delete an account (its sessions end at once)")
+    s.add_argument("identifiant")
+    r = sous.add_parser("role", help="change an account's role (its sessions end at once)")
+    r.add_argument("identifiant")
+    r.add_argument("role", choices=ROLES)
     args = p.parse_args(argv)
     comptes = Comptes(url_base(os.environ, Path(os.environ.get("GUICHET_DONNEES") or RACINE / "donnees"), "comptes.sqlite3"))
+    if args.commande in ("supprimer", "role"):
+        fait = comptes.supprimer(args.identifiant) if args.commande == "supprimer" else comptes.changer_role(args.identifiant, args.role)
+        if not fait:
+            print(f"error: no account {args.identifiant!r}", file=sys.stderr)
+            return 2
+        print(f"account {args.identifiant} {'deleted' if args.commande == 'supprimer' else 'now ' + args.role}; its sessions are ended")
+        return 0
     if args.stdin:
         mot_de_passe = sys.stdin.readline().rstrip("\n")
     else:

@@ -1,5 +1,6 @@
 """The console against a real local server: sign-in, roles, the dashboard and its CSV, sessions."""
 
+import asyncio
 import json
 
 import aiohttp
@@ -112,6 +113,9 @@ async def test_sessions_expire_after_inactivity_and_are_shared_by_console_proces
     from guichet.console.comptes import Compte
 
     t = [1000.0]
+    comptes = Comptes(url_sql)
+    comptes.creer("claire", MOT_DE_PASSE, "agent")
+    comptes.creer("paul", MOT_DE_PASSE, "responsable")
     sessions = Sessions(url_sql, duree_s=60, horloge=lambda: t[0])
     autre_processus = Sessions(url_sql, duree_s=60, horloge=lambda: t[0])
     jeton = await sessions.ouvrir(Compte("claire", "agent"))
@@ -127,6 +131,51 @@ async def test_sessions_expire_after_inactivity_and_are_shared_by_console_proces
     assert len(stockes) == 1 and stockes[0][1] == "paul" and jeton not in stockes[0][0]  # a digest, not the token
     await autre_processus.fermer(jeton)
     assert await sessions.compte(jeton) is None
+    comptes.base.fermer()
+
+
+async def test_sessions_end_at_their_absolute_lifetime_and_when_the_account_changes(url_sql, monkeypatch):
+    from guichet.console.comptes import Compte
+
+    t = [1000.0]
+    comptes = Comptes(url_sql)
+    for nom, role in (("claire", "agent"), ("paul", "agent"), ("lea", "responsable")):
+        comptes.creer(nom, MOT_DE_PASSE, role)
+    sessions = Sessions(url_sql, duree_s=600, horloge=lambda: t[0], duree_max_s=3600)
+    claire = await sessions.ouvrir(Compte("claire", "agent"))
+    for _ in range(6):  # active all along: the sliding expiry alone would keep it forever
+        t[0] += 500
+        assert await sessions.compte(claire) is not None
+    t[0] += 700  # past the absolute lifetime (12 h by default, an hour here)
+    assert await sessions.compte(claire) is None
+    t[0] = 1000.0
+    sessions = Sessions(url_sql, duree_s=600, horloge=lambda: t[0], duree_max_s=3600)
+    paul = await sessions.ouvrir(Compte("paul", "agent"))
+    lea = await sessions.ouvrir(Compte("lea", "responsable"))
+    assert comptes.supprimer("paul") and comptes.changer_role("lea", "agent")
+    assert await sessions.compte(paul) is None and await sessions.compte(lea) is None  # at once, on every process
+    monkeypatch.setenv("GUICHET_GRC_BASE", url_sql)
+    assert comptes_main(["role", "personne", "agent"]) == 2
+    comptes.base.fermer()
+
+
+def test_a_sessions_table_of_an_earlier_version_is_migrated(tmp_path):
+    import sqlite3
+
+    from guichet.console.comptes import Compte
+
+    chemin = tmp_path / "comptes.sqlite3"
+    ancienne = sqlite3.connect(chemin)
+    ancienne.execute("CREATE TABLE sessions_console (empreinte TEXT PRIMARY KEY, identifiant TEXT NOT NULL, role TEXT NOT NULL, "
+                     "expire DOUBLE PRECISION NOT NULL)")
+    ancienne.execute("INSERT INTO sessions_console VALUES ('x', 'claire', 'agent', 1e12)")
+    ancienne.commit()
+    ancienne.close()
+    Comptes(f"sqlite:///{chemin}").creer("claire", MOT_DE_PASSE, "agent")
+    sessions = Sessions(f"sqlite:///{chemin}")
+    assert asyncio.run(sessions.compte("x")) is None  # an old session has no sign-in time: signed in again
+    jeton = asyncio.run(sessions.ouvrir(Compte("claire", "agent")))
+    assert asyncio.run(sessions.compte(jeton)) == Compte("claire", "agent")
 
 
 @pytest.fixture
@@ -196,14 +245,29 @@ async def test_sign_in_failures_are_counted_across_console_processes(url_sql):
     a = Tentatives(url_sql, essais_max=3, fenetre_s=60, horloge=lambda: t[0])
     b = Tentatives(url_sql, essais_max=3, fenetre_s=60, horloge=lambda: t[0])  # another console process
     for tentatives in (a, b, a):
-        assert not await tentatives.bloque("claire")
-        await tentatives.echec("claire")
-    assert await b.bloque("claire") and not await b.bloque("paul")
+        assert await tentatives.reserver("claire", "10.0.0.9")  # each counted as a failure until proven right
+    assert not await b.reserver("claire", "10.0.0.9") and await b.bloque("claire", "10.0.0.9")
+    assert not await b.bloque("paul", "10.0.0.9")
+    assert not await b.bloque("claire", "192.0.2.7")  # nobody locks an agent out from everywhere
     t[0] = 1061  # the window has passed
-    assert not await a.bloque("claire")
-    await a.echec("claire")
-    await b.reussite("claire")
-    assert not await a.bloque("claire")
+    assert not await a.bloque("claire", "10.0.0.9")
+    assert await a.reserver("claire", "10.0.0.9")
+    await b.reussite("claire", "10.0.0.9")
+    assert not await a.bloque("claire", "10.0.0.9")
+
+
+async def test_sign_in_limit_is_atomic_and_per_address(tmp_path):
+    """Thirty wrong passwords at once: only the allowed ones are checked (scrypt runs 5 times, not 30); the agent's
+    own address is not locked out; one address trying many accounts is stopped too."""
+    from guichet.console.tentatives import Tentatives
+
+    url = f"sqlite:///{tmp_path / 'comptes.sqlite3'}"
+    processus = [Tentatives(url, essais_adresse=8) for _ in range(3)]
+    resultats = await asyncio.gather(*(processus[i % 3].reserver("paul.agent", "203.0.113.5") for i in range(30)))
+    assert resultats.count(True) == 5
+    assert await processus[0].reserver("paul.agent", "198.51.100.1")  # the agent at the town hall
+    autres = [await processus[1].reserver(f"compte{i}", "203.0.113.5") for i in range(5)]
+    assert autres == [True, True, True, False, False]  # 5 + 3 = the address's 8
 
 
 async def test_pages_carry_security_headers(console):
