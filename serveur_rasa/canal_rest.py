@@ -29,7 +29,7 @@ TAILLE_MAX_CORPS = 64 * 1024  # bytes of a webhook body: a maximal message, esca
 TAILLE_MAX_REQUETE = 1024 * 1024  # bytes of any request to the Rasa server (Sanic's own default is 100 MB)
 
 
-def lire_requete(corps: bytes) -> MessageCitoyen:
+def lire_requete(corps: bytes, numero_appelant_autorise: bool = False) -> MessageCitoyen:
     """The citizen's message from a webhook body, or EntreeRefusee."""
     if len(corps) > TAILLE_MAX_CORPS:
         raise EntreeRefusee(413, f"body is larger than {TAILLE_MAX_CORPS} bytes")
@@ -39,7 +39,7 @@ def lire_requete(corps: bytes) -> MessageCitoyen:
         raise EntreeRefusee(400, "body must be a JSON object") from None
     if not isinstance(donnees, dict):
         raise EntreeRefusee(400, "body must be a JSON object")
-    return lire_message(donnees.get("sender"), donnees.get("message"), donnees.get("metadata"))
+    return lire_message(donnees.get("sender"), donnees.get("message"), donnees.get("metadata"), numero_appelant_autorise)
 
 
 def reponse_refus(domaine: Any, canal: str, refus: EntreeRefusee, sender: str | None) -> HTTPResponse:
@@ -104,8 +104,11 @@ class CanalRest(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def recevoir(request: Request) -> HTTPResponse:
+            refus = self.refuser(request)
+            if refus is not None:
+                return refus
             try:
-                entree = lire_requete(request.body)
+                entree = lire_requete(request.body, self.numero_appelant_autorise)
             except EntreeRefusee as exc:
                 domaine = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
                 return reponse_refus(domaine, self.name(), exc, None)
@@ -125,6 +128,12 @@ class CanalRest(RestInput):
             return response.json(collecteur.messages, headers=await self.entetes_reponse(request, sender))
 
         return webhook
+
+    numero_appelant_autorise = False  # a public channel never passes a caller's number (anyone could type one)
+
+    def refuser(self, request: Request) -> HTTPResponse | None:
+        """A response refusing the request before it is read (the voice channel checks its gateway), or None."""
+        return None
 
     async def entetes_reponse(self, request: Request, sender: str) -> dict[str, str]:
         """Extra response headers (the voice channel adds the dialogue state)."""

@@ -12,20 +12,38 @@ Answers carry the dialogue state in two headers: the slot being asked for
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any, Text
 
+from sanic import response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from serveur_rasa.canal_rest import CanalRest
-from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
+from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SECRET_VOIX, ENTETE_SLOT, secret_canal_voix, secret_valide
 
 logger = logging.getLogger(__name__)
 
 
 class CanalVoix(CanalRest):
+    """Only the phone gateway speaks here: it proves it with a secret derived from the API token (voix/entetes.py)."""
+
+    numero_appelant_autorise = True  # the gateway passes what the PBX announced
+
     @classmethod
     def name(cls) -> Text:
         return "voix"
+
+    def refuser(self, request: Request) -> HTTPResponse | None:
+        if not hasattr(self, "_secret"):
+            jeton = os.environ.get("GUICHET_API_TOKEN", "")
+            self._secret = secret_canal_voix(jeton) if jeton else ""
+            if not jeton:
+                logger.error("voix channel: GUICHET_API_TOKEN is not set in the Rasa server; every call is refused")
+        if secret_valide(request.headers.get(ENTETE_SECRET_VOIX), self._secret):
+            return None
+        logger.warning("voix channel: a request without the gateway's secret was refused")
+        return response.json({"error": "this channel is for the phone gateway only"}, status=401)
 
     def marquer_source(self, metadata: dict[str, Any] | None, adresse: str | None) -> dict[str, Any] | None:
         """Every call comes from the gateway's address: the source is the call itself (its sender id)."""

@@ -70,8 +70,9 @@ def verifier_sender(sender: Any) -> str:
     return sender
 
 
-def lire_message(sender: Any, message: Any, metadata: Any) -> MessageCitoyen:
-    """A citizen's message checked and cleaned, or EntreeRefusee."""
+def lire_message(sender: Any, message: Any, metadata: Any, numero_appelant_autorise: bool = False) -> MessageCitoyen:
+    """A citizen's message checked and cleaned, or EntreeRefusee. `numero_appelant` (the caller's number shown to agents)
+    is kept only from the authenticated phone gateway; from anyone else it is dropped."""
     sender = verifier_sender(sender)
     if not isinstance(message, str):
         raise EntreeRefusee(400, "'message' must be a string")
@@ -88,6 +89,8 @@ def lire_message(sender: Any, message: Any, metadata: Any) -> MessageCitoyen:
         if len(repr(metadata)) > TAILLE_MAX_METADATA:
             raise EntreeRefusee(413, f"'metadata' is larger than {TAILLE_MAX_METADATA} characters")
         metadata = _nettoyer_valeur(metadata, PROFONDEUR_MAX_METADATA)
+        if not numero_appelant_autorise:
+            metadata = {k: v for k, v in metadata.items() if k != "numero_appelant"}
         if metadata.get("declencheur") and not texte.startswith("/"):
             metadata = {k: v for k, v in metadata.items() if k != "declencheur"}  # typed text is always shown to agents
     return MessageCitoyen(sender, texte, metadata)

@@ -9,6 +9,7 @@ from typing import Callable, Mapping
 
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
+from configuration.secrets import verifier_secret
 from voix.appel import ReglagesAppel
 from voix.limites import LimitesLigne
 
@@ -58,8 +59,11 @@ class ConfigVoix:
     dossier_cache: Path | None = None  # the domain's answers once synthesised, per voice (None: memory only)
     pre_synthese: bool = True  # synthesise the domain's fixed answers in the background at start
     limites: LimitesLigne = LimitesLigne()  # what one peer may cost (voix/limites.py)
+    secret_pbx: str = field(default="", repr=False)  # GUICHET_VOIX_SECRET_PBX: the PBX's proof on /appels, /transferts, /flux
 
     def __post_init__(self) -> None:
+        if self.secret_pbx:
+            verifier_secret("GUICHET_VOIX_SECRET_PBX", self.secret_pbx)
         if not self.url_rasa.startswith(("http://", "https://")):
             raise ErreurConfiguration(f"GUICHET_RASA_URL must be an http(s) URL, got {self.url_rasa!r}")
         for nom in ("port_audiosocket", "port_http"):
@@ -105,6 +109,7 @@ class ConfigVoix:
             dossier_cache=Path(env.get("GUICHET_VOIX_CACHE") or donnees / "cache-voix"),
             pre_synthese=env.get("GUICHET_VOIX_PRE_SYNTHESE", "1") != "0",
             limites=_limites(env, nombre),
+            secret_pbx=env.get("GUICHET_VOIX_SECRET_PBX", ""),
             reglages=ReglagesAppel(
                 silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=nombre("GUICHET_VOIX_DUREE_MAX_S", 900.0),

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 import aiohttp
 
-from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SLOT
+from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SECRET_VOIX, ENTETE_SLOT, secret_canal_voix
 from voix.erreurs import DialogueIndisponible
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ class DialogueRasa:
     async def dire(self, appel: str, texte: str, **metadata: Any) -> Reponse:
         corps = {"sender": appel, "message": texte, "metadata": metadata}
         try:
-            async with self._http().post(f"{self.url}/webhooks/voix/webhook", json=corps) as r:
+            async with self._http().post(f"{self.url}/webhooks/voix/webhook", json=corps,
+                                         headers={ENTETE_SECRET_VOIX: secret_canal_voix(self.jeton)}) as r:
                 if r.status != 200:
                     raise DialogueIndisponible(f"voix webhook: HTTP {r.status}")
                 messages = await r.json()

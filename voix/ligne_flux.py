@@ -23,6 +23,7 @@ from voix.flux_media import (
     message_repere,
     message_vider,
 )
+from voix.entetes import ENTETE_SECRET_PBX, secret_valide
 from voix.limites import LimitesLigne
 from voix.transferts import Transferts
 
@@ -88,9 +89,13 @@ class LigneFlux:
 Demarrer = Callable[[str, "LigneFlux", "str | None"], "tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]"]
 
 
-def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer,
-               limites: LimitesLigne = LimitesLigne()) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, limites: LimitesLigne = LimitesLigne(),
+               secret: str = "") -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """The media-stream route. The peer proves it holds the PBX secret in the upgrade request (X-Guichet-Secret header
+    or ?secret=) or in the start message's custom parameters (Twilio <Parameter name="secret">); else no call starts."""
+
     async def flux(request: web.Request) -> web.StreamResponse:
+        authentifie = secret_valide(request.headers.get(ENTETE_SECRET_PBX) or request.query.get("secret"), secret)
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=limites.taille_message_max)
         await ws.prepare(request)
         ligne: LigneFlux | None = None
@@ -118,8 +123,10 @@ def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer,
                 if isinstance(m, Demarrage):
                     if ligne is not None:
                         raise MessageInvalide("second start message")
+                    if not (authentifie or secret_valide(m.parametres.get("secret"), secret)):
+                        raise MessageInvalide("start without the PBX secret")
                     ligne = LigneFlux(ws, m.stream_sid, m.call_sid, transferts, cible, limites.delai_ecriture_s)
-                    file, appel = demarrer(m.call_sid, ligne, m.parametres.get("numero_appelant"))
+                    file, appel = demarrer(m.call_sid, ligne, m.parametres.get("numero_appelant"))  # authenticated: trusted
                     deroulement = asyncio.ensure_future(appel)
                     continue
                 if ligne is None or file is None:

@@ -9,7 +9,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
-from typing import AsyncIterator, Awaitable
+from typing import Any, AsyncIterator, Awaitable
 
 from aiohttp import web
 
@@ -18,6 +18,7 @@ from voix.cache_voix import CacheVoix
 from voix.config import ConfigVoix
 from voix.dialogue_rasa import DialogueRasa, choisir_invites, textes_fixes
 from voix.ligne_audiosocket import servir_connexion
+from voix.entetes import ENTETE_SECRET_PBX, secret_valide
 from voix.ligne_flux import route_flux
 from voix.limites import FileLigne
 from voix.reconnaissance import ModeleVosk
@@ -75,9 +76,23 @@ class Passerelle:
             await ligne.raccrocher()
 
     def application_http(self) -> web.Application:
-        app = web.Application()
+        secret = self.config.secret_pbx
+        if not secret:
+            logger.warning("GUICHET_VOIX_SECRET_PBX is not set: /appels, /transferts and media streams (/flux) are refused")
+
+        @web.middleware
+        async def pbx_seulement(request: web.Request, handler: Any) -> web.StreamResponse:
+            """Only the PBX (or the telephony provider) that holds the shared secret reaches the call routes."""
+            if request.path.startswith(("/appels/", "/transferts/")):
+                presente = request.headers.get(ENTETE_SECRET_PBX) or request.query.get("secret")
+                if not secret_valide(presente, secret):
+                    logger.warning("gateway: %s refused without the PBX secret", request.path.split("/")[1])
+                    return web.json_response({"error": "missing or wrong PBX secret"}, status=401)
+            return await handler(request)
+
+        app = web.Application(middlewares=[pbx_seulement], client_max_size=16 * 1024)
         app.router.add_get("/flux", route_flux(self.transferts, self.config.cible_transfert, self.demarrer_appel,
-                                               self.config.limites))
+                                               self.config.limites, secret))
 
         async def sante(request: web.Request) -> web.Response:
             return web.json_response({"status": "ok", "appels": len(self.appels)})

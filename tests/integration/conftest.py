@@ -7,7 +7,8 @@ import aiohttp
 import pytest
 import yaml
 
-from tests.integration.serveurs import Serveurs, lancer
+from tests.integration.serveurs import JETON, Serveurs, lancer
+from voix.entetes import ENTETE_SECRET_VOIX, secret_canal_voix
 
 RACINE = Path(__file__).resolve().parents[2]
 DELAI = 30.0
@@ -49,12 +50,14 @@ class Conversation:
         self.session = session
         self.url = f"{url}/webhooks/{canal}/webhook"
         self.sender = f"test-{uuid.uuid4().hex[:10]}"
+        # the voice channel only answers the phone gateway, which proves itself with this header
+        self.entetes = {ENTETE_SECRET_VOIX: secret_canal_voix(JETON)} if canal == "voix" else {}
 
     async def dire(self, texte: str, **metadata: Any) -> list[dict[str, Any]]:
         corps = {"sender": self.sender, "message": texte}
         if metadata:
             corps["metadata"] = metadata
-        async with self.session.post(self.url, json=corps) as r:
+        async with self.session.post(self.url, json=corps, headers=self.entetes) as r:
             assert r.status == 200, await r.text()
             return await asyncio.wait_for(r.json(), DELAI)
 

@@ -31,6 +31,8 @@ from voix.passerelle import charger, servir
 pytestmark = pytest.mark.integration
 FORT = b"".join(int(9000 * math.sin(2 * math.pi * 440 * i / 8000)).to_bytes(2, "little", signed=True) for i in range(160))
 SILENCE = b"\x00\x00" * 160
+SECRET_PBX = "secret-du-pbx-Qm7rT2vX9kLp"
+PBX = {"X-Guichet-Secret": SECRET_PBX}
 
 
 @contextlib.asynccontextmanager
@@ -40,7 +42,7 @@ async def passerelle(serveurs, tmp_path, pre_synthese=False, limites=LimitesLign
     config = ConfigVoix(url_rasa=serveurs.url, jeton=JETON, dossier_modeles=dossier_modeles(tmp_path / "modeles"),
                         modele_vosk=NOM_VOSK, voix_piper=NOM_PIPER, port_audiosocket=0, port_http=0,
                         reglages=ReglagesAppel(**reglages), dossier_cache=tmp_path / "cache-voix", pre_synthese=pre_synthese,
-                        limites=limites)
+                        limites=limites, secret_pbx=SECRET_PBX)
     p = await charger(config)
     async with servir(p) as ports:
         yield p, ports
@@ -95,9 +97,10 @@ async def test_audiosocket_call_greets_escalates_on_0_and_transfers_with_the_ref
     async with passerelle(serveurs, tmp_path) as (p, (port_tcp, port_http)):
         appel = AppelAudioSocket(port_tcp)
         async with aiohttp.ClientSession() as s:  # the dialplan announces the caller's number (AudioSocket has no metadata)
-            async with s.post(f"http://127.0.0.1:{port_http}/appels/{appel.ident}", data={"numero_appelant": "0612345678"}) as r:
+            async with s.post(f"http://127.0.0.1:{port_http}/appels/{appel.ident}", data={"numero_appelant": "0612345678"},
+                              headers=PBX) as r:
                 assert r.status == 200
-            async with s.post(f"http://127.0.0.1:{port_http}/appels/x", data={"numero_appelant": "06; DROP"}) as r:
+            async with s.post(f"http://127.0.0.1:{port_http}/appels/x", data={"numero_appelant": "06; DROP"}, headers=PBX) as r:
                 assert r.status == 400
         async with appel:
             await derouler_escalade(p, appel, port_http, serveurs)
@@ -125,11 +128,11 @@ async def derouler_escalade(p, appel, port_http, serveurs, numero="0612345678"):
     await appel.touches("0")
     await asyncio.wait_for(appel.raccroche.wait(), 60)  # the reference is said, then the gateway hangs up
     async with aiohttp.ClientSession() as s:
-        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}") as r:
+        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}", headers=PBX) as r:
             transfert = await r.json()
-        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}/cible") as r:
+        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}/cible", params={"secret": SECRET_PBX}) as r:
             assert await r.text() == "conseillers"
-        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{uuid.uuid4()}") as r:
+        async with s.get(f"http://127.0.0.1:{port_http}/transferts/{uuid.uuid4()}", headers=PBX) as r:
             assert r.status == 404
     assert transfert["cible"] == "conseillers" and len(transfert["reference"]) == 8
     grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}", semer_donnees_demo=False))
@@ -161,7 +164,7 @@ async def test_keypad_drives_case_status_with_identity_check_over_media_stream(s
             appel = f"CA{uuid.uuid4().hex[:12]}"
             await ws.send_str(message_test("connected", protocol="Call", version="1.0.0"))
             await ws.send_str(message_test("start", streamSid="MZ1", start={
-                "streamSid": "MZ1", "callSid": appel, "customParameters": {"numero_appelant": "0612345678"},
+                "streamSid": "MZ1", "callSid": appel, "customParameters": {"numero_appelant": "0612345678", "secret": SECRET_PBX},
                 "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}))
 
             async def recevoir_jusqu_au_repere(delai: float = 30.0) -> list[dict]:

@@ -76,3 +76,53 @@ def test_the_call_queue_is_bounded_but_keeps_keys_and_the_end():
     file.put_nowait(EvenementLigne("fin"))
     genres = [file.get_nowait().genre for _ in range(file.qsize())]
     assert genres == ["audio", "audio", "audio", "dtmf", "fin"] and file.perdues == 7
+
+
+async def test_the_pbx_routes_need_the_shared_secret(serveurs, tmp_path):
+    """The dialplan's routes and media streams: nobody without the PBX secret announces a caller number, reads a
+    transfer or starts a call."""
+    from tests.integration.test_voix_appels import SECRET_PBX
+    from voix.flux_media import message_test
+
+    async with passerelle(serveurs, tmp_path) as (p, (_, port_http)), aiohttp.ClientSession() as s:
+        base = f"http://127.0.0.1:{port_http}"
+        async with s.post(f"{base}/appels/abc", data={"numero_appelant": "0612345678"}) as r:
+            assert r.status == 401
+        async with s.post(f"{base}/appels/abc", data={"numero_appelant": "0612345678"},
+                          headers={"X-Guichet-Secret": "pas-le-bon-secret-du-tout"}) as r:
+            assert r.status == 401
+        assert "abc" not in p.numeros
+        for chemin in ("/transferts/abc", "/transferts/abc/cible"):
+            async with s.get(base + chemin) as r:
+                assert r.status == 401
+        async with s.get(f"{base}/sante") as r:
+            assert r.status == 200
+        async with s.ws_connect(f"{base}/flux") as ws:
+            await ws.send_str(message_test("start", streamSid="MZ9", start={"streamSid": "MZ9", "callSid": "CA-intrus",
+                                                                            "customParameters": {"numero_appelant": "0600000000"}}))
+            message = await asyncio.wait_for(ws.receive(), 10)
+            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        async with s.ws_connect(f"{base}/flux", headers={"X-Guichet-Secret": SECRET_PBX}) as ws:
+            await ws.send_str(message_test("start", streamSid="MZ8", start={"streamSid": "MZ8", "callSid": "CA-pbx"}))
+            await attendre(lambda: "CA-pbx" in p.appels, 30, "the authenticated stream did not start a call")
+            await ws.send_str(message_test("stop", streamSid="MZ8"))
+        assert "CA-intrus" not in p.appels
+
+
+async def test_the_voice_channel_refuses_anyone_but_the_gateway(serveurs, session):
+    """/webhooks/voix/webhook needs the gateway's secret; a caller number sent over a public channel is dropped."""
+    from tests.integration.serveurs import JETON
+    from voix.entetes import ENTETE_SECRET_VOIX, secret_canal_voix
+
+    corps = {"sender": "intrus-voix", "message": "je veux parler à un conseiller", "metadata": {"numero_appelant": "0611111111"}}
+    async with session.post(f"{serveurs.url}/webhooks/voix/webhook", json=corps) as r:
+        assert r.status == 401
+    async with session.post(f"{serveurs.url}/webhooks/voix/webhook", json=corps,
+                            headers={ENTETE_SECRET_VOIX: secret_canal_voix(JETON)}) as r:
+        assert r.status == 200
+    corps = {**corps, "sender": "intrus-rest"}
+    async with session.post(f"{serveurs.url}/webhooks/rest/webhook", json=corps) as r:
+        assert r.status == 200
+    async with session.get(f"{serveurs.url}/conversations/intrus-rest/tracker", params={"token": JETON}) as r:
+        evenements = (await r.json())["events"]
+    assert all("numero_appelant" not in (e.get("metadata") or {}) for e in evenements if e["event"] == "user")
