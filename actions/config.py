@@ -10,6 +10,7 @@ from typing import Mapping
 
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
 from connecteurs.essais_identite import ConfigEssais
+from connecteurs.quotas import ConfigQuotas
 from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parent.parent
@@ -38,6 +39,8 @@ class ConfigActions:
     essais_source: int = 10  # wrong identity answers per source (client address) on all cases (connecteurs/essais_identite.py)
     essais_dossier: int = 10  # wrong identity answers per case from all sources, before the longer lock
     verrou_dossier_minutes: int = 60
+    escalades_par_heure: int = 5  # per source (connecteurs/quotas.py)
+    rappels_par_heure: int = 3
     url_base: str = ""  # GUICHET_GRC_BASE: one database (SQLAlchemy URL) for the embedded GRC and the counters; "" = SQLite files
 
     def __post_init__(self) -> None:
@@ -58,7 +61,7 @@ class ConfigActions:
         except ValueError as exc:
             raise ErreurConfiguration(str(exc)) from None
         for nom in ("essais_identite", "verrou_minutes", "delai_reclamation_jours", "essais_source", "essais_dossier",
-                    "verrou_dossier_minutes"):
+                    "verrou_dossier_minutes", "escalades_par_heure", "rappels_par_heure"):
             if getattr(self, nom) < 1:
                 raise ErreurConfiguration(f"{nom} must be at least 1")
 
@@ -74,6 +77,10 @@ class ConfigActions:
         """The one lockout rule's settings (embedded GRC and remote back ends alike)."""
         return ConfigEssais(self.url_essais, self.essais_identite, dt.timedelta(minutes=self.verrou_minutes),
                             self.essais_source, self.essais_dossier, dt.timedelta(minutes=self.verrou_dossier_minutes))
+
+    def quotas(self) -> ConfigQuotas:
+        """Escalations and callback requests allowed per source and hour (connecteurs/quotas.py)."""
+        return ConfigQuotas(self.url_essais, limites={"escalade": self.escalades_par_heure, "rappel": self.rappels_par_heure})
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigActions":
@@ -95,6 +102,8 @@ class ConfigActions:
             essais_source=int(nombre("GUICHET_ESSAIS_SOURCE", "10", int)),
             essais_dossier=int(nombre("GUICHET_ESSAIS_DOSSIER", "10", int)),
             verrou_dossier_minutes=int(nombre("GUICHET_VERROU_DOSSIER_MINUTES", "60", int)),
+            escalades_par_heure=int(nombre("GUICHET_ESCALADES_PAR_HEURE", "5", int)),
+            rappels_par_heure=int(nombre("GUICHET_RAPPELS_PAR_HEURE", "3", int)),
             suivi=(env.get("GUICHET_SUIVI") or GRC_EMBARQUEE),
             signalements=(env.get("GUICHET_SIGNALEMENTS") or GRC_EMBARQUEE),
             reclamations=(env.get("GUICHET_RECLAMATIONS") or GRC_EMBARQUEE),

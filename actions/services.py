@@ -19,7 +19,7 @@ from actions.config import GRC_EMBARQUEE, ConfigActions
 from connecteurs.composition import GrcComposee
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from connecteurs.interfaces import Grc
-from connecteurs.quotas import ConfigQuotas, QuotasDemandes
+from connecteurs.quotas import QuotasDemandes
 from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
 
@@ -125,7 +125,7 @@ async def obtenir() -> Services:
             config = ConfigActions.depuis_env()
             commune = charger_commune(config.chemin_commune)
             grc = await ouvrir_grc(config)
-            quotas = QuotasDemandes(ConfigQuotas(config.url_essais))
+            quotas = QuotasDemandes(config.quotas())
             logger.info("action services ready (GRC: %s)", config.grc)
             _services = Services(config=config, grc=grc, commune=commune, quotas=quotas)
     return _services

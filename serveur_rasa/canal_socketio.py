@@ -8,7 +8,8 @@ widget connect as before; what differs is at the edge:
   confirmed; an unknown or forged id gets a new session;
 - every message follows the REST rules (serveur_rasa/entree_citoyen.py); a message
   too long is answered in French, without reaching the NLU;
-- socket.io frames are capped (TAILLE_MAX_TRAME) before they are parsed.
+- socket.io frames are capped (TAILLE_MAX_TRAME) before they are parsed;
+- a widget that reconnects gets the messages it missed (serveur_rasa/rejeu_socketio.py).
 With GUICHET_SOCKETIO_REDIS (a redis:// URL), the replicas' socket.io servers
 share one message queue (python-socketio's AsyncRedisManager): a message sent
 to a conversation from any replica reaches the citizen's socket wherever it is.
@@ -30,6 +31,7 @@ from socketio import AsyncServer
 
 from serveur_rasa.canal_rest import limiter_requetes, texte_reponse
 from serveur_rasa.entree_citoyen import EntreeRefusee, lire_message
+from serveur_rasa.rejeu_socketio import compte_recu, emissions
 from serveur_rasa.session_socketio import JetonsSession
 from serveur_rasa.source_client import SourcesClients
 
@@ -70,6 +72,24 @@ class CanalSocketIO(SocketIOInput):
         domaine = getattr(getattr(getattr(self.app, "ctx", None), "agent", None), "domain", None)
         return texte_reponse(domaine, reponse, self.name())
 
+    async def _rejouer(self, sio: AsyncServer, sid: str, conversation: str, recus: int) -> None:
+        """Send the socket the messages of its conversation after the `recus` it already has (serveur_rasa/rejeu_socketio.py)."""
+        magasin = getattr(getattr(getattr(self.app, "ctx", None), "agent", None), "tracker_store", None)
+        if magasin is None:
+            return
+        try:
+            tracker = await magasin.retrieve(conversation)
+        except Exception as exc:  # the replay is a bonus: the conversation goes on without it
+            logger.warning("socketio channel: missed messages not replayed (%s)", type(exc).__name__)
+            return
+        if tracker is None:
+            return
+        manques = (await emissions([e.as_dict() for e in tracker.events], self.bot_message_evt))[recus:]
+        for message in manques:
+            await sio.emit(self.bot_message_evt, message, room=sid, namespace=self.namespace)
+        if manques:
+            logger.info("socketio channel: %d missed message(s) replayed after a reconnection", len(manques))
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = self._serveur(os.environ)
         jetons = JetonsSession.depuis_env(os.environ)
@@ -99,7 +119,7 @@ class CanalSocketIO(SocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def demande_session(sid: Text, data: Any) -> None:
             demande = data.get("session_id") if isinstance(data, dict) else None
-            jeton = demande if jetons.valide(demande) else jetons.nouveau()
+            jeton = demande if isinstance(demande, str) and jetons.valide(demande) else jetons.nouveau()
             if demande and jeton != demande:
                 logger.info("socketio channel: an unknown session id was presented; a new session was issued")
             conversation = jetons.conversation(jeton)
@@ -108,6 +128,9 @@ class CanalSocketIO(SocketIOInput):
             if self.session_persistence:
                 sio.enter_room(sid, conversation, namespace=self.namespace)
             await sio.emit("session_confirm", jeton, room=sid, namespace=self.namespace)
+            recus = compte_recu(data)
+            if recus is not None and jeton == demande:
+                await self._rejouer(sio, sid, conversation, recus)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def message_recu(sid: Text, data: Any) -> None:

@@ -51,7 +51,7 @@
       var brut = JSON.parse(window.sessionStorage.getItem(CLE) || "null");
       if (brut && Array.isArray(brut.messages)) { return brut; }
     } catch (e) { /* storage disabled or corrupted: start afresh */ }
-    return { session: null, messages: [], ouvert: false, conseiller: false, attente: [] };
+    return { session: null, messages: [], ouvert: false, conseiller: false, attente: [], recus: 0 };
   }
   function sauver() {
     try { window.sessionStorage.setItem(CLE, JSON.stringify(etat)); } catch (e) { /* private mode */ }
@@ -199,11 +199,13 @@
 
   socket.on("connect", function () {
     confirme = false;
-    socket.emit("session_request", { session_id: etat.session });
+    // recus: how many bot messages this conversation has shown; the server replays what came after (missed while away)
+    socket.emit("session_request", { session_id: etat.session, recus: etat.session ? (etat.recus || 0) : 0 });
   });
   socket.on("session_confirm", function (donnees) {
     var id = typeof donnees === "string" ? donnees : donnees && donnees.session_id;
     if (!id) { return; }
+    if (id !== etat.session) { etat.recus = 0; }  // a new conversation: nothing to replay
     etat.session = id;
     confirme = true;
     if (perdue) { perdue = false; annoncer(TEXTES.connexionRetablie); }
@@ -222,6 +224,8 @@
   });
   socket.on("bot_uttered", function (m) {
     if (!m || typeof m !== "object") { return; }
+    etat.recus = (etat.recus || 0) + 1;  // every message counts, shown or not (the server counts them alike)
+    sauver();
     var evenement = m.guichet && m.guichet.evenement;
     if (evenement === "conseiller_rejoint") {
       etat.conseiller = true; ecritEnCours(false);

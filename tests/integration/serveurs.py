@@ -121,9 +121,10 @@ def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT) -> S
         hote="127.0.0.1", port_rasa=port_rasa, port_actions=port_actions, dossier_donnees=dossier, jeton_api=JETON,
         workers=workers,
     )
-    # every test client is 127.0.0.1, one "source" for the lockout rule: its source-wide limit is not what these tests
-    # are about (tests/connecteurs/test_essais_identite.py is)
-    env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON, "GUICHET_ESSAIS_SOURCE": "1000"}
+    # every test client is 127.0.0.1, one "source": the per-source limits are not what these tests are about
+    # (tests/connecteurs/test_essais_identite.py and tests/actions/test_escalade.py are)
+    env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON, "GUICHET_ESSAIS_SOURCE": "1000",
+           "GUICHET_ESCALADES_PAR_HEURE": "1000", "GUICHET_RAPPELS_PAR_HEURE": "1000"}
     preparer_bases(env)
     env["GUICHET_COMMUNE"] = str(commune)
     serveurs = Serveurs(dossier, config, env, dossier / "rasa.log", dossier / "actions.log")

@@ -140,3 +140,39 @@ async def test_the_action_server_refuses_calls_without_the_shared_secret(session
     # Rasa itself has the secret: a custom action still runs
     async with session.post(f"{serveurs.url}/webhooks/rest/webhook", json={"sender": "secret-ok", "message": "je veux faire une réclamation"}) as r:
         assert r.status == 200 and (await r.json())
+
+
+async def messages_jusqu_au_calme(client: ClientSocketIO, calme: float = 1.5) -> list[dict]:
+    recus = []
+    while True:
+        try:
+            recus.append(await asyncio.wait_for(client.attendre("bot_uttered"), calme))
+        except asyncio.TimeoutError:
+            return recus
+
+
+async def test_messages_sent_while_the_widget_was_away_are_replayed_once(session, serveurs):
+    async with ClientSocketIO(session, serveurs.url) as client:
+        jeton = await ouvrir_session(client)
+        await client.emettre("user_uttered", {"message": "horaires de la mairie", "session_id": jeton})
+        deja = await messages_jusqu_au_calme(client)
+        assert deja and "8 h 30" in deja[0]["text"]
+    # the socket is gone (page change, network blip): an agent writes meanwhile, and it reaches nobody
+    async with session.post(f"{serveurs.url}/conversations/{JETONS.conversation(jeton)}/tracker/events",
+                            params={"token": JETON, "output_channel": "socketio", "execute_side_effects": "true"},
+                            json=[{"event": "bot", "text": "Message pendant votre absence", "metadata": {"auteur": "conseiller"}},
+                                  {"event": "bot", "data": {"custom": {"data": {"guichet": {"evenement": "conseiller_parti"}}}}}]) as r:
+        assert r.status == 200
+    async with ClientSocketIO(session, serveurs.url) as client:  # the widget comes back with its count
+        await client.emettre("session_request", {"session_id": jeton, "recus": len(deja)})
+        assert await client.attendre("session_confirm") == jeton
+        rejoues = await messages_jusqu_au_calme(client)
+        assert rejoues == [{"text": "Message pendant votre absence"}, {"guichet": {"evenement": "conseiller_parti"}}]
+    async with ClientSocketIO(session, serveurs.url) as client:  # all caught up: nothing twice
+        await client.emettre("session_request", {"session_id": jeton, "recus": len(deja) + 2})
+        await client.attendre("session_confirm")
+        assert await messages_jusqu_au_calme(client) == []
+    async with ClientSocketIO(session, serveurs.url) as client:  # the stock rasa-webchat sends no count: no replay
+        await client.emettre("session_request", {"session_id": jeton})
+        await client.attendre("session_confirm")
+        assert await messages_jusqu_au_calme(client) == []

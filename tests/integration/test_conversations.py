@@ -147,7 +147,8 @@ async def test_back_end_down_apologises_and_offers_a_human(conversation, actions
     actions_avec(GUICHET_GRC="tests.fakes.grc_en_panne:GrcEnPanne")
     c = conversation()
     await c.textes("où en est mon dossier")
-    reponses = await c.dire("24578301")
+    assert "date de naissance" in await c.textes("24578301")  # the number alone says nothing (no existence oracle)
+    reponses = await c.dire("12/03/1985")
     assert "momentanément indisponible" in reponses[0]["text"]
     assert reponses[0]["buttons"][0]["payload"] == "/parler_conseiller"
 
@@ -156,8 +157,9 @@ async def test_slow_back_end_answers_within_the_timeout(conversation, actions_av
     actions_avec(GUICHET_GRC="tests.fakes.grc_en_panne:GrcLente", GUICHET_DELAI_CONNECTEUR="2")
     c = conversation()
     await c.textes("où en est mon dossier")
+    await c.textes("24578301")
     debut = time.monotonic()
-    reponse = await c.textes("24578301")
+    reponse = await c.textes("12/03/1985")
     assert time.monotonic() - debut < 6
     assert "momentanément indisponible" in reponse
 
