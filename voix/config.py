@@ -10,6 +10,7 @@ from typing import Callable, Mapping
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
 from configuration.secrets import verifier_secret
+from connecteurs.serveur_http import LimitesHttp, limites_depuis_env
 from voix.appel import ReglagesAppel
 from voix.limites import LimitesLigne
 
@@ -41,6 +42,13 @@ def _limites(env: Mapping[str, str], nombre: "Callable[[str, float], float]") ->
         raise ErreurConfiguration(f"voice gateway limits: {exc}") from None
 
 
+def _limites_http(env: Mapping[str, str]) -> LimitesHttp:
+    try:
+        return limites_depuis_env(env)
+    except ValueError as exc:
+        raise ErreurConfiguration(str(exc)) from None
+
+
 @dataclass(frozen=True)
 class ConfigVoix:
     url_rasa: str
@@ -59,6 +67,7 @@ class ConfigVoix:
     dossier_cache: Path | None = None  # the domain's answers once synthesised, per voice (None: memory only)
     pre_synthese: bool = True  # synthesise the domain's fixed answers in the background at start
     limites: LimitesLigne = LimitesLigne()  # what one peer may cost (voix/limites.py)
+    limites_http: LimitesHttp = LimitesHttp()  # header timeout and connection cap of the HTTP port (connecteurs/serveur_http.py)
     secret_pbx: str = field(default="", repr=False)  # GUICHET_VOIX_SECRET_PBX: the PBX's proof on /appels, /transferts, /flux
 
     def __post_init__(self) -> None:
@@ -110,6 +119,7 @@ class ConfigVoix:
             pre_synthese=env.get("GUICHET_VOIX_PRE_SYNTHESE", "1") != "0",
             limites=_limites(env, nombre),
             secret_pbx=env.get("GUICHET_VOIX_SECRET_PBX", ""),
+            limites_http=_limites_http(env),
             reglages=ReglagesAppel(
                 silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=nombre("GUICHET_VOIX_DUREE_MAX_S", 900.0),

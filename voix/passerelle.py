@@ -13,6 +13,7 @@ from typing import Any, AsyncIterator, Awaitable
 
 from aiohttp import web
 
+from connecteurs.serveur_http import SiteGarde
 from voix.appel import Appel, EvenementLigne, Ligne, Mesures
 from voix.cache_voix import CacheVoix
 from voix.config import ConfigVoix
@@ -162,10 +163,10 @@ async def servir(passerelle: Passerelle) -> AsyncIterator[tuple[int, int]]:
     serveur_tcp = await asyncio.start_server(connexion, config.hote, config.port_audiosocket)
     runner = web.AppRunner(passerelle.application_http())
     await runner.setup()
-    site = web.TCPSite(runner, config.hote, config.port_http)
+    site = SiteGarde(runner, config.hote, config.port_http, config.limites_http, "voice gateway http")
     await site.start()
     port_tcp = serveur_tcp.sockets[0].getsockname()[1]
-    port_http = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port_http = site.port
     fond = asyncio.create_task(pre_synthetiser(passerelle)) if config.pre_synthese else None
     try:
         yield port_tcp, port_http

@@ -7,17 +7,17 @@ accounts and audit trail, and contenu/commune.yml for the widget's name and colo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
 from pathlib import Path
 from typing import Mapping
 
-from aiohttp import web
-
 from connecteurs.base_sql import url_base
 from connecteurs.chatwoot import ConfigChatwoot, config_chatwoot_depuis_env
 from connecteurs.erreurs import ConnecteurIndisponible
+from connecteurs.serveur_http import limites_depuis_env, servir_jusqu_a_l_arret
 from configuration.commune import charger_commune
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
@@ -83,7 +83,12 @@ def main() -> int:
     except ConnecteurIndisponible as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    web.run_app(application, host=hote, port=port, access_log=None, print=None)
+    try:
+        limites = limites_depuis_env(os.environ)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    asyncio.run(servir_jusqu_a_l_arret(application, hote, port, limites, "console"))
     return 0
 
 
