@@ -316,6 +316,37 @@ async def test_connection_lost_then_back_without_losing_the_message(serveurs, tm
         await relais.couper()
 
 
+async def test_a_message_sent_while_the_widget_was_away_is_shown_once_back(serveurs, tmp_path):
+    """An agent writes while the citizen's network is down: the widget shows it once the connection is back, once."""
+    relais = Relais("127.0.0.1", serveurs.config.port_rasa)
+    await relais.demarrer()
+    try:
+        async with console_pour(serveurs, tmp_path, serveur_widget=relais.url) as url, navigateur() as browser:
+            page = await (await browser.new_context()).new_page()
+            await ouvrir_widget(page, url)
+            await dire(page, "Quels sont les horaires d'ouverture de la mairie ?")
+            await expect(journal(page)).to_contain_text("lundi au vendredi", timeout=DELAI_MS)
+            session_id = await page.evaluate("JSON.parse(sessionStorage.getItem('guichet.conversation')).session")
+            await relais.couper()
+            await expect(page.get_by_role("status")).to_contain_text("Connexion perdue", timeout=DELAI_MS)
+            await asyncio.sleep(1)  # the server has seen the socket go
+            async with aiohttp.ClientSession() as s:
+                async with s.post(f"{serveurs.url}/conversations/{JETONS.conversation(session_id)}/tracker/events",
+                                  params={"token": JETON, "output_channel": "socketio", "execute_side_effects": "true"},
+                                  json=[{"event": "bot", "text": "Votre demande est transmise au service urbanisme.",
+                                         "metadata": {"auteur": "conseiller"}}]) as r:
+                    assert r.status == 200
+            await relais.demarrer()
+            manque = bulles(page, "bot").filter(has_text="transmise au service urbanisme")
+            await expect(manque).to_have_count(1, timeout=DELAI_MS)
+            await page.reload()  # the replayed message is counted: a reload shows it once, never twice
+            await expect(bulles(page, "bot").filter(has_text="transmise au service urbanisme")).to_have_count(1, timeout=DELAI_MS)
+            await asyncio.sleep(2)
+            await expect(bulles(page, "bot").filter(has_text="transmise au service urbanisme")).to_have_count(1)
+    finally:
+        await relais.couper()
+
+
 class Relais:
     """A TCP relay to the Rasa server that can be cut (as a network failure would)."""
 
