@@ -40,7 +40,7 @@ class Source:
 
 SOURCES = (
     Source("grc.sqlite3", ("dossiers", "verrous_identite", "signalements", "abonnements", "reclamations", "escalades", "satisfactions")),
-    Source("essais_identite.sqlite3", ("essais_identite",)),
+    Source("essais_identite.sqlite3", ("essais_identite", "essais_identite_sources")),
     Source("chatwoot.sqlite3", ("liens_chatwoot",)),
     Source("comptes.sqlite3", ("comptes",)),
 )
@@ -53,7 +53,7 @@ class CopieImpossible(Exception):
 
 def _preparer(url: str, dossier: Path) -> None:
     """Create or migrate every store's tables (the source files too: an older GRC file gets the current columns)."""
-    grc_source, liens_source = dossier / "grc.sqlite3", dossier / "chatwoot.sqlite3"
+    grc_source, liens_source, essais_source = dossier / "grc.sqlite3", dossier / "chatwoot.sqlite3", dossier / "essais_identite.sqlite3"
     for url_grc in [url, *([f"sqlite:///{grc_source}"] if grc_source.exists() else [])]:
         base = BaseSql(url_grc, "embedded GRC database")
         try:
@@ -61,7 +61,8 @@ def _preparer(url: str, dossier: Path) -> None:
         finally:
             base.fermer()
     autres = [BaseSql(url, "identity-check attempts", SCHEMA_ESSAIS), LiensChatwoot(url).base, Comptes(url).base,
-              *([LiensChatwoot(f"sqlite:///{liens_source}").base] if liens_source.exists() else [])]  # a first-version table gets its name
+              *([LiensChatwoot(f"sqlite:///{liens_source}").base] if liens_source.exists() else []),  # a first-version table gets its name
+              *([BaseSql(f"sqlite:///{essais_source}", "identity-check attempts", SCHEMA_ESSAIS)] if essais_source.exists() else [])]
     for base in autres:
         try:
             base.preparer()
