@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: install systeme systeme-run fiches modeles voix bench-voix contenu rgpd train run chat test test-nlu bench bench-bord bench-contenu bench-grc lock clean
+.PHONY: install systeme systeme-run fiches modeles voix bench-voix contenu rgpd train run chat lint test test-nlu bench bench-bord bench-contenu bench-grc lock clean
 
 install: $(STAMP)
 
@@ -70,7 +70,12 @@ run: install fiches
 chat: install
 	$(PY) -m guichet.terminal
 
-test: install systeme fiches train
+# ruff (pycodestyle, pyflakes, import order, pyupgrade, bugbear) and mypy, as configured in pyproject.toml
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: install systeme fiches train lint
 	$(PY) -m pytest -q
 
 test-nlu: install train

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, TypeVar
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from connecteurs.erreurs import ConnecteurIndisponible, DelaiDepasse, ErreurConnecteur
 

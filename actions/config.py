@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
+from configuration.erreurs import ErreurConfiguration
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
 from connecteurs.essais_identite import ConfigEssais
 from connecteurs.quotas import ConfigQuotas
-from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parent.parent
 GRC_EMBARQUEE = "embarquee"
@@ -83,7 +83,7 @@ class ConfigActions:
         return ConfigQuotas(self.url_essais, limites={"escalade": self.escalades_par_heure, "rappel": self.rappels_par_heure})
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigActions":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> ConfigActions:
         def nombre(nom: str, defaut: str, type_: type) -> float | int:
             brut = env.get(nom, defaut)
             try:

@@ -7,7 +7,7 @@ with a ConversationResumed event (POST /conversations/<id>/tracker/events).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, SlotSet
@@ -27,10 +27,10 @@ from connecteurs.modeles import CreneauRappel, DemandeRappel
 
 
 class ActionEscalader(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_escalader"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         s = await services.obtenir()
         if not s.commune.horaires_conseillers.est_ouvert(s.horloge()):
             return [SlotSet("proposer_rappel", True)]
@@ -58,32 +58,32 @@ class ActionEscalader(Action):
 
 
 class ValiderFormulaireRappel(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulaire_rappel"
 
-    async def extract_creneau_rappel(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_creneau_rappel(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "creneau_rappel", analyser_creneau)
 
-    async def extract_telephone_rappel(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_telephone_rappel(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "telephone_rappel", normaliser_telephone)
 
     async def validate_creneau_rappel(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         creneau = analyser_creneau(str(valeur or ""))
         return valider(dispatcher, "creneau_rappel", creneau.value if creneau else None, "utter_creneau_invalide")
 
     async def validate_telephone_rappel(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return valider(dispatcher, "telephone_rappel", normaliser_telephone(str(valeur or "")), "utter_telephone_invalide")
 
 
 class ActionEnregistrerRappel(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_enregistrer_rappel"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         s = await services.obtenir()
         if s.quotas is not None and not await s.quotas.prendre("rappel", source(tracker)):
             dispatcher.utter_message(response="utter_trop_de_demandes")

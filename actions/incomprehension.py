@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -31,10 +31,10 @@ def _incomprehension_precedente(tracker: Tracker) -> bool:
     return False
 
 
-def _sujets_probables(tracker: Tracker, domain: DomainDict, nombre: int = 2) -> List[Dict[str, Any]]:
+def _sujets_probables(tracker: Tracker, domain: DomainDict, nombre: int = 2) -> list[dict[str, Any]]:
     """[(response key or intent, confidence)] from the intent and response-selector rankings."""
     message = tracker.latest_message or {}
-    candidats: Dict[str, float] = {}
+    candidats: dict[str, float] = {}
     selecteur = (message.get("response_selector") or {}).get("faq") or {}
     poids_faq = 0.0
     for intention in message.get("intent_ranking") or []:
@@ -62,10 +62,10 @@ def _sujets_probables(tracker: Tracker, domain: DomainDict, nombre: int = 2) -> 
 
 
 class ActionGererIncomprehension(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return NOM
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         sujets = _sujets_probables(tracker, domain)
         if _incomprehension_precedente(tracker) or len(sujets) < 2:
             dispatcher.utter_message(response="utter_proposer_conseiller")
@@ -80,10 +80,10 @@ class ActionGererIncomprehension(Action):
 class ActionRepondreSujet(Action):
     """Answers the FAQ topic picked from the suggestions."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_repondre_sujet"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         sujet = next(tracker.get_latest_entity_values("sujet"), None)
         reponse = f"utter_faq/{sujet}"
         if sujet and reponse in domain.get("responses", {}):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,39 +22,39 @@ SLOTS_FORMULAIRE = ("sujet_reclamation", "description_reclamation", "contact_rec
 
 
 class ValiderFormulaireReclamation(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulaire_reclamation"
 
-    async def extract_sujet_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_sujet_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "sujet_reclamation")
 
-    async def extract_description_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_description_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "description_reclamation")
 
-    async def extract_contact_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_contact_reclamation(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "contact_reclamation", normaliser_contact)
 
     async def validate_sujet_reclamation(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return valider(dispatcher, "sujet_reclamation", texte_entre(valeur, 2, 200), "utter_description_invalide")
 
     async def validate_description_reclamation(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return valider(dispatcher, "description_reclamation", texte_entre(valeur, 3, 5000), "utter_description_invalide")
 
     async def validate_contact_reclamation(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return valider(dispatcher, "contact_reclamation", normaliser_contact(str(valeur or "")), "utter_contact_invalide")
 
 
 class ActionCreerReclamation(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_creer_reclamation"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         s = await services.obtenir()
         nouvelle = NouvelleReclamation(
             sujet=tracker.get_slot("sujet_reclamation"),

@@ -11,7 +11,8 @@ and the form asks its question again.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Text
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -25,8 +26,8 @@ SEUIL_SORTIE_TEXTE_LIBRE = 0.8  # any text is a valid answer: leave only when NL
 
 
 def extraire_reponse(
-    tracker: Tracker, slot: Text, analyseur: Callable[[str], Any] | None = None
-) -> Dict[Text, Any]:
+    tracker: Tracker, slot: str, analyseur: Callable[[str], Any] | None = None
+) -> dict[str, Any]:
     if tracker.get_slot("requested_slot") != slot:
         return {}
     message = tracker.latest_message or {}
@@ -45,7 +46,7 @@ def extraire_reponse(
     return {slot: texte}
 
 
-def valider(dispatcher: CollectingDispatcher, slot: Text, valeur: Any, reponse_si_invalide: Text) -> Dict[Text, Any]:
+def valider(dispatcher: CollectingDispatcher, slot: str, valeur: Any, reponse_si_invalide: str) -> dict[str, Any]:
     """The slot set to the normalised value; None (asked again, after the given answer) if invalid."""
     if valeur is None:
         dispatcher.utter_message(response=reponse_si_invalide)

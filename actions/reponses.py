@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 def libelle(domain: Mapping[str, Any], reponse: str, defaut: str) -> str:

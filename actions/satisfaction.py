@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -21,12 +21,12 @@ SANS_REPONSE = "sans_reponse"
 
 
 class ValiderFormulaireSatisfaction(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulaire_satisfaction"
 
     async def extract_note_satisfaction(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         # any answer ends the question, except asking for an adviser
         if tracker.get_slot("requested_slot") != "note_satisfaction":
             return {}
@@ -37,16 +37,16 @@ class ValiderFormulaireSatisfaction(FormValidationAction):
 
     async def validate_note_satisfaction(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         # Asked once: an answer that is not a rating ends the question without one.
         return {"note_satisfaction": analyser_note(str(valeur or "")) or SANS_REPONSE}
 
 
 class ActionEnregistrerSatisfaction(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_enregistrer_satisfaction"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         note = tracker.get_slot("note_satisfaction")
         if note in (None, SANS_REPONSE):
             return []

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from configuration.erreurs import ErreurConfiguration
 from configuration.secrets import verifier_secret
@@ -32,7 +33,7 @@ class ConfigServeurActions:
             raise ErreurConfiguration(f"the action server port must be in 1-65535, got {self.port}")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ, port: int = 5055) -> "ConfigServeurActions":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ, port: int = 5055) -> ConfigServeurActions:
         return cls(secret=env.get("GUICHET_ACTIONS_SECRET") or "", hote=env.get("GUICHET_ACTIONS_HOTE") or "127.0.0.1", port=port)
 
 

@@ -12,16 +12,17 @@ import datetime as dt
 import importlib
 import logging
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from actions.config import GRC_EMBARQUEE, ConfigActions
+from configuration.commune import Commune, charger_commune
+from configuration.erreurs import ErreurConfiguration
 from connecteurs.composition import GrcComposee
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from connecteurs.interfaces import Grc
 from connecteurs.quotas import QuotasDemandes
-from configuration.commune import Commune, charger_commune
-from configuration.erreurs import ErreurConfiguration
 
 logger = logging.getLogger(__name__)
 

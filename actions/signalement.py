@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from babel.dates import format_date
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -26,27 +26,27 @@ SLOTS_FORMULAIRE = ("categorie_signalement", "adresse_signalement", "description
 
 
 class ValiderFormulaireSignalement(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulaire_signalement"
 
-    async def extract_categorie_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_categorie_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "categorie_signalement", analyser_categorie)
 
-    async def extract_adresse_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_adresse_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "adresse_signalement")
 
-    async def extract_description_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_description_signalement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "description_signalement")
 
     async def validate_categorie_signalement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         categorie = analyser_categorie(str(valeur or ""))
         return valider(dispatcher, "categorie_signalement", categorie.value if categorie else None, "utter_categorie_invalide")
 
     async def validate_adresse_signalement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         adresse = texte_entre(valeur, 4, 300)
         if adresse is not None and len(re.findall(r"[^\W\d_]", adresse)) < 3:
             adresse = None  # a place needs at least a street name
@@ -54,17 +54,17 @@ class ValiderFormulaireSignalement(FormValidationAction):
 
     async def validate_description_signalement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return valider(dispatcher, "description_signalement", texte_entre(valeur, 3, 2000), "utter_description_invalide")
 
 
 class ActionCreerSignalement(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_creer_signalement"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         s = await services.obtenir()
-        remise_a_zero: List[EventType] = [SlotSet(nom, None) for nom in SLOTS_FORMULAIRE]
+        remise_a_zero: list[EventType] = [SlotSet(nom, None) for nom in SLOTS_FORMULAIRE]
         categorie = CategorieSignalement(tracker.get_slot("categorie_signalement"))
         adresse = tracker.get_slot("adresse_signalement")
         try:
@@ -95,23 +95,23 @@ class ActionCreerSignalement(Action):
 
 
 class ValiderFormulaireAbonnement(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulaire_abonnement"
 
-    async def extract_contact_abonnement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_contact_abonnement(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "contact_abonnement", normaliser_contact)
 
     async def validate_contact_abonnement(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         return valider(dispatcher, "contact_abonnement", normaliser_contact(str(valeur or "")), "utter_contact_invalide")
 
 
 class ActionAbonnerSignalement(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_abonner_signalement"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         s = await services.obtenir()
         numero = tracker.get_slot("numero_signalement")
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from babel.dates import format_date
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -56,24 +56,24 @@ def _masque_pose_par_l_action(valeur: Any, tracker: Tracker) -> bool:
 
 
 class ValiderFormulaireSuiviDossier(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_formulaire_suivi_dossier"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Text]:
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         """The e-mail replaces the birth date when the back end checks identity by e-mail."""
         s = await services.obtenir()
         if s.config.preuve_identite == PREUVE_COURRIEL:
             return ["courriel_identite" if slot == "date_naissance" else slot for slot in domain_slots]
         return domain_slots
 
-    async def extract_courriel_identite(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_courriel_identite(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "courriel_identite", normaliser_courriel)
 
     async def validate_courriel_identite(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         if _masque_pose_par_l_action(valeur, tracker):
             return {}
         courriel = normaliser_courriel(str(valeur or "")) if valeur != MASQUE else None
@@ -91,10 +91,10 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
             return {**FIN_SANS_PREUVE, "verification_identite": INDISPONIBLE}
         return _apres_verification(resultat, "courriel_identite", "utter_identite_refusee_courriel", numero, dispatcher)
 
-    async def extract_numero_dossier(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_numero_dossier(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         return extraire_reponse(tracker, "numero_dossier", normaliser_numero_dossier)
 
-    async def extract_date_naissance(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+    async def extract_date_naissance(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         s = await services.obtenir()
         texte = str((tracker.latest_message or {}).get("text") or "")
         # dateparser is CPU work: off the event loop, once, and its verdict reused
@@ -106,7 +106,7 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
 
     async def validate_numero_dossier(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         numero = normaliser_numero_dossier(str(valeur or ""))
         if numero is None:
             dispatcher.utter_message(response="utter_numero_dossier_invalide")
@@ -117,7 +117,7 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
 
     async def validate_date_naissance(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         s = await services.obtenir()
         if _masque_pose_par_l_action(valeur, tracker):  # set by this action when the check ended without a date to ask
             return {}
@@ -138,7 +138,7 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
 
 def _apres_verification(
     resultat: ResultatVerification, slot: str, reponse_refus: str, numero: str, dispatcher: CollectingDispatcher
-) -> Dict[Text, Any]:
+) -> dict[str, Any]:
     """Slots after an identity check; the proof given is masked as soon as it has been used."""
     if resultat.issue is IssueVerification.CONFIRMEE and resultat.dossier is not None:
         return {
@@ -172,10 +172,10 @@ def _reponse_statut(dossier: dict) -> str:  # type: ignore[type-arg]
 class ActionStatutDossier(Action):
     """Says the status, only after a confirmed identity check."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_statut_dossier"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         verification = tracker.get_slot("verification_identite")
         dossier = tracker.get_slot("dossier")
         numero = tracker.get_slot("numero_dossier")

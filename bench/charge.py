@@ -110,7 +110,7 @@ def rss_mo(pid: int) -> float:
         p = a_voir.pop()
         try:
             statut = Path(f"/proc/{p}/status").read_text()
-            total_ko += int(next(l for l in statut.splitlines() if l.startswith("VmRSS:")).split()[1])
+            total_ko += int(next(ligne for ligne in statut.splitlines() if ligne.startswith("VmRSS:")).split()[1])
             for tache in Path(f"/proc/{p}/task").iterdir():
                 a_voir += [int(x) for x in (tache / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):

@@ -16,8 +16,8 @@ import datetime as dt
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from bench.charge import centile
 from bench.resultats import enregistrer

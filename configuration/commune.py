@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -29,7 +29,7 @@ class Plage:
             raise ValueError(f"interval ends before it starts: {self.debut}-{self.fin}")
 
     @classmethod
-    def depuis_texte(cls, texte: str) -> "Plage":
+    def depuis_texte(cls, texte: str) -> Plage:
         m = _PLAGE.match(texte.strip())
         if not m:
             raise ValueError(f"interval {texte!r} is not of the form HH:MM-HH:MM")

@@ -6,8 +6,8 @@ GUICHET_API_TOKEN, else the token `make run` generated in the data directory
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from configuration.erreurs import ErreurConfiguration
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -53,7 +54,7 @@ class ConfigChatwoot:
             raise ValueError("GUICHET_CHATWOOT_COMPTE and GUICHET_CHATWOOT_BOITE must be positive ids")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str], dossier_donnees: Path, delai_s: float = 2.0) -> "ConfigChatwoot":
+    def depuis_env(cls, env: Mapping[str, str], dossier_donnees: Path, delai_s: float = 2.0) -> ConfigChatwoot:
         def identifiant(nom: str) -> int:
             brut = env.get(nom, "")
             if not brut.isdigit():

@@ -9,7 +9,8 @@ is not assigned elsewhere (and always the satisfaction answers).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from connecteurs.interfaces import Escalades, Reclamations, Satisfactions, Signalements, SuiviDossiers
 from connecteurs.modeles import (

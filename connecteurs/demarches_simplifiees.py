@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from connecteurs.client_http import ClientHttp, ReglagesHttp
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
@@ -58,7 +59,7 @@ class ConfigDemarchesSimplifiees:
             raise ValueError("GUICHET_DS_JETON is required")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0) -> "ConfigDemarchesSimplifiees":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0) -> ConfigDemarchesSimplifiees:
         return cls(
             jeton=env.get("GUICHET_DS_JETON", ""),
             champ_date_naissance=env.get("GUICHET_DS_CHAMP_DATE_NAISSANCE", ""),

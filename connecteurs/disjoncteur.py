@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from connecteurs.erreurs import ConnecteurIndisponible
 

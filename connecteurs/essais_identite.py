@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -151,7 +152,7 @@ class EssaisIdentite:
                     if echecs >= compteur.limite:  # the attempts left are all in flight
                         return None
                     etats.append(echecs)
-                for compteur, echecs in zip(compteurs, etats):
+                for compteur, echecs in zip(compteurs, etats, strict=True):
                     self._ecrire(c, compteur, echecs + 1, None)
                 return [echecs + 1 for echecs in etats]
 
@@ -187,7 +188,7 @@ class EssaisIdentite:
             verrouille = False
             restants = self.config.essais
             with self.base.ecrire() as c:
-                for i, (compteur, rang) in enumerate(zip(compteurs, rangs)):
+                for i, (compteur, rang) in enumerate(zip(compteurs, rangs, strict=True)):
                     _echecs, verrou = self._ligne(c, compteur)
                     if verrou and dt.datetime.fromisoformat(verrou) > maintenant:
                         verrouille = True

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
@@ -54,7 +55,7 @@ class ConfigGlpi:
             raise ValueError("GUICHET_GLPI_URL, GUICHET_GLPI_APP_TOKEN and GUICHET_GLPI_USER_TOKEN are required")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0, delai_reclamation: int = 15) -> "ConfigGlpi":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0, delai_reclamation: int = 15) -> ConfigGlpi:
         return cls(
             url=env.get("GUICHET_GLPI_URL", ""), jeton_application=env.get("GUICHET_GLPI_APP_TOKEN", ""),
             jeton_utilisateur=env.get("GUICHET_GLPI_USER_TOKEN", ""), delai_reponse_reclamation_jours=delai_reclamation,

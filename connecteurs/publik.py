@@ -19,8 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from connecteurs.adresse import normaliser_adresse
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
@@ -74,7 +75,7 @@ class ConfigPublik:
             raise ValueError("GUICHET_PUBLIK_URL, GUICHET_PUBLIK_ORIG and GUICHET_PUBLIK_CLE are required")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0, delai_reclamation: int = 15) -> "ConfigPublik":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0, delai_reclamation: int = 15) -> ConfigPublik:
         return cls(
             url=env.get("GUICHET_PUBLIK_URL", ""), orig=env.get("GUICHET_PUBLIK_ORIG", ""), cle=env.get("GUICHET_PUBLIK_CLE", ""),
             formulaire_dossiers=env.get("GUICHET_PUBLIK_FORMULAIRE_DOSSIERS", ""),

@@ -10,8 +10,8 @@ count are stored.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import sqlalchemy as sa
 

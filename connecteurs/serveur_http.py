@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
@@ -102,8 +103,9 @@ class SiteGarde(web.TCPSite):
 
     @property
     def port(self) -> int:
-        assert self._server is not None and self._server.sockets
-        return int(self._server.sockets[0].getsockname()[1])
+        serveur = self._server
+        assert isinstance(serveur, asyncio.Server) and serveur.sockets
+        return int(serveur.sockets[0].getsockname()[1])
 
 
 def limites_depuis_env(env: Mapping[str, str]) -> LimitesHttp:

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 import urllib.parse
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 
 def signer_query(

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
@@ -50,7 +51,7 @@ class ConfigZammad:
             raise ValueError("GUICHET_ZAMMAD_URL, GUICHET_ZAMMAD_JETON and GUICHET_ZAMMAD_CLIENT are required")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0, delai_reclamation: int = 15) -> "ConfigZammad":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ, delai_s: float = 2.0, delai_reclamation: int = 15) -> ConfigZammad:
         return cls(
             url=env.get("GUICHET_ZAMMAD_URL", ""), jeton=env.get("GUICHET_ZAMMAD_JETON", ""),
             groupe=(env.get("GUICHET_ZAMMAD_GROUPE") or "Users"), client_par_defaut=env.get("GUICHET_ZAMMAD_CLIENT", ""),

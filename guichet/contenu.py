@@ -22,9 +22,9 @@ from typing import Any
 import yaml
 
 from configuration.commune import Commune, charger_commune
+from configuration.erreurs import ErreurConfiguration
 from guichet.edition.constats import erreurs
 from guichet.edition.sources import lire_sources
-from configuration.erreurs import ErreurConfiguration
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from guichet.contenu import Fichiers, ecrire
 from configuration.erreurs import ErreurConfiguration
+from guichet.contenu import Fichiers, ecrire
 
 logger = logging.getLogger(__name__)
 RACINE = Path(__file__).resolve().parent.parent

@@ -18,14 +18,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
-from guichet.entrainement import RACINE, ProjetRasa, entrainer, environnement_rasa
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import FICHIER_JETON
 from configuration.secrets import verifier_secret
+from guichet.entrainement import RACINE, ProjetRasa, entrainer, environnement_rasa
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class ConfigLancement:
             verifier_secret("GUICHET_API_TOKEN", self.jeton_api)
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigLancement":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> ConfigLancement:
         def port(nom: str, defaut: int) -> int:
             brut = env.get(nom, str(defaut))
             if not brut.isdigit():

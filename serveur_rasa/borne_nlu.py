@@ -12,7 +12,7 @@ Nothing is lost: only the classification is bounded.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -36,23 +36,23 @@ def borner(texte: str, longueur: int = LONGUEUR_NLU) -> str:
 
 class _Composant(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"longueur": LONGUEUR_NLU}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.longueur = int(config["longueur"])
         if self.longueur < 100:
             raise ValueError(f"{type(self).__name__}: longueur must be at least 100, got {self.longueur}")
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> GraphComponent:
         return cls(config)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class BorneTexteNlu(_Composant):
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             texte = message.get(TEXT)
             if isinstance(texte, str) and len(texte) > self.longueur:
@@ -63,7 +63,7 @@ class BorneTexteNlu(_Composant):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RestaureTexteNlu(_Composant):
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             complet = message.data.pop(CLE_TEXTE_COMPLET, None)
             if complet is not None:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from typing import Any, Awaitable, Callable, Mapping, Text
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -42,11 +43,11 @@ TAILLE_MAX_TRAME = 64 * 1024  # bytes of one socket.io frame (python-socketio's 
 class _PlanSocketIO(SocketBlueprint):
     """Rasa's socket.io blueprint, remembering the app it is attached to (for the domain's responses)."""
 
-    def __init__(self, canal: "CanalSocketIO", *args: Any, **kwargs: Any) -> None:
+    def __init__(self, canal: CanalSocketIO, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ctx.canal = canal
 
-    def register(self, app: Sanic, options: dict[Text, Any]) -> None:
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
         self.ctx.canal.app = app
         super().register(app, options)
 
@@ -55,7 +56,7 @@ class CanalSocketIO(SocketIOInput):
     app: Sanic | None = None
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     def _serveur(self, env: Mapping[str, str]) -> AsyncServer:
@@ -106,7 +107,7 @@ class CanalSocketIO(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connexion(sid: Text, environ: dict, auth: dict | None) -> bool:
+        async def connexion(sid: str, environ: dict, auth: dict | None) -> bool:
             requete = environ.get("sanic.request")
             adresse = (getattr(requete, "remote_addr", "") or getattr(requete, "ip", "")) if requete is not None else ""
             await sio.save_session(sid, {"adresse": adresse or environ.get("REMOTE_ADDR") or ""}, namespace=self.namespace)
@@ -117,7 +118,7 @@ class CanalSocketIO(SocketIOInput):
             return True
 
         @sio.on("session_request", namespace=self.namespace)
-        async def demande_session(sid: Text, data: Any) -> None:
+        async def demande_session(sid: str, data: Any) -> None:
             demande = data.get("session_id") if isinstance(data, dict) else None
             jeton = demande if isinstance(demande, str) and jetons.valide(demande) else jetons.nouveau()
             if demande and jeton != demande:
@@ -133,7 +134,7 @@ class CanalSocketIO(SocketIOInput):
                 await self._rejouer(sio, sid, conversation, recus)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def message_recu(sid: Text, data: Any) -> None:
+        async def message_recu(sid: str, data: Any) -> None:
             session = await sio.get_session(sid, namespace=self.namespace)
             if not session.get("conversation"):
                 logger.warning("socketio channel: a message before session_request was ignored")

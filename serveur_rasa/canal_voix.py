@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Text
+from typing import Any
 
 from sanic import response
 from sanic.request import Request
@@ -31,7 +31,7 @@ class CanalVoix(CanalRest):
     numero_appelant_autorise = True  # the gateway passes what the PBX announced
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "voix"
 
     def refuser(self, request: Request) -> HTTPResponse | None:

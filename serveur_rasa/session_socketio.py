@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from typing import Mapping
+from collections.abc import Mapping
 
 logger = logging.getLogger(__name__)
 PREFIXE_CONVERSATION = "w-"
@@ -29,7 +29,7 @@ class JetonsSession:
         self._cle = cle
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str]) -> "JetonsSession":
+    def depuis_env(cls, env: Mapping[str, str]) -> JetonsSession:
         secret = env.get("GUICHET_SOCKETIO_SECRET") or env.get("GUICHET_API_TOKEN") or ""
         if not secret:
             logger.warning("socketio channel: no GUICHET_SOCKETIO_SECRET nor GUICHET_API_TOKEN; "

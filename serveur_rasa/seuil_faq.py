@@ -11,7 +11,7 @@ dialogue's fallback rules apply. The threshold is chosen by cross-validation
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,10 +33,10 @@ def confiance_selecteur(message: Message, intention_recherche: str) -> float | N
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SeuilReponseFaq(GraphComponent):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"threshold": 0.5, "retrieval_intent": "faq"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         seuil = float(config["threshold"])
         if not 0.0 <= seuil <= 1.0:
             raise ValueError(f"SeuilReponseFaq: threshold must be in [0, 1], got {seuil}")
@@ -46,14 +46,14 @@ class SeuilReponseFaq(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SeuilReponseFaq":
+    ) -> SeuilReponseFaq:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intention = message.data.get(INTENT) or {}
             if intention.get(INTENT_NAME_KEY) != self.intention_recherche:

@@ -14,7 +14,8 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 CLE_METADATA = "source_client"
 
@@ -24,7 +25,7 @@ class SourcesClients:
         self._cle = cle
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "SourcesClients":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> SourcesClients:
         secret = env.get("GUICHET_SOCKETIO_SECRET") or env.get("GUICHET_API_TOKEN") or ""
         if not secret:
             return cls(secrets.token_bytes(32))

@@ -11,8 +11,6 @@ provider by that name.
 
 from __future__ import annotations
 
-from typing import Text
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils import spacy_utils
 from rasa.nlu.utils.spacy_utils import SpacyModel
@@ -27,7 +25,7 @@ COMPOSANTS_INUTILES = ("parser", "ner")
 )
 class SpacyNLP(spacy_utils.SpacyNLP):
     @staticmethod
-    def load_model(spacy_model_name: Text) -> SpacyModel:
+    def load_model(spacy_model_name: str) -> SpacyModel:
         modele = spacy_utils.SpacyNLP.load_model(spacy_model_name)
         for nom in COMPOSANTS_INUTILES:
             if nom in modele.model.pipe_names:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any, Iterator, Optional, Text
+from collections.abc import Iterator
+from typing import Any
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -26,7 +27,7 @@ MUTEX_S = 5.0  # longest a ticket update can hold the mutex (it takes millisecon
 
 
 class VerrousRedis(RedisLockStore):
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         reglages = dict(endpoint_config.kwargs if endpoint_config else {}, **kwargs)
         hote = (endpoint_config.url if endpoint_config else None) or reglages.pop("host", None) or "localhost"
         try:
@@ -38,7 +39,7 @@ class VerrousRedis(RedisLockStore):
                          key_prefix=reglages.get("key_prefix") or None)
 
     @contextlib.contextmanager
-    def _mutex(self, conversation_id: Text) -> Iterator[None]:
+    def _mutex(self, conversation_id: str) -> Iterator[None]:
         verrou = self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=MUTEX_S, blocking_timeout=MUTEX_S)
         if not verrou.acquire():
             raise LockError(f"could not update the lock of conversation '{conversation_id}'")
@@ -48,19 +49,19 @@ class VerrousRedis(RedisLockStore):
             with contextlib.suppress(Exception):  # expired after MUTEX_S: nothing left to release
                 verrou.release()
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         with self._mutex(conversation_id):
             return super().issue_ticket(conversation_id, lock_lifetime)
 
-    def update_lock(self, conversation_id: Text) -> None:
+    def update_lock(self, conversation_id: str) -> None:
         with self._mutex(conversation_id):
             super().update_lock(conversation_id)
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         with self._mutex(conversation_id):
             super().finish_serving(conversation_id, ticket_number)
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         with self._mutex(conversation_id):
             lock = self.get_lock(conversation_id)
             if lock is None:

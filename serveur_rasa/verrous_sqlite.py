@@ -19,7 +19,7 @@ import logging
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Optional, Text
+from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 
 class VerrousSqlite(LockStore):
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, db: Optional[str] = None, **_: Any) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, db: str | None = None, **_: Any) -> None:
         chemin = db or (endpoint_config.kwargs.get("db") if endpoint_config else None)
         if not chemin:
             raise ValueError("VerrousSqlite needs a 'db' path in the lock_store configuration")
@@ -50,7 +50,7 @@ class VerrousSqlite(LockStore):
         return connexion
 
     @staticmethod
-    def _lire(c: sqlite3.Connection, conversation_id: Text) -> Optional[TicketLock]:
+    def _lire(c: sqlite3.Connection, conversation_id: str) -> TicketLock | None:
         ligne = c.execute("SELECT verrou FROM verrous WHERE conversation_id = ?", (conversation_id,)).fetchone()
         return TicketLock.from_dict(json.loads(ligne[0])) if ligne else None
 
@@ -62,16 +62,16 @@ class VerrousSqlite(LockStore):
             (lock.conversation_id, lock.dumps()),
         )
 
-    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
         return self._lire(self._connexion(), conversation_id)
 
-    def delete_lock(self, conversation_id: Text) -> None:
+    def delete_lock(self, conversation_id: str) -> None:
         self._connexion().execute("DELETE FROM verrous WHERE conversation_id = ?", (conversation_id,))
 
     def save_lock(self, lock: TicketLock) -> None:
         self._ecrire(self._connexion(), lock)
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         c = self._connexion()
         try:
             c.execute("BEGIN IMMEDIATE")
@@ -87,7 +87,7 @@ class VerrousSqlite(LockStore):
         except sqlite3.Error as exc:
             raise LockError(f"Error while acquiring lock: {exc}") from exc
 
-    def finish_serving(self, conversation_id: Text, ticket_number: int) -> None:
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
         c = self._connexion()
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -103,5 +103,5 @@ class VerrousSqlite(LockStore):
             c.execute("ROLLBACK")
             raise
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         self.finish_serving(conversation_id, ticket_number)

@@ -2,8 +2,8 @@
 
 import os
 import shutil
-import sys
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,8 +27,8 @@ def test_compose_file_is_valid():
 
 def test_production_placeholders_are_refused_at_start():
     """The Rasa container runs `python -m configuration.secrets` first: production.env as shipped does not start."""
-    valeurs = dict(l.split("=", 1) for l in (RACINE / "deploiement" / "production.env").read_text().splitlines()
-                   if l.strip() and not l.startswith("#"))
+    valeurs = dict(ligne.split("=", 1) for ligne in (RACINE / "deploiement" / "production.env").read_text().splitlines()
+                   if ligne.strip() and not ligne.startswith("#"))
     commande = [sys.executable, "-m", "configuration.secrets", "GUICHET_API_TOKEN", "GUICHET_ACTIONS_SECRET"]
     base = {k: v for k, v in os.environ.items() if not k.startswith("GUICHET_")}
     refus = subprocess.run(commande, env={**base, **valeurs}, cwd=RACINE, capture_output=True, text=True)
@@ -70,7 +70,7 @@ def test_compose_matches_the_defaults():
 
 
 def test_readme_opens_with_the_two_commands_and_ci_calls_the_test_one():
-    lignes = [l for l in (RACINE / "README.md").read_text().splitlines() if l.strip()]
+    lignes = [ligne for ligne in (RACINE / "README.md").read_text().splitlines() if ligne.strip()]
     assert lignes[1:4] == ["```sh", lignes[2], lignes[3]] and lignes[2].startswith("make run") and lignes[3].startswith("make test")
     assert "make test" in (RACINE / ".ci" / "run").read_text()
 

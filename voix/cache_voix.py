@@ -33,7 +33,7 @@ class CacheVoix:
     dossier: Path  # this voice's folder
 
     @classmethod
-    def pour_voix(cls, racine: Path, chemin_onnx: Path, nom: str) -> "CacheVoix":
+    def pour_voix(cls, racine: Path, chemin_onnx: Path, nom: str) -> CacheVoix:
         etat = chemin_onnx.stat()
         empreinte = hashlib.sha256(f"{nom}|{etat.st_size}|{etat.st_mtime_ns}|{TAUX_LIGNE}".encode()).hexdigest()[:16]
         return cls(racine / f"{nom}-{empreinte}")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
@@ -26,7 +26,7 @@ def _entier(env: Mapping[str, str], nom: str, defaut: int) -> int:
     return int(brut)
 
 
-def _limites(env: Mapping[str, str], nombre: "Callable[[str, float], float]") -> LimitesLigne:
+def _limites(env: Mapping[str, str], nombre: Callable[[str, float], float]) -> LimitesLigne:
     defaut = LimitesLigne()
     try:
         return LimitesLigne(
@@ -88,7 +88,7 @@ class ConfigVoix:
         return self.dossier_modeles / f"{self.voix_piper}.onnx"
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "ConfigVoix":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> ConfigVoix:
         def nombre(nom: str, defaut: float) -> float:
             brut = env.get(nom, str(defaut))
             try:

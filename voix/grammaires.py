@@ -33,5 +33,5 @@ def texte_touches(slot: str | None, chiffres: str) -> str:
     if slot == "date_naissance" and len(chiffres) == 8:
         return f"{chiffres[:2]}/{chiffres[2:4]}/{chiffres[4:]}"
     if slot is None and len(chiffres) == 8:
-        return '/suivre_dossier{"numero_dossier": "%s"}' % chiffres
+        return '/suivre_dossier{"numero_dossier": "' + chiffres + '"}'
     return chiffres

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from voix.appel import EvenementLigne
 from voix.audiosocket import GenreTrame, TrameInvalide, lire_trame, trame_audio, trame_raccroche, uuid_appel
@@ -82,7 +82,7 @@ class LigneAudioSocket:
 
 
 async def servir_connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.StreamWriter, transferts: Transferts,
-                           cible: str, demarrer: Callable[[str, LigneAudioSocket], "tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]"],
+                           cible: str, demarrer: Callable[[str, LigneAudioSocket], tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]],
                            limites: LimitesLigne = LimitesLigne()) -> None:
     """One call: UUID frame first, then audio/DTMF until hang-up; never raises, never waits forever."""
     ligne: LigneAudioSocket | None = None

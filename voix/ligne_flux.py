@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
 from voix.appel import EvenementLigne
 from voix.codec import OCTETS_PAR_ECHANTILLON, TAUX_LIGNE, pcm_vers_ulaw, ulaw_vers_pcm
+from voix.entetes import ENTETE_SECRET_PBX, secret_valide
 from voix.flux_media import (
     Arret,
     Connecte,
@@ -23,7 +24,6 @@ from voix.flux_media import (
     message_repere,
     message_vider,
 )
-from voix.entetes import ENTETE_SECRET_PBX, secret_valide
 from voix.limites import LimitesLigne
 from voix.transferts import Transferts
 

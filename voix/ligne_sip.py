@@ -15,8 +15,9 @@ import collections
 import logging
 import queue
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from voix.appel import EvenementLigne
 from voix.codec import OCTETS_TRAME_PCM, TAUX_LIGNE
@@ -38,7 +39,7 @@ Demarrer = Callable[[str, "LigneSip", "str | None"], "tuple[asyncio.Queue[Evenem
 class LigneSip:
     """The asyncio side of one SIP call."""
 
-    def __init__(self, telephonie: "TelephonieSip", ident: str) -> None:
+    def __init__(self, telephonie: TelephonieSip, ident: str) -> None:
         self.telephonie, self.ident = telephonie, ident  # never the pjsua2 Call itself: PJSIP owns its lifetime
         self._tampon: collections.deque[bytes] = collections.deque()
         self._verrou = threading.Lock()
@@ -209,7 +210,7 @@ def _classes() -> tuple[type, type, type]:
     import pjsua2 as pj
 
     class Port(pj.AudioMediaPort):
-        def __init__(self, appel: "AppelSip") -> None:
+        def __init__(self, appel: AppelSip) -> None:
             super().__init__()
             self.appel = appel
 

@@ -8,8 +8,9 @@ import contextlib
 import logging
 import re
 import time
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Awaitable
+from typing import Any
 
 from aiohttp import web
 
@@ -18,8 +19,8 @@ from voix.appel import Appel, EvenementLigne, Ligne, Mesures
 from voix.cache_voix import CacheVoix
 from voix.config import ConfigVoix
 from voix.dialogue_rasa import DialogueRasa, choisir_invites, textes_fixes
-from voix.ligne_audiosocket import servir_connexion
 from voix.entetes import ENTETE_SECRET_PBX, secret_valide
+from voix.ligne_audiosocket import servir_connexion
 from voix.ligne_flux import route_flux
 from voix.limites import FileLigne
 from voix.reconnaissance import ModeleVosk

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from voix.codec import TAUX_LIGNE
 from voix.erreurs import ModeleIntrouvable
@@ -44,7 +44,7 @@ class ModeleVosk:
     def mots_connus(self, mots: Sequence[str]) -> list[str]:
         return [m for m in mots if self._modele.vosk_model_find_word(m) != -1]
 
-    def reconnaisseur(self, grammaire: Sequence[str] | None = None) -> "Reconnaisseur":
+    def reconnaisseur(self, grammaire: Sequence[str] | None = None) -> Reconnaisseur:
         return Reconnaisseur(self, grammaire)
 
 

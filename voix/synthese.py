@@ -13,8 +13,8 @@ import logging
 import os
 import re
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 from voix.cache_voix import CacheVoix
 from voix.codec import TAUX_LIGNE, Reechantillonneur

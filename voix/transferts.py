@@ -11,8 +11,8 @@ expire after a few minutes: they only bridge the hang-up and the dialplan.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from aiohttp import web
 

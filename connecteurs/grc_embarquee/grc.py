@@ -13,8 +13,9 @@ import datetime as dt
 import json
 import logging
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,7 +35,6 @@ from connecteurs.modeles import (
     EtatDossier,
     EtatEscalade,
     EtatSignalement,
-    IssueVerification,
     NouveauSignalement,
     NouvelleReclamation,
     Reclamation,
@@ -84,7 +84,7 @@ class GrcEmbarquee:
                                      horloge)
 
     @classmethod
-    async def ouvrir(cls, config: ConfigGrcEmbarquee, horloge: Horloge = _maintenant) -> "GrcEmbarquee":
+    async def ouvrir(cls, config: ConfigGrcEmbarquee, horloge: Horloge = _maintenant) -> GrcEmbarquee:
         grc = cls(config, horloge)
         await grc.preparer()
         return grc

@@ -11,18 +11,18 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
+from configuration.commune import charger_commune
+from configuration.erreurs import ErreurConfiguration
+from configuration.jeton import lire_jeton
 from connecteurs.base_sql import url_base
 from connecteurs.chatwoot import ConfigChatwoot, config_chatwoot_depuis_env
 from connecteurs.erreurs import ConnecteurIndisponible
 from connecteurs.serveur_http import limites_depuis_env, servir_jusqu_a_l_arret
-from configuration.commune import charger_commune
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
-from configuration.erreurs import ErreurConfiguration
-from configuration.jeton import lire_jeton
 from guichet.rgpd.stockage import RACINE, Stockage
 from guichet.widget.service import ConfigWidget
 

@@ -9,8 +9,9 @@ import dataclasses
 import datetime as dt
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web

@@ -14,9 +14,9 @@ import hmac
 import os
 import secrets
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import sqlalchemy as sa
 

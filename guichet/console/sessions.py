@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 

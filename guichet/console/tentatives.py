@@ -13,7 +13,7 @@ Only the keys (account name, address) and the times are kept, never the password
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 

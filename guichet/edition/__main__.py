@@ -13,12 +13,12 @@ import json
 import os
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
+from configuration.erreurs import ErreurConfiguration
 from guichet.contenu import Fichiers
 from guichet.edition.constats import Niveau, erreurs, trier
-from configuration.erreurs import ErreurConfiguration
 
 RACINE = Path(__file__).resolve().parents[2]
 OK, PROBLEME, IMPOSSIBLE = 0, 1, 2

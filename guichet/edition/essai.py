@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from configuration.commune import charger_commune
 from guichet.contenu import EntreeFaq, Fichiers, charger_faq

@@ -14,9 +14,10 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from guichet.edition.similarite import normaliser
 from guichet.edition.sources import Entree

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from guichet.contenu import Fichiers, generer
 from guichet.entrainement import ProjetRasa

@@ -20,9 +20,10 @@ import os
 import shutil
 import tarfile
 import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import aiohttp
 import yaml
@@ -55,7 +56,7 @@ class ConfigPublication:
             raise ValueError("taux_reussite_min must be in (0, 1]")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str], serveurs: Sequence[str] = (), racine: Path | None = None) -> "ConfigPublication":
+    def depuis_env(cls, env: Mapping[str, str], serveurs: Sequence[str] = (), racine: Path | None = None) -> ConfigPublication:
         from guichet.entrainement import RACINE
 
         if not serveurs:

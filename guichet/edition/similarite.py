@@ -15,8 +15,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 
 def normaliser(texte: str) -> str:

@@ -20,13 +20,13 @@ from pathlib import Path
 import yaml
 
 from configuration.commune import Commune, charger_commune
+from configuration.erreurs import ErreurConfiguration
 from guichet.contenu import MIN_QUESTIONS, Fichiers, generer
 from guichet.edition.constats import Constat, avertissement, erreur, erreurs
 from guichet.edition.projet_temporaire import projet_temporaire
 from guichet.edition.similarite import Question, normaliser, paires_proches
 from guichet.edition.sources import Entree, Sources, lire_sources
 from guichet.entrainement import environnement_rasa
-from configuration.erreurs import ErreurConfiguration
 
 MOTS_PAR_MINUTE = 160  # a calm telephone voice (Piper at its default speed says about 160–170)
 DUREE_VOIX_MAX_S = 30

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import sqlalchemy.exc

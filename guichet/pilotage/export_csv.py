@@ -7,7 +7,6 @@ import io
 
 from guichet.pilotage.indicateurs import Indicateurs
 
-
 _FORMULE = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 RETOUR_S = 24 * 3600
 CANAL_TELEPHONE = "voix"
@@ -124,7 +125,7 @@ class Comptes:
     notes: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
 
-    def ajouter(self, autre: "Comptes") -> None:
+    def ajouter(self, autre: Comptes) -> None:
         for nom, valeur in vars(autre).items():
             if isinstance(valeur, Counter):
                 getattr(self, nom).update(valeur)
@@ -135,7 +136,7 @@ class Comptes:
         return {nom: dict(v) if isinstance(v, Counter) else v for nom, v in vars(self).items()}
 
     @classmethod
-    def depuis_dict(cls, donnees: Mapping[str, Any]) -> "Comptes":
+    def depuis_dict(cls, donnees: Mapping[str, Any]) -> Comptes:
         comptes = cls()
         for nom, valeur in donnees.items():
             if hasattr(comptes, nom):

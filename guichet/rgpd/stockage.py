@@ -8,12 +8,12 @@ stores the running assistant uses, SQLite or PostgreSQL.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
-from connecteurs.base_sql import dialecte, url_base
 from configuration.erreurs import ErreurConfiguration
+from connecteurs.base_sql import dialecte, url_base
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ class Stockage:
             raise ErreurConfiguration(str(exc)) from None
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> "Stockage":
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> Stockage:
         donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
         dialecte = env.get("GUICHET_TRACKER_DIALECTE") or "sqlite"
         base = env.get("GUICHET_TRACKER_BASE") or str(donnees / "conversations.sqlite3")

@@ -8,8 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
 from actions.config import ConfigActions
-from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from configuration.commune import charger_commune
+from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from tests.horloge import Horloge
 
 RACINE = Path(__file__).resolve().parents[2]

@@ -4,12 +4,12 @@ import pytest
 
 from actions.config import ConfigActions
 from actions.services import ouvrir_grc
+from configuration.erreurs import ErreurConfiguration
 from connecteurs.composition import GrcComposee
 from connecteurs.demarches_simplifiees import SuiviDemarchesSimplifiees
 from connecteurs.glpi import TicketsGlpi
 from connecteurs.grc_embarquee.grc import GrcEmbarquee
 from connecteurs.zammad import TicketsZammad
-from configuration.erreurs import ErreurConfiguration
 
 DISTANTS = {
     "GUICHET_DS_JETON": "j", "GUICHET_DS_CHAMP_DATE_NAISSANCE": "Q2hhbXAtMg==",

@@ -22,7 +22,7 @@ class GrcEnPanne:
         self.appels = []
 
     @classmethod
-    async def ouvrir_depuis_config(cls, config: Any) -> "GrcEnPanne":
+    async def ouvrir_depuis_config(cls, config: Any) -> GrcEnPanne:
         return cls()
 
     async def _echouer(self, operation: str) -> NoReturn:

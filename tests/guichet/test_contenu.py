@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from guichet.contenu import Fichiers, generer, main
 from configuration.erreurs import ErreurConfiguration
+from guichet.contenu import Fichiers, generer, main
 
 RACINE = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from connecteurs.chatwoot import LiensChatwoot
-from connecteurs.essais_identite import ConfigEssais, EssaisIdentite
+from connecteurs.essais_identite import ConfigEssais
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from connecteurs.modeles import (
     CategorieSignalement,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from playwright.async_api import Browser, Page, async_playwright
 

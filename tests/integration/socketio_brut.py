@@ -20,7 +20,7 @@ class ClientSocketIO:
         self.url = url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
         self.ws: aiohttp.ClientWebSocketResponse | None = None
 
-    async def __aenter__(self) -> "ClientSocketIO":
+    async def __aenter__(self) -> ClientSocketIO:
         self.ws = await self.session.ws_connect(self.url)
         ouverture = await self._trame()
         assert ouverture.startswith("0"), ouverture

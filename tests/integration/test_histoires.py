@@ -23,7 +23,7 @@ def lancer_histoires(serveurs, fichier: str, sortie: Path) -> None:
     env = {**serveurs.env, "GUICHET_TRACKER_BASE": str(sortie / "histoires.sqlite3")}
     resultat = subprocess.run(commande, cwd=RACINE / "bot", env=env, capture_output=True, text=True, timeout=600)
     echecs = sortie / "failed_test_stories.yml"
-    detail = echecs.read_text() if echecs.exists() else "\n".join(l for l in (resultat.stdout + resultat.stderr).splitlines() if "it/s" not in l)[-4000:]
+    detail = echecs.read_text() if echecs.exists() else "\n".join(ligne for ligne in (resultat.stdout + resultat.stderr).splitlines() if "it/s" not in ligne)[-4000:]
     assert resultat.returncode == 0, detail
     assert yaml.safe_load(echecs.read_text()) is None, detail  # "None of the test stories failed"
 

@@ -116,9 +116,8 @@ async def test_simultaneous_messages_in_one_conversation_are_serialised(replique
 
 async def test_a_message_sent_through_one_replica_reaches_a_socket_on_the_other(repliques):
     """An agent's reply posted through replica B reaches the citizen's widget connected to replica A (Redis queue)."""
-    from tests.integration.socketio_brut import ClientSocketIO
-
     from serveur_rasa.session_socketio import JetonsSession
+    from tests.integration.socketio_brut import ClientSocketIO
 
     async with aiohttp.ClientSession(timeout=DELAI) as session, ClientSocketIO(session, repliques["a"]) as citoyen:
         await citoyen.emettre("session_request", {"session_id": None})

@@ -56,7 +56,7 @@ class AppelAudioSocket:
         self.audio: list[tuple[float, bytes]] = []
         self.raccroche = asyncio.Event()
 
-    async def __aenter__(self) -> "AppelAudioSocket":
+    async def __aenter__(self) -> AppelAudioSocket:
         self.lecteur, self.ecrivain = await asyncio.open_connection("127.0.0.1", self.port)
         self.ecrivain.write(Trame(GenreTrame.UUID, self.ident.bytes).en_octets())
         self._lecture = asyncio.ensure_future(self._lire())

@@ -172,7 +172,7 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         assert [e["text"] for e in conseiller if e["text"]] == [salut, piege]
         assert not (await tracker(serveurs, conversation))["paused"]
         # and every access of the agent is in the audit trail
-        audit = [json.loads(l) for l in (tmp_path / "audit.jsonl").read_text().splitlines()]
+        audit = [json.loads(ligne) for ligne in (tmp_path / "audit.jsonl").read_text().splitlines()]
         assert {(a["operateur"], a["action"]) for a in audit} >= {
             ("camille.agent", "consultation_conversation"), ("camille.agent", "prise_en_charge"),
             ("camille.agent", "message_conseiller"), ("camille.agent", "rendu_assistant")}
