@@ -103,9 +103,9 @@ class SiteGarde(web.TCPSite):
 
     @property
     def port(self) -> int:
-        serveur = self._server
-        assert isinstance(serveur, asyncio.Server) and serveur.sockets
-        return int(serveur.sockets[0].getsockname()[1])
+        sockets = getattr(self._server, "sockets", None)  # asyncio's or uvloop's server
+        assert sockets, "the site is not started"
+        return int(sockets[0].getsockname()[1])
 
 
 def limites_depuis_env(env: Mapping[str, str]) -> LimitesHttp:

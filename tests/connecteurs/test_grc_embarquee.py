@@ -191,9 +191,11 @@ async def test_escalation_keeps_the_whole_context(grc):
     assert await grc.lire_escalade("00000000") is None
 
 
-async def test_agents_queue_take_over_once_then_end(grc):
+async def test_agents_queue_take_over_once_then_end(grc, horloge):
     contexte = ContexteConversation("u1", "socketio", (), (), {}, None)
-    premiere, seconde = await grc.creer_escalade(contexte), await grc.creer_escalade(contexte)
+    premiere = await grc.creer_escalade(contexte)
+    horloge.instant += dt.timedelta(seconds=1)  # oldest first (ties are broken by reference, for stable pages)
+    seconde = await grc.creer_escalade(contexte)
     assert [e.reference for e in await grc.escalades_ouvertes()] == [premiere.reference, seconde.reference]
     prise = await grc.prendre_escalade(premiere.reference, "camille")
     assert prise.etat == EtatEscalade.PRISE and prise.conseiller == "camille" and prise.pris_le is not None

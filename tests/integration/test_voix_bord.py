@@ -126,3 +126,4 @@ async def test_the_voice_channel_refuses_anyone_but_the_gateway(serveurs, sessio
     async with session.get(f"{serveurs.url}/conversations/intrus-rest/tracker", params={"token": JETON}) as r:
         evenements = (await r.json())["events"]
     assert all("numero_appelant" not in (e.get("metadata") or {}) for e in evenements if e["event"] == "user")
+
