@@ -132,6 +132,10 @@ class CanalRest(RestInput):
 
     numero_appelant_autorise = False  # a public channel never passes a caller's number (anyone could type one)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._sources = SourcesClients.depuis_env()
+
     def refuser(self, request: Request) -> HTTPResponse | None:
         """A response refusing the request before it is read (the voice channel checks its gateway), or None."""
         return None
@@ -142,6 +146,4 @@ class CanalRest(RestInput):
 
     def marquer_source(self, metadata: dict[str, Any] | None, adresse: str | None) -> dict[str, Any] | None:
         """The identity-check source of this message: the client's address (hashed); see serveur_rasa/source_client.py."""
-        if not hasattr(self, "_sources"):
-            self._sources = SourcesClients.depuis_env()
         return self._sources.marquer(metadata, adresse)

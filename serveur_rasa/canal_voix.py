@@ -34,12 +34,14 @@ class CanalVoix(CanalRest):
     def name(cls) -> str:
         return "voix"
 
+    def __init__(self) -> None:
+        super().__init__()
+        jeton = os.environ.get("GUICHET_API_TOKEN", "")
+        self._secret = secret_canal_voix(jeton) if jeton else ""
+        if not jeton:
+            logger.error("voix channel: GUICHET_API_TOKEN is not set in the Rasa server; every call is refused")
+
     def refuser(self, request: Request) -> HTTPResponse | None:
-        if not hasattr(self, "_secret"):
-            jeton = os.environ.get("GUICHET_API_TOKEN", "")
-            self._secret = secret_canal_voix(jeton) if jeton else ""
-            if not jeton:
-                logger.error("voix channel: GUICHET_API_TOKEN is not set in the Rasa server; every call is refused")
         if secret_valide(request.headers.get(ENTETE_SECRET_VOIX), self._secret):
             return None
         logger.warning("voix channel: a request without the gateway's secret was refused")

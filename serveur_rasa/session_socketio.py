@@ -18,6 +18,8 @@ import logging
 import secrets
 from collections.abc import Mapping
 
+from serveur_rasa.cles import cle_derivee
+
 logger = logging.getLogger(__name__)
 PREFIXE_CONVERSATION = "w-"
 
@@ -30,12 +32,11 @@ class JetonsSession:
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str]) -> JetonsSession:
-        secret = env.get("GUICHET_SOCKETIO_SECRET") or env.get("GUICHET_API_TOKEN") or ""
-        if not secret:
+        cle, partagee = cle_derivee(env, b"guichet socket.io sessions")
+        if not partagee:
             logger.warning("socketio channel: no GUICHET_SOCKETIO_SECRET nor GUICHET_API_TOKEN; "
                            "session ids are signed with a key of this process only")
-            return cls(secrets.token_bytes(32))
-        return cls(hmac.new(secret.encode(), b"guichet socket.io sessions", hashlib.sha256).digest())
+        return cls(cle)
 
     def _signature(self, aleatoire: str) -> str:
         brut = hmac.new(self._cle, b"jeton:" + aleatoire.encode(), hashlib.sha256).digest()

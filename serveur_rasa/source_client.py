@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 from collections.abc import Mapping
 from typing import Any
+
+from serveur_rasa.cles import cle_derivee
 
 CLE_METADATA = "source_client"
 
@@ -26,10 +27,7 @@ class SourcesClients:
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> SourcesClients:
-        secret = env.get("GUICHET_SOCKETIO_SECRET") or env.get("GUICHET_API_TOKEN") or ""
-        if not secret:
-            return cls(secrets.token_bytes(32))
-        return cls(hmac.new(secret.encode(), b"guichet client sources", hashlib.sha256).digest())
+        return cls(cle_derivee(env, b"guichet client sources")[0])
 
     def cle(self, adresse: str) -> str:
         return "a-" + hmac.new(self._cle, adresse.encode(), hashlib.sha256).hexdigest()[:24]

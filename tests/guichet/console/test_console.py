@@ -184,22 +184,28 @@ async def console_agents(tmp_path, url_sql):
     and a Rasa URL where nothing listens."""
     from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
     from connecteurs.modeles import ContexteConversation, CreneauRappel, DemandeRappel
-    from guichet.console.api_rasa import ConfigRasa
-    from tests.integration.serveurs import port_libre
 
     grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql, semer_donnees_demo=False))
     reference = (await grc.creer_escalade(ContexteConversation("c1", "socketio", (), (), {}, None))).reference
     await grc.creer_escalade(ContexteConversation("appel-1", "voix", (), (), {}, None, numero_appelant="0612345678"))
     await grc.creer_rappel(DemandeRappel(CreneauRappel.APRES_MIDI, "0698765432", ContexteConversation("c2", "socketio", (), (), {}, None)))
     await grc.fermer()
-    comptes = Comptes(url_sql)
-    comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
-    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", url_sql,
-                           rasa=ConfigRasa(f"http://127.0.0.1:{port_libre()}", "jeton-de-test-assez-long"),
-                           url_grc=url_sql, journal_audit=tmp_path / "audit.jsonl")
+    comptes, config = console_agents_config(url_sql, tmp_path)
     async with servir(creer_application(config)) as url:
         yield url, reference
     comptes.base.fermer()
+
+
+def console_agents_config(url_sql, tmp_path):
+    """An agent account and the console's config with the queue in `url_sql` and a Rasa URL where nothing listens."""
+    from guichet.console.api_rasa import ConfigRasa
+    from tests.integration.serveurs import port_libre
+
+    comptes = Comptes(url_sql)
+    comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
+    return comptes, ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", url_sql,
+                                  rasa=ConfigRasa(f"http://127.0.0.1:{port_libre()}", "jeton-de-test-assez-long"),
+                                  url_grc=url_sql, journal_audit=tmp_path / "audit.jsonl")
 
 
 async def test_agents_api_needs_a_session_and_refuses_cross_site_posts(console_agents):
@@ -307,18 +313,12 @@ async def test_the_queue_api_is_paginated(url_sql, tmp_path):
     """A flood of escalations does not make every agent's refresh read them all: 50 a page, oldest first."""
     from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
     from connecteurs.modeles import ContexteConversation
-    from guichet.console.api_rasa import ConfigRasa
-    from tests.integration.serveurs import port_libre
 
     grc = await GrcEmbarquee.ouvrir(ConfigGrcEmbarquee(url_sql, semer_donnees_demo=False))
     references = [(await grc.creer_escalade(ContexteConversation(f"c{i}", "rest", (), (), {}, None))).reference
                   for i in range(120)]
     await grc.fermer()
-    comptes = Comptes(url_sql)
-    comptes.creer("paul.agent", MOT_DE_PASSE, "agent")
-    config = ConfigConsole(f"sqlite:///{tmp_path / 'conversations.sqlite3'}", url_sql,
-                           rasa=ConfigRasa(f"http://127.0.0.1:{port_libre()}", "jeton-de-test-assez-long"),
-                           url_grc=url_sql, journal_audit=tmp_path / "audit.jsonl")
+    comptes, config = console_agents_config(url_sql, tmp_path)
     async with servir(creer_application(config)) as url, client() as s:
         await connecter(s, url, "paul.agent")
         pages = []
