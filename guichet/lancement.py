@@ -181,7 +181,7 @@ def demarrer_voix(config: ConfigLancement, env: dict[str, str], processus: list[
 def commande_rasa(config: ConfigLancement, jeton: str, modele: Path) -> list[str]:
     bot = RACINE / "bot"
     return [
-        sys.executable, "-m", "rasa", "run", "--enable-api", "--auth-token", jeton,
+        sys.executable, "-m", "serveur_rasa", "run", "--enable-api", "--auth-token", jeton,
         "--interface", config.hote, "--port", str(config.port_rasa),
         "--model", str(modele), "--credentials", str(bot / "credentials.yml"),
         "--endpoints", str(bot / "endpoints.yml"), "--cors", "*",

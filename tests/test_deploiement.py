@@ -66,6 +66,7 @@ def test_compose_matches_the_defaults():
     assert set(compose["services"]) >= {"rasa", "actions"}
     commande = " ".join(compose["services"]["rasa"]["command"])
     assert "--port 5005" in commande and "--enable-api" in commande and "--auth-token" in commande
+    assert "python -m serveur_rasa run" in commande  # Rasa's CLI with Guichet's fixes (serveur_rasa/correctifs.py)
     assert compose["services"]["actions"]["command"] == ["python", "-m", "actions", "--port", "5055"]
 
 

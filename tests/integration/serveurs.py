@@ -114,7 +114,7 @@ class Serveurs:
             j.close()
 
 
-def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT) -> Serveurs:
+def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT, env_en_plus: dict[str, str] | None = None) -> Serveurs:
     entrainer(ProjetRasa())
     port_rasa, port_actions = ports_libres(2)
     config = ConfigLancement(
@@ -124,7 +124,7 @@ def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT) -> S
     # every test client is 127.0.0.1, one "source": the per-source limits are not what these tests are about
     # (tests/connecteurs/test_essais_identite.py and tests/actions/test_escalade.py are)
     env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON, "GUICHET_ESSAIS_SOURCE": "1000",
-           "GUICHET_ESCALADES_PAR_HEURE": "1000", "GUICHET_RAPPELS_PAR_HEURE": "1000"}
+           "GUICHET_ESCALADES_PAR_HEURE": "1000", "GUICHET_RAPPELS_PAR_HEURE": "1000", **(env_en_plus or {})}
     preparer_bases(env)
     env["GUICHET_COMMUNE"] = str(commune)
     serveurs = Serveurs(dossier, config, env, dossier / "rasa.log", dossier / "actions.log")

@@ -1,0 +1,9 @@
+"""The fixes to Rasa 3.6 that the Rasa server runs with (`python -m serveur_rasa`); each changes only cost."""
+
+from __future__ import annotations
+
+
+def installer() -> None:
+    from serveur_rasa import validation_actions
+
+    validation_actions.installer()
