@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def installer() -> None:
-    from serveur_rasa import validation_actions
+    from serveur_rasa import execution_graphe, validation_actions
 
     validation_actions.installer()
+    execution_graphe.installer()

@@ -47,3 +47,68 @@ async def test_stored_events_are_masked_and_memory_is_not(tmp_path):
     await magasin.save(tracker)
     relu = await magasin.retrieve("s1")
     assert relu.events[-1].text == "mon iban [IBAN]" and len(relu.events) == len(tracker.events)
+
+
+def _conversation(domaine):
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SessionStarted, SlotSet, UserUttered
+
+    return [
+        ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.0),
+        UserUttered("bonjour", parse_data={"intent": {"name": "saluer", "confidence": 1.0}, "entities": []}, timestamp=2.0),
+        BotUttered("Bonjour !", timestamp=3.0), ActionExecuted("action_listen", timestamp=3.0),
+        ActionExecuted("action_session_start", timestamp=10.0), SessionStarted(timestamp=10.0),
+        UserUttered("où en est mon dossier", timestamp=11.0), ActiveLoop("formulaire_suivi_dossier", timestamp=11.0),
+        SlotSet("requested_slot", "date_naissance", timestamp=11.0), ActionExecuted("action_listen", timestamp=11.0),
+    ]
+
+
+async def test_reads_the_current_session_as_rasa_does_on_sqlite_and_postgresql(url_sql):
+    """The direct statements return what Rasa's own SQL tracker store returns, on both databases."""
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    url = sa.engine.make_url(url_sql)
+    options = {"dialect": url.drivername.split("+")[0], "db": url.database}
+    if url.host:
+        options.update(host=url.host, port=url.port, username=url.username)
+    domaine = Domain.empty()
+    magasin = TrackerStoreMasque(domaine, **options)
+    assert magasin._rapide() is not None  # the direct path is the one tested
+    tracker = DialogueStateTracker.from_events("c1", _conversation(domaine)[:5], slots=domaine.slots)
+    await magasin.save(tracker)
+    for evenement in _conversation(domaine)[5:]:  # a new session starts in the next turn
+        tracker.update(evenement)
+    await magasin.save(tracker)
+    suite = await magasin.retrieve("c1")  # the next turn works on the current session only, as in Rasa
+    await magasin.save(suite)  # nothing new: nothing added
+    suite.update(BotUttered("Quelle est votre date de naissance ?", timestamp=12.0))
+    await magasin.save(suite)
+    rasa = SQLTrackerStore(domaine, **options)
+    for lire in ("retrieve", "retrieve_full_tracker"):
+        nous, eux = await getattr(magasin, lire)("c1"), await getattr(rasa, lire)("c1")
+        assert [e.as_dict() for e in nous.events] == [e.as_dict() for e in eux.events]
+    assert len((await magasin.retrieve("c1")).events) == 7 and len((await magasin.retrieve_full_tracker("c1")).events) == 12
+    assert await magasin.retrieve("inconnu") is None
+
+
+async def test_the_proof_answer_is_masked_when_the_question_was_asked_in_an_earlier_turn(tmp_path):
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    base = tmp_path / "t.sqlite3"
+    magasin = TrackerStoreMasque(Domain.empty(), dialect="sqlite", db=str(base))
+    tracker = DialogueStateTracker.from_events("c2", _conversation(Domain.empty()), slots=Domain.empty().slots)
+    await magasin.save(tracker)  # the turn ends on "requested_slot: date_naissance"
+    tracker.update(UserUttered("12/03/1985", parse_data={"intent": {"name": "informer"}, "entities": [
+        {"entity": "date", "value": "12/03/1985", "start": 0, "end": 10}]}))
+    await magasin.save(tracker)
+    assert tracker.events[-1].text == "12/03/1985" and tracker.events[-1].parse_data["entities"][0]["value"] == "12/03/1985"
+    c = sqlite3.connect(base)
+    dernier = json.loads(c.execute("SELECT data FROM events ORDER BY id DESC LIMIT 1").fetchone()[0])
+    c.close()
+    assert dernier["text"] == "***" and dernier["parse_data"]["text"] == "***" and dernier["parse_data"]["entities"][0]["value"] == "***"
+    assert b"1985" not in base.read_bytes()
