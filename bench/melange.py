@@ -10,7 +10,8 @@ leaves it for another question, the second half asks for an agent):
   - 2 out-of-scope questions.
 A client runs conversations back to back with no think time (each client is a
 closed loop: it sends its next message when the last answer arrived), so that
-10 clients keep 10 turns in flight. A quarter of its conversations continue the
+10 clients keep 10 turns in flight; on socket.io, where an answer comes in
+several messages, the client waits for 100 ms of silence after the first part. A quarter of its conversations continue the
 client's previous one when that one did not end with an agent (same sender: a
 citizen coming back, a longer tracker to load), the others are new. The draw is seeded: two runs send the same messages.
 """
@@ -51,6 +52,9 @@ CYCLE: tuple[Message, ...] = (
 MESSAGES_PAR_CONVERSATION = 5
 PART_CONVERSATIONS_REPRISES = 0.25
 ATTENTE_ENTRE_MESSAGES_S = 0.0
+# socket.io sends an answer in several messages with no end mark: a client takes the answer as
+# complete after this silence (a reading pause, the same for both bots; REST answers come whole)
+FIN_DE_REPONSE_S = 0.1
 
 
 @dataclass(frozen=True)

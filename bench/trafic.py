@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import subprocess
@@ -31,7 +32,7 @@ from typing import Any
 
 import aiohttp
 
-from bench.melange import ATTENTE_ENTRE_MESSAGES_S, Conversation, Genre, conversations
+from bench.melange import ATTENTE_ENTRE_MESSAGES_S, FIN_DE_REPONSE_S, Conversation, Genre, conversations
 from bench.reference_rasa import ProjetReference, ServeursReference, entrainer_reference
 from bench.resultats import enregistrer
 from guichet.entrainement import RACINE, ProjetRasa, entrainer
@@ -125,8 +126,10 @@ async def conversation_socketio(session: aiohttp.ClientSession, url: str, conv: 
                                 etat: dict[str, Any]) -> None:
     """One widget page: connect, ask for the session (the previous one when the conversation continues), talk.
 
-    A turn's latency is the time to the first answer (what the citizen sees appear);
-    the next message is sent then, as a quick typist would.
+    A turn's latency is the time to the first answer (what the citizen sees appear).
+    An answer comes in several socket.io messages and nothing marks its end: the
+    turn ends after FIN_DE_REPONSE_S without a new one (the reading pause of
+    bench/melange.py), so that no turn's late part is taken for the next answer.
     """
     try:
         async with ClientSocketIO(session, url) as client:
@@ -141,9 +144,14 @@ async def conversation_socketio(session: aiohttp.ClientSession, url: str, conv: 
                     await client.emettre("user_uttered", {"message": message.texte, "session_id": etat["session"]})
                     ok = bool(await asyncio.wait_for(client.attendre("bot_uttered"), 60))
                 except (asyncio.TimeoutError, ConnectionError, aiohttp.ClientError):
+                    niveau.causes[f"{message.genre.value}: no answer within 60 s"] += 1
                     _compter(niveau, message.genre, debut, False)
                     return
                 _compter(niveau, message.genre, debut, ok)
+                # the citizen reads the whole answer (its last part, then a pause) before typing again
+                with contextlib.suppress(asyncio.TimeoutError):
+                    while True:
+                        await asyncio.wait_for(client.attendre("bot_uttered"), FIN_DE_REPONSE_S)
                 await asyncio.sleep(ATTENTE_ENTRE_MESSAGES_S)
     except (asyncio.TimeoutError, ConnectionError, aiohttp.ClientError, AssertionError):
         niveau.erreurs += 1

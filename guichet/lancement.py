@@ -107,7 +107,7 @@ def environnement_serveurs(config: ConfigLancement) -> dict[str, str]:
     env.setdefault("GUICHET_VERROUS_HOTE", "")  # Redis host when GUICHET_VERROUS_TYPE=redis
     env.setdefault("GUICHET_VERROUS_PORT", "6379")
     # one process: Rasa's in-memory locks (the SQLite store costs ~3 ms a turn, docs/performances.md)
-    env.setdefault("GUICHET_VERROUS_TYPE", "in_memory" if config.workers == 1 else "serveur_rasa.verrous_sqlite.VerrousSqlite")
+    env.setdefault("GUICHET_VERROUS_TYPE", "serveur_rasa.verrous_memoire.VerrousMemoire" if config.workers == 1 else "serveur_rasa.verrous_sqlite.VerrousSqlite")
     env["SANIC_WORKERS"] = str(config.workers)
     # Rasa → action server: loopback and a shared secret (bot/endpoints.yml); one per start unless given
     env.setdefault("GUICHET_ACTIONS_HOTE", config.hote)

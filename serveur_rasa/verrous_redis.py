@@ -22,11 +22,13 @@ from typing import Any
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from serveur_rasa.attente_verrou import ReveilVerrous
+
 logger = logging.getLogger(__name__)
 MUTEX_S = 5.0  # longest a ticket update can hold the mutex (it takes milliseconds)
 
 
-class VerrousRedis(RedisLockStore):
+class VerrousRedis(ReveilVerrous, RedisLockStore):
     def __init__(self, endpoint_config: EndpointConfig | None = None, **kwargs: Any) -> None:
         reglages = dict(endpoint_config.kwargs if endpoint_config else {}, **kwargs)
         hote = (endpoint_config.url if endpoint_config else None) or reglages.pop("host", None) or "localhost"

@@ -25,10 +25,12 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from serveur_rasa.attente_verrou import ReveilVerrous
+
 logger = logging.getLogger(__name__)
 
 
-class VerrousSqlite(LockStore):
+class VerrousSqlite(ReveilVerrous, LockStore):
     def __init__(self, endpoint_config: EndpointConfig | None = None, db: str | None = None, **_: Any) -> None:
         chemin = db or (endpoint_config.kwargs.get("db") if endpoint_config else None)
         if not chemin:
