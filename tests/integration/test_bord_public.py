@@ -67,7 +67,13 @@ async def test_socketio_follows_the_rest_rules_and_answers_a_long_message_in_fre
         await client.emettre("user_uttered", {"message": "horaires de la mairie", "session_id": jeton,
                                               "customData": {"declencheur": True}})
         assert "8 h 30" in (await client.attendre("bot_uttered"))["text"]
-    utilisateur = [e for e in await evenements(session, serveurs, JETONS.conversation(jeton)) if e.get("event") == "user"]
+    # socket.io answers while the turn is still being stored (off the event loop): wait for the stored turn
+    utilisateur: list[dict] = []
+    for _ in range(40):
+        utilisateur = [e for e in await evenements(session, serveurs, JETONS.conversation(jeton)) if e.get("event") == "user"]
+        if utilisateur:
+            break
+        await asyncio.sleep(0.05)
     assert [e["text"] for e in utilisateur] == ["horaires de la mairie"]
     assert not utilisateur[0].get("metadata", {}).get("declencheur")  # typed text is never hidden from agents
 
