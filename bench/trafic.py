@@ -104,8 +104,18 @@ class Niveau:
 Envoi = Callable[[str], Awaitable[bool]]
 
 
-async def conversation_rest(session: aiohttp.ClientSession, url: str, conv: Conversation, niveau: Niveau, fin: float,
+async def conversation_rest(partagee: aiohttp.ClientSession, url: str, conv: Conversation, niveau: Niveau, fin: float,
                             etat: dict[str, Any]) -> None:
+    """One citizen: their own HTTP connection, kept alive for the conversation (as a browser does).
+
+    (One connection pool for all clients would pin every client to the Sanic worker that
+    accepted the first connections: with GUICHET_WORKERS=2, one worker took all the work.)
+    """
+    async with aiohttp.ClientSession(timeout=partagee.timeout) as session:
+        await _messages_rest(session, url, conv, niveau, fin)
+
+
+async def _messages_rest(session: aiohttp.ClientSession, url: str, conv: Conversation, niveau: Niveau, fin: float) -> None:
     for message in conv.messages:
         if time.monotonic() >= fin:
             return
