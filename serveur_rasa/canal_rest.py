@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from serveur_rasa.admission import admission_du_processus
 from serveur_rasa.entree_citoyen import EntreeRefusee, MessageCitoyen, lire_message
 from serveur_rasa.memoire import figer_tas
 from serveur_rasa.source_client import SourcesClients
@@ -117,9 +118,10 @@ class CanalRest(RestInput):
             metadata = self.marquer_source(entree.metadata, request.remote_addr or request.ip)
             collecteur = CollecteurNomme(self.name())
             try:
-                await on_new_message(
-                    UserMessage(message, collecteur, sender, input_channel=self.name(), metadata=metadata)
-                )
+                async with admission_du_processus().tour(prioritaire=self.prioritaire):
+                    await on_new_message(
+                        UserMessage(message, collecteur, sender, input_channel=self.name(), metadata=metadata)
+                    )
             except asyncio.CancelledError:
                 logger.error("%s channel: message handling cancelled", self.name())
                 return response.json({"error": "the assistant did not answer in time"}, status=503)
@@ -131,6 +133,7 @@ class CanalRest(RestInput):
         return webhook
 
     numero_appelant_autorise = False  # a public channel never passes a caller's number (anyone could type one)
+    prioritaire = False  # ahead of the queue of turns (serveur_rasa/admission.py): the phone
 
     def __init__(self) -> None:
         super().__init__()

@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from serveur_rasa.admission import admission_du_processus
 from serveur_rasa.canal_rest import limiter_requetes, texte_reponse
 from serveur_rasa.entree_citoyen import EntreeRefusee, lire_message
 from serveur_rasa.rejeu_socketio import compte_recu, emissions
@@ -163,8 +164,9 @@ class CanalSocketIO(SocketIOInput):
             destinataire = entree.sender if self.session_persistence else sid
             metadata = sources.marquer(entree.metadata, session.get("adresse") or None)
             try:
-                await on_new_message(UserMessage(entree.texte, sortie, destinataire, input_channel=self.name(),
-                                                 metadata=metadata))
+                async with admission_du_processus().tour():
+                    await on_new_message(UserMessage(entree.texte, sortie, destinataire, input_channel=self.name(),
+                                                     metadata=metadata))
             except Exception as exc:  # never the text in the logs
                 logger.error("socketio channel: message handling failed (%s)", type(exc).__name__)
 

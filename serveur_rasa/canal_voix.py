@@ -29,6 +29,7 @@ class CanalVoix(CanalRest):
     """Only the phone gateway speaks here: it proves it with a secret derived from the API token (voix/entetes.py)."""
 
     numero_appelant_autorise = True  # the gateway passes what the PBX announced
+    prioritaire = True  # a caller hears silence while waiting: calls go ahead of the queue of turns
 
     @classmethod
     def name(cls) -> str:

@@ -165,7 +165,7 @@ class TrackerStoreMasque(SQLTrackerStore):
         requetes = self._rapide()
         if requetes is None:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        donnees = await asyncio.to_thread(requetes.lire, sender_id, fetch_events_from_all_sessions)
+        donnees = requetes.lire(sender_id, fetch_events_from_all_sessions)  # a read: no fsync, WAL readers never wait
         evenements = [json.loads(d) for d in donnees]
         if self.domain and evenements:
             return DialogueStateTracker.from_dict(sender_id, evenements, self.domain.slots)
