@@ -82,6 +82,7 @@ test-nlu: install train
 	$(PY) -m guichet.evaluation_nlu --plis 5 --pipelines bench/pipelines/*.yml
 
 bench: install train
+	$(PY) -m bench.trafic
 	$(PY) -m bench.charge
 
 # REST latency while hostile maximal messages are sent on each channel (docs/securite.md)
