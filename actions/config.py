@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from configuration.chemins import RACINE, dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
 from connecteurs.essais_identite import ConfigEssais
 from connecteurs.quotas import ConfigQuotas
 
-RACINE = Path(__file__).resolve().parent.parent
 GRC_EMBARQUEE = "embarquee"
 SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees", "publik"})  # back ends that can give a case status
 DEMANDES = frozenset({GRC_EMBARQUEE, "glpi", "zammad", "publik"})  # back ends for reports and complaints
@@ -92,7 +92,7 @@ class ConfigActions:
                 raise ErreurConfiguration(f"{nom} must be a number, got {brut!r}") from None
 
         return cls(
-            dossier_donnees=Path(env.get("GUICHET_DONNEES", str(RACINE / "donnees"))),
+            dossier_donnees=dossier_donnees(env),
             chemin_commune=Path(env.get("GUICHET_COMMUNE", str(RACINE / "contenu" / "commune.yml"))),
             grc=env.get("GUICHET_GRC", GRC_EMBARQUEE),
             delai_connecteur=float(nombre("GUICHET_DELAI_CONNECTEUR", "2", float)),

@@ -246,6 +246,21 @@ def demarrage_make_run(dossier: Path) -> float:
         processus.wait(timeout=60)
 
 
+def comparer_demarrages(projet: ProjetReference, dossier: Path, paires: int) -> tuple[list[float], list[float]]:
+    """Start-up seconds of the reference's `rasa run` and of `make run`, started in turn (one at a time)."""
+    references, runs = [], []
+    for i in range(paires):
+        port_rasa, port_actions = ports_libres(2)
+        seule = ServeursReference(projet, port_rasa, port_actions, dossier / f"demarrage-{i}.db")
+        try:
+            references.append(seule.demarrer(dossier / "reference.log"))
+        finally:
+            seule.arreter()
+        (dossier / f"run-{i}").mkdir()
+        runs.append(demarrage_make_run(dossier / f"run-{i}"))
+    return references, runs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Guichet against a bare Rasa bot on a mixed workload (ratios first).")
     parser.add_argument("--duree", type=float, default=20.0, help="seconds per load level and bot (default 20)")
@@ -253,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--canaux", nargs="*", default=["rest", "socketio"], choices=["rest", "socketio"])
     parser.add_argument("--sans-workers-2", action="store_true", help="skip the GUICHET_WORKERS=2 level")
     parser.add_argument("--sans-demarrage", action="store_true", help="skip the start-up comparison")
+    parser.add_argument("--demarrages", type=int, default=3, help="start-ups of each, alternated, for the start-up ratio (default 3)")
     args = parser.parse_args(argv)
 
     entrainer(ProjetRasa())
@@ -264,13 +280,16 @@ def main(argv: list[str] | None = None) -> int:
         port_rasa, port_actions = ports_libres(2)
         reference = ServeursReference(projet, port_rasa, port_actions, dossier / "reference-tracker.db")
         try:
-            figures["demarrage_reference_s"] = round(reference.demarrer(dossier / "reference.log"), 1)
             if not args.sans_demarrage:
-                (dossier / "run").mkdir()
-                figures["demarrage_make_run_s"] = round(demarrage_make_run(dossier / "run"), 1)
-                figures["ratio_demarrage"] = ratio(figures["demarrage_make_run_s"], figures["demarrage_reference_s"])
-                print(f"start-up: make run ×{figures['ratio_demarrage']} of rasa run "
-                      f"({figures['demarrage_make_run_s']} s against {figures['demarrage_reference_s']} s)", flush=True)
+                references, runs = comparer_demarrages(projet, dossier, args.demarrages)
+                figures["demarrages_reference_s"] = [round(x, 1) for x in references]
+                figures["demarrages_make_run_s"] = [round(x, 1) for x in runs]
+                figures["demarrage_reference_s"] = round(statistics.median(references), 1)
+                figures["demarrage_make_run_s"] = round(statistics.median(runs), 1)
+                figures["ratio_demarrage"] = ratio(statistics.median(runs), statistics.median(references))
+                print(f"start-up: make run ×{figures['ratio_demarrage']} of rasa run (medians of {args.demarrages} "
+                      f"alternated starts: {figures['demarrage_make_run_s']} s against {figures['demarrage_reference_s']} s)", flush=True)
+            reference.demarrer(dossier / "reference.log")
             (dossier / "guichet").mkdir()
             guichet = lancer(dossier / "guichet", COMMUNE, env_en_plus=SANS_QUOTAS)
             comparaisons = []

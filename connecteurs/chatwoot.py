@@ -27,6 +27,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from configuration.chemins import dossier_donnees
 from connecteurs.base_sql import BaseSql, dialecte, url_base
 from connecteurs.client_http import ClientHttp, ReglagesHttp, Reponse
 from connecteurs.erreurs import ConfigurationInvalide, ReponseInvalide
@@ -70,7 +71,7 @@ def config_chatwoot_depuis_env(env: Mapping[str, str] = os.environ) -> ConfigCha
     """The console's view: Chatwoot configured or not (GUICHET_ESCALADES=chatwoot)."""
     if env.get("GUICHET_ESCALADES") != "chatwoot":
         return None
-    donnees = Path(env.get("GUICHET_DONNEES") or Path(__file__).resolve().parents[1] / "donnees")
+    donnees = dossier_donnees(env)
     return ConfigChatwoot.depuis_env(env, donnees)
 
 

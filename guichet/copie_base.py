@@ -23,13 +23,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from configuration.chemins import dossier_donnees
 from connecteurs.base_sql import BaseSql, dialecte
 from connecteurs.chatwoot import LiensChatwoot
 from connecteurs.erreurs import ConnecteurIndisponible
 from connecteurs.essais_identite import SCHEMA as SCHEMA_ESSAIS
 from connecteurs.grc_embarquee.schema import migrer
 from guichet.console.comptes import Comptes
-from guichet.rgpd.stockage import RACINE
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _copier_table(origine: BaseSql, c: sa.engine.Connection, table: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="guichet-copie-base", description="Copy the embedded SQLite records to PostgreSQL.")
     p.add_argument("--vers", required=True, metavar="URL", help="target database (the future GUICHET_GRC_BASE)")
-    p.add_argument("--donnees", type=Path, default=Path(os.environ.get("GUICHET_DONNEES") or RACINE / "donnees"),
+    p.add_argument("--donnees", type=Path, default=dossier_donnees(os.environ),
                    help="folder of the SQLite files (default: GUICHET_DONNEES)")
     args = p.parse_args(argv)
     try:

@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
 from guichet.contenu import Fichiers, ecrire
 
 logger = logging.getLogger(__name__)
-RACINE = Path(__file__).resolve().parent.parent
 NOM_MODELE = "guichet"
 
 
@@ -100,7 +100,7 @@ def entrainer_vers(projet: ProjetRasa, modele: Path, complet: bool = False) -> f
     debut = time.monotonic()
     modele.parent.mkdir(parents=True, exist_ok=True)
     commande = [
-        sys.executable, "-m", "rasa", "train",
+        sys.executable, "-m", "serveur_rasa", "train",  # Rasa's CLI, keeping the compiled tokenizer pattern
         "--domain", "domain", "--data", "data", "--config", "config.yml",
         "--out", str(modele.parent.resolve()), "--fixed-model-name", modele.name.removesuffix(".tar.gz"), "--quiet",
     ]

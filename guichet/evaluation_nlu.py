@@ -31,7 +31,8 @@ from typing import Any
 
 import yaml
 
-from guichet.entrainement import RACINE, ProjetRasa
+from configuration.chemins import RACINE
+from guichet.entrainement import ProjetRasa
 
 logger = logging.getLogger(__name__)
 HORS_PERIMETRE = "hors_perimetre"

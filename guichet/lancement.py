@@ -22,10 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from configuration.chemins import RACINE, dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import FICHIER_JETON
 from configuration.secrets import verifier_secret
-from guichet.entrainement import RACINE, ProjetRasa, entrainer, environnement_rasa
+from guichet.entrainement import ProjetRasa, entrainer, environnement_rasa
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ConfigLancement:
             hote=env.get("GUICHET_HOTE", "127.0.0.1"),
             port_rasa=port("GUICHET_PORT", 5005),
             port_actions=port("GUICHET_ACTIONS_PORT", 5055),
-            dossier_donnees=Path(env.get("GUICHET_DONNEES", str(RACINE / "donnees"))).resolve(),
+            dossier_donnees=dossier_donnees(env).resolve(),
             jeton_api=env.get("GUICHET_API_TOKEN") or None,
             workers=port("GUICHET_WORKERS", WORKERS_PAR_DEFAUT),
             port_console=port("GUICHET_CONSOLE_PORT", 5080),

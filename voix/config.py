@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from configuration.chemins import RACINE, dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
 from configuration.secrets import verifier_secret
@@ -14,7 +15,6 @@ from connecteurs.serveur_http import LimitesHttp, limites_depuis_env
 from voix.appel import ReglagesAppel
 from voix.limites import LimitesLigne
 
-RACINE = Path(__file__).resolve().parents[1]
 VOSK_PAR_DEFAUT = "vosk-model-small-fr-0.22"
 PIPER_PAR_DEFAUT = "fr_FR-siwis-medium"
 
@@ -100,7 +100,7 @@ class ConfigVoix:
             return valeur
 
         hote = env.get("GUICHET_HOTE", "127.0.0.1")
-        donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
+        donnees = dossier_donnees(env)
         jeton = lire_jeton(env, donnees)
         return cls(
             url_rasa=env.get("GUICHET_RASA_URL") or f"http://{hote}:{env.get('GUICHET_PORT', '5005')}",

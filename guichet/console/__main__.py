@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from configuration.chemins import RACINE, dossier_donnees
 from configuration.commune import charger_commune
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
@@ -23,7 +24,7 @@ from connecteurs.erreurs import ConnecteurIndisponible
 from connecteurs.serveur_http import limites_depuis_env, servir_jusqu_a_l_arret
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
-from guichet.rgpd.stockage import RACINE, Stockage
+from guichet.rgpd.stockage import Stockage
 from guichet.widget.service import ConfigWidget
 
 
@@ -43,7 +44,7 @@ def _chatwoot(env: Mapping[str, str]) -> ConfigChatwoot | None:
 
 def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsole, str, int]:
     stockage = Stockage.depuis_env(env)
-    donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
+    donnees = dossier_donnees(env)
     hote = env.get("GUICHET_HOTE", "127.0.0.1")
     url_rasa = env.get("GUICHET_RASA_URL") or f"http://{hote}:{_port(env, 'GUICHET_PORT', 5005)}"
     jeton = lire_jeton(env, donnees)

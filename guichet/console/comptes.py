@@ -16,10 +16,10 @@ import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 
+from configuration.chemins import dossier_donnees
 from connecteurs.base_sql import BaseSql, chemin_sqlite, dialecte, url_base
 
 ROLES = ("responsable", "agent")
@@ -90,8 +90,6 @@ class Comptes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from guichet.rgpd.stockage import RACINE
-
     p = argparse.ArgumentParser(prog="guichet-comptes", description="Create console accounts.")
     sous = p.add_subparsers(dest="commande", required=True)
     c = sous.add_parser("creer", help="create an account")
@@ -104,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     r.add_argument("identifiant")
     r.add_argument("role", choices=ROLES)
     args = p.parse_args(argv)
-    comptes = Comptes(url_base(os.environ, Path(os.environ.get("GUICHET_DONNEES") or RACINE / "donnees"), "comptes.sqlite3"))
+    comptes = Comptes(url_base(os.environ, dossier_donnees(os.environ), "comptes.sqlite3"))
     if args.commande in ("supprimer", "role"):
         fait = comptes.supprimer(args.identifiant) if args.commande == "supprimer" else comptes.changer_role(args.identifiant, args.role)
         if not fait:

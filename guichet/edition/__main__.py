@@ -16,11 +16,11 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
 from guichet.contenu import Fichiers
 from guichet.edition.constats import Niveau, erreurs, trier
 
-RACINE = Path(__file__).resolve().parents[2]
 OK, PROBLEME, IMPOSSIBLE = 0, 1, 2
 
 

@@ -81,7 +81,7 @@ def choisir_modele(fichiers: Fichiers, projet_publie: ProjetRasa) -> Path:
         for ancien in cache.parent.glob("nlu-*.tar.gz"):
             ancien.unlink()
         resultat = subprocess.run(
-            [sys.executable, "-m", "rasa", "train", "nlu", "--config", "config.yml", "--nlu", "data", "--domain", "domain",
+            [sys.executable, "-m", "serveur_rasa", "train", "nlu", "--config", "config.yml", "--nlu", "data", "--domain", "domain",
              "--out", str(cache.parent.resolve()), "--fixed-model-name", cache.name.removesuffix(".tar.gz"), "--quiet"],
             cwd=projet.bot, env=environnement_rasa() | {"RASA_CACHE_DIRECTORY": str(projet_publie.bot / ".rasa" / "cache")},
             capture_output=True, text=True,

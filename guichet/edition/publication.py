@@ -28,6 +28,9 @@ from typing import Any
 import aiohttp
 import yaml
 
+from configuration.chemins import RACINE, dossier_donnees
+from configuration.erreurs import ErreurConfiguration
+from configuration.jeton import FICHIER_JETON, lire_jeton
 from guichet.contenu import Fichiers, ecrire, generer
 from guichet.edition.sources import lire_sources
 from guichet.entrainement import ProjetRasa, a_jour, noter_empreintes, preparer_modele
@@ -57,22 +60,18 @@ class ConfigPublication:
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str], serveurs: Sequence[str] = (), racine: Path | None = None) -> ConfigPublication:
-        from guichet.entrainement import RACINE
-
         if not serveurs:
             brut = env.get("GUICHET_PUBLICATION_SERVEURS", "")
             serveurs = [s.strip() for s in brut.split(",") if s.strip()] or [
                 f"http://{env.get('GUICHET_HOTE', '127.0.0.1')}:{env.get('GUICHET_PORT', '5005')}"
             ]
-        jeton = env.get("GUICHET_API_TOKEN", "")
-        if not jeton:
-            fichier = Path(env.get("GUICHET_DONNEES", str((racine or RACINE) / "donnees"))) / "jeton_api"
-            try:
-                jeton = fichier.read_text().strip()
-            except OSError:
-                raise ErreurPublication(
-                    f"jeton de l'API Rasa introuvable : définissez GUICHET_API_TOKEN ou lancez d'abord `make run` (qui crée {fichier})"
-                ) from None
+        donnees = dossier_donnees(env, racine or RACINE)
+        try:
+            jeton = lire_jeton(env, donnees)
+        except ErreurConfiguration:
+            raise ErreurPublication(
+                f"jeton de l'API Rasa introuvable : définissez GUICHET_API_TOKEN ou lancez d'abord `make run` (qui crée {donnees / FICHIER_JETON})"
+            ) from None
         return cls(serveurs=tuple(s.rstrip("/") for s in serveurs), jeton=jeton)
 
 

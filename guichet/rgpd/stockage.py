@@ -12,10 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from configuration.chemins import dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from connecteurs.base_sql import dialecte, url_base
-
-RACINE = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class Stockage:
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> Stockage:
-        donnees = Path(env.get("GUICHET_DONNEES") or RACINE / "donnees")
+        donnees = dossier_donnees(env)
         dialecte = env.get("GUICHET_TRACKER_DIALECTE") or "sqlite"
         base = env.get("GUICHET_TRACKER_BASE") or str(donnees / "conversations.sqlite3")
         hote_complet = env.get("GUICHET_TRACKER_HOTE") or ""

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
 
 ICI = Path(__file__).resolve().parent
-RACINE = ICI.parents[1]
 CLIENT_SOCKETIO = RACINE / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 POLICES = RACINE / "node_modules" / "@gouvfr" / "dsfr" / "dist" / "fonts"
 POLICES_SERVIES = frozenset({"Marianne-Regular.woff2", "Marianne-Bold.woff2"})
