@@ -6,12 +6,11 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from connecteurs.modeles import ContexteConversation, TourConversation
 
 # Slots never copied into an escalation (the identity proof is used once, for the check).
-SLOTS_EXCLUS = frozenset({"date_naissance", "courriel_identite", "requested_slot"})
-MASQUE = "***"
-_REPONSES_MASQUEES = frozenset({"date_naissance", "courriel_identite"})
+SLOTS_EXCLUS = SLOTS_PREUVE | {"requested_slot"}
 
 
 def construire_contexte(tracker: Tracker) -> ContexteConversation:
@@ -26,7 +25,7 @@ def construire_contexte(tracker: Tracker) -> ContexteConversation:
             intention = (evenement.get("parse_data") or {}).get("intent") or {}
             nom, confiance = intention.get("name"), intention.get("confidence")
             texte = evenement.get("text") or ""
-            if slot_demande in _REPONSES_MASQUEES:
+            if slot_demande in SLOTS_PREUVE:
                 texte = MASQUE
             transcription.append(TourConversation("usager", texte, float(evenement.get("timestamp") or 0), nom, confiance))
             if nom:

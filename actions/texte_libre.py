@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
-_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from configuration.caracteres import sans_controles
 
 
 def nettoyer(texte: str, longueur_max: int) -> str | None:
     """Text with control characters removed and spaces collapsed; None if empty or too long."""
-    propre = " ".join(_CONTROLE.sub(" ", texte).split())
+    propre = " ".join(sans_controles(texte).split())
     if not propre or len(propre) > longueur_max:
         return None
     return propre

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from configuration.caracteres import sans_controles
 from configuration.chiffres import chiffres_ascii
 
 LONGUEUR_MAX_MESSAGE = 5000
@@ -23,8 +24,6 @@ TAILLE_MAX_METADATA = 4096  # characters of the metadata once serialised
 PROFONDEUR_MAX_METADATA = 8
 REPONSE_TROP_LONG = "utter_message_trop_long"
 SENDER = re.compile(r"^[\w.:@\-]{1,128}$", re.ASCII)
-# C0 controls but tab/newline/CR, DEL, C1 controls, zero-width and bidi overrides, lone UTF-16 surrogates
-CONTROLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufeff]")
 _INTENTION_INTERNE = re.compile(r"^\s*/\s*EXTERNAL_", re.IGNORECASE)
 _TRACE_INTERNE = re.compile(r"^\s*EXTERNAL\s*:", re.IGNORECASE)
 
@@ -48,18 +47,18 @@ class MessageCitoyen:
 def nettoyer(texte: str) -> str:
     """The text with control, zero-width and bidi characters and lone surrogates removed, digits made ASCII
     (configuration/chiffres.py), spaces collapsed."""
-    return " ".join(chiffres_ascii(CONTROLE.sub(" ", texte)).split())
+    return " ".join(chiffres_ascii(sans_controles(texte)).split())
 
 
 def _nettoyer_valeur(valeur: Any, profondeur: int) -> Any:
     """Metadata with its strings cleaned, or EntreeRefusee when nested deeper than allowed."""
     if isinstance(valeur, str):
-        return CONTROLE.sub(" ", valeur)
+        return sans_controles(valeur)
     if isinstance(valeur, (dict, list)):
         if profondeur == 0:
             raise EntreeRefusee(400, f"'metadata' is nested deeper than {PROFONDEUR_MAX_METADATA} levels")
         if isinstance(valeur, dict):
-            return {CONTROLE.sub(" ", str(k)): _nettoyer_valeur(v, profondeur - 1) for k, v in valeur.items()}
+            return {sans_controles(str(k)): _nettoyer_valeur(v, profondeur - 1) for k, v in valeur.items()}
         return [_nettoyer_valeur(v, profondeur - 1) for v in valeur]
     return valeur
 

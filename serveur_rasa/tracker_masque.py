@@ -22,12 +22,11 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from serveur_rasa.masquage import masquer
 
 logger = logging.getLogger(__name__)
 
-MASQUE = "***"
-SLOTS_PREUVE = frozenset({"date_naissance", "courriel_identite"})  # answers used once, for the identity check
 SLOTS_PERSONNELS = frozenset({"contact_abonnement", "contact_reclamation", "telephone_rappel"})
 SLOTS_TEXTE_LIBRE = frozenset({"description_signalement", "description_reclamation", "sujet_reclamation"})
 

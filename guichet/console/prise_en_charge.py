@@ -11,11 +11,12 @@ resumes the bot; close resumes it and asks the satisfaction question.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from configuration.caracteres import sans_controles
+from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from connecteurs.erreurs import EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.interfaces import FileEscalades
 from connecteurs.modeles import EscaladeEnFile, EtatEscalade, TypeEscalade
@@ -23,8 +24,7 @@ from guichet.console.api_rasa import ApiRasa
 
 LONGUEUR_MAX_MESSAGE = 2000
 CANAUX_SANS_MESSAGES = frozenset({"voix"})  # the phone call itself is transferred to the agent
-SLOTS_CACHES = frozenset({"date_naissance", "courriel_identite", "requested_slot"})
-_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+SLOTS_CACHES = SLOTS_PREUVE | {"requested_slot"}
 
 # Rasa's socket.io output sends a bot event's `custom` payload as the keyword
 # arguments of `emit`: {"data": {...}} reaches the widget as {...}.
@@ -48,7 +48,7 @@ class Tour:
 
 
 def nettoyer_message(texte: str) -> str:
-    texte = "\n".join(" ".join(ligne.split()) for ligne in _CONTROLE.sub(" ", texte).splitlines()).strip()
+    texte = "\n".join(" ".join(ligne.split()) for ligne in sans_controles(texte).splitlines()).strip()
     if not texte:
         raise ActionImpossible("Le message est vide.")
     if len(texte) > LONGUEUR_MAX_MESSAGE:
@@ -69,8 +69,8 @@ def transcription(evenements: list[dict[str, Any]]) -> list[Tour]:
             if texte.startswith("EXTERNAL: ") or (e.get("metadata") or {}).get("declencheur"):
                 continue  # triggered by the console or the widget's greeting, not said by the citizen
             intention = (e.get("parse_data") or {}).get("intent") or {}
-            if slot_demande in ("date_naissance", "courriel_identite"):
-                texte = "***"
+            if slot_demande in SLOTS_PREUVE:
+                texte = MASQUE
             tours.append(Tour("usager", texte, float(e.get("timestamp") or 0), intention.get("name"), intention.get("confidence")))
         elif genre == "bot" and e.get("text"):
             auteur = "conseiller" if (e.get("metadata") or {}).get("auteur") == "conseiller" else "bot"

@@ -2,8 +2,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.contexte_conversation import MASQUE
 from actions.suivi_dossier import ActionStatutDossier, ValiderFormulaireSuiviDossier
+from configuration.preuves_identite import MASQUE
 from tests.actions.conftest import reponses, tracker
 from tests.fakes.grc_en_panne import GrcEnPanne, GrcLente
 

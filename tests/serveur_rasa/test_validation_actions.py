@@ -57,11 +57,14 @@ def test_the_schema_is_checked_once(monkeypatch):
 
 
 def test_the_rasa_server_entry_point_installs_it():
-    """`python -m serveur_rasa` (what the launcher and docker-compose.yml run) is Rasa's CLI with the fix in place."""
-    code = ("import runpy, sys; sys.argv = ['serveur_rasa', '--version']\n"
-            "runpy.run_module('serveur_rasa', run_name='__main__')\n"
+    """`python -m serveur_rasa run` (what the launcher and docker-compose.yml run) is Rasa's CLI with the fixes in place."""
+    code = ("import runpy, sre_compile, sys; sys.argv = ['serveur_rasa', 'run', '--help']\n"
+            "try:\n    runpy.run_module('serveur_rasa', run_name='__main__')\n"
+            "except SystemExit as fin:\n    assert fin.code in (0, None), fin.code\n"
             "from rasa.core.actions.action import RemoteAction\n"
+            "from serveur_rasa.regex_compilees import compiler\n"
             "from serveur_rasa.validation_actions import valider_reponse_action\n"
-            "assert RemoteAction._validate_action_result is valider_reponse_action\n")
+            "assert RemoteAction._validate_action_result is valider_reponse_action\n"
+            "assert sre_compile.compile is compiler\n")
     sortie = subprocess.run([sys.executable, "-c", code], check=True, timeout=120, capture_output=True, text=True)
-    assert "Rasa Version" in sortie.stdout
+    assert "usage: rasa run" in sortie.stdout
