@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from configuration.chemins import RACINE, dossier_donnees
+from configuration.environnement import entier, reel
 from configuration.erreurs import ErreurConfiguration
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
 from connecteurs.essais_identite import ConfigEssais
@@ -84,26 +85,19 @@ class ConfigActions:
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> ConfigActions:
-        def nombre(nom: str, defaut: str, type_: type) -> float | int:
-            brut = env.get(nom, defaut)
-            try:
-                return type_(brut)
-            except ValueError:
-                raise ErreurConfiguration(f"{nom} must be a number, got {brut!r}") from None
-
         return cls(
             dossier_donnees=dossier_donnees(env),
             chemin_commune=Path(env.get("GUICHET_COMMUNE", str(RACINE / "contenu" / "commune.yml"))),
             grc=env.get("GUICHET_GRC", GRC_EMBARQUEE),
-            delai_connecteur=float(nombre("GUICHET_DELAI_CONNECTEUR", "2", float)),
-            essais_identite=int(nombre("GUICHET_ESSAIS_IDENTITE", "3", int)),
-            verrou_minutes=int(nombre("GUICHET_VERROU_MINUTES", "15", int)),
-            delai_reclamation_jours=int(nombre("GUICHET_DELAI_RECLAMATION_JOURS", "15", int)),
-            essais_source=int(nombre("GUICHET_ESSAIS_SOURCE", "10", int)),
-            essais_dossier=int(nombre("GUICHET_ESSAIS_DOSSIER", "10", int)),
-            verrou_dossier_minutes=int(nombre("GUICHET_VERROU_DOSSIER_MINUTES", "60", int)),
-            escalades_par_heure=int(nombre("GUICHET_ESCALADES_PAR_HEURE", "5", int)),
-            rappels_par_heure=int(nombre("GUICHET_RAPPELS_PAR_HEURE", "3", int)),
+            delai_connecteur=reel(env, "GUICHET_DELAI_CONNECTEUR", 2.0),
+            essais_identite=entier(env, "GUICHET_ESSAIS_IDENTITE", 3),
+            verrou_minutes=entier(env, "GUICHET_VERROU_MINUTES", 15),
+            delai_reclamation_jours=entier(env, "GUICHET_DELAI_RECLAMATION_JOURS", 15),
+            essais_source=entier(env, "GUICHET_ESSAIS_SOURCE", 10),
+            essais_dossier=entier(env, "GUICHET_ESSAIS_DOSSIER", 10),
+            verrou_dossier_minutes=entier(env, "GUICHET_VERROU_DOSSIER_MINUTES", 60),
+            escalades_par_heure=entier(env, "GUICHET_ESCALADES_PAR_HEURE", 5),
+            rappels_par_heure=entier(env, "GUICHET_RAPPELS_PAR_HEURE", 3),
             suivi=(env.get("GUICHET_SUIVI") or GRC_EMBARQUEE),
             signalements=(env.get("GUICHET_SIGNALEMENTS") or GRC_EMBARQUEE),
             reclamations=(env.get("GUICHET_RECLAMATIONS") or GRC_EMBARQUEE),

@@ -22,6 +22,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
+from configuration.environnement import entier, reel
+
 logger = logging.getLogger(__name__)
 
 
@@ -109,14 +111,10 @@ class SiteGarde(web.TCPSite):
 
 
 def limites_depuis_env(env: Mapping[str, str]) -> LimitesHttp:
-    """GUICHET_HTTP_DELAI_ENTETES_S and GUICHET_HTTP_CONNEXIONS_MAX, else the defaults; ValueError naming the variable."""
+    """GUICHET_HTTP_DELAI_ENTETES_S and GUICHET_HTTP_CONNEXIONS_MAX, else the defaults; ErreurConfiguration naming the variable."""
     defaut = LimitesHttp()
-    try:
-        delai = float(env.get("GUICHET_HTTP_DELAI_ENTETES_S") or defaut.delai_entetes_s)
-        connexions = int(env.get("GUICHET_HTTP_CONNEXIONS_MAX") or defaut.connexions_max)
-        return LimitesHttp(delai_entetes_s=delai, connexions_max=connexions)
-    except ValueError as exc:
-        raise ValueError(f"GUICHET_HTTP_DELAI_ENTETES_S / GUICHET_HTTP_CONNEXIONS_MAX: {exc}") from None
+    return LimitesHttp(delai_entetes_s=reel(env, "GUICHET_HTTP_DELAI_ENTETES_S", defaut.delai_entetes_s),
+                       connexions_max=entier(env, "GUICHET_HTTP_CONNEXIONS_MAX", defaut.connexions_max, 1))
 
 
 async def servir_jusqu_a_l_arret(app: web.Application, hote: str, port: int, limites: LimitesHttp, nom: str) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from configuration.chemins import RACINE, dossier_donnees
+from configuration.environnement import entier
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import FICHIER_JETON
 from configuration.secrets import verifier_secret
@@ -55,10 +56,7 @@ class ConfigLancement:
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> ConfigLancement:
         def port(nom: str, defaut: int) -> int:
-            brut = env.get(nom, str(defaut))
-            if not brut.isdigit():
-                raise ErreurConfiguration(f"{nom} must be a port number, got {brut!r}")
-            return int(brut)
+            return entier(env, nom, defaut, 1, 65535)
 
         return cls(
             hote=env.get("GUICHET_HOTE", "127.0.0.1"),

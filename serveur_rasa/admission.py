@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from configuration.erreurs import ErreurConfiguration
+from configuration.environnement import entier
 
 PLACES_PAR_DEFAUT = 3
 
@@ -34,12 +34,7 @@ class ConfigAdmission:
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> ConfigAdmission:
-        brut = env.get("GUICHET_TOURS_SIMULTANES", "").strip()
-        if not brut:
-            return cls()
-        if not brut.isdigit() or int(brut) > 1000:
-            raise ErreurConfiguration(f"GUICHET_TOURS_SIMULTANES must be a number of turns (0 to 1000), got {brut!r}")
-        return cls(int(brut))
+        return cls(entier(env, "GUICHET_TOURS_SIMULTANES", PLACES_PAR_DEFAUT, 0, 1000))
 
 
 class Admission:

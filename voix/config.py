@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from configuration.chemins import RACINE, dossier_donnees
+from configuration.environnement import entier, reel
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
 from configuration.secrets import verifier_secret
@@ -19,34 +20,21 @@ VOSK_PAR_DEFAUT = "vosk-model-small-fr-0.22"
 PIPER_PAR_DEFAUT = "fr_FR-siwis-medium"
 
 
-def _entier(env: Mapping[str, str], nom: str, defaut: int) -> int:
-    brut = env.get(nom, str(defaut))
-    if not brut.isdigit():
-        raise ErreurConfiguration(f"{nom} must be a whole number, got {brut!r}")
-    return int(brut)
-
-
-def _limites(env: Mapping[str, str], nombre: Callable[[str, float], float]) -> LimitesLigne:
+def _limites(env: Mapping[str, str]) -> LimitesLigne:
     defaut = LimitesLigne()
     try:
         return LimitesLigne(
-            appels_max=_entier(env, "GUICHET_VOIX_APPELS_MAX", defaut.appels_max),
-            file_max=_entier(env, "GUICHET_VOIX_FILE_MAX", defaut.file_max),
-            taille_message_max=_entier(env, "GUICHET_VOIX_MESSAGE_MAX_OCTETS", defaut.taille_message_max),
-            delai_debut_s=nombre("GUICHET_VOIX_DELAI_DEBUT_S", defaut.delai_debut_s),
-            delai_inactivite_s=nombre("GUICHET_VOIX_DELAI_INACTIVITE_S", defaut.delai_inactivite_s),
-            delai_ecriture_s=nombre("GUICHET_VOIX_DELAI_ECRITURE_S", defaut.delai_ecriture_s),
-            connexions_max=_entier(env, "GUICHET_VOIX_CONNEXIONS_MAX", defaut.connexions_max),
+            appels_max=entier(env, "GUICHET_VOIX_APPELS_MAX", defaut.appels_max),
+            file_max=entier(env, "GUICHET_VOIX_FILE_MAX", defaut.file_max),
+            taille_message_max=entier(env, "GUICHET_VOIX_MESSAGE_MAX_OCTETS", defaut.taille_message_max),
+            delai_debut_s=reel(env, "GUICHET_VOIX_DELAI_DEBUT_S", defaut.delai_debut_s),
+            delai_inactivite_s=reel(env, "GUICHET_VOIX_DELAI_INACTIVITE_S", defaut.delai_inactivite_s),
+            delai_ecriture_s=reel(env, "GUICHET_VOIX_DELAI_ECRITURE_S", defaut.delai_ecriture_s),
+            connexions_max=entier(env, "GUICHET_VOIX_CONNEXIONS_MAX", defaut.connexions_max),
         )
     except ValueError as exc:
         raise ErreurConfiguration(f"voice gateway limits: {exc}") from None
 
-
-def _limites_http(env: Mapping[str, str]) -> LimitesHttp:
-    try:
-        return limites_depuis_env(env)
-    except ValueError as exc:
-        raise ErreurConfiguration(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -89,15 +77,6 @@ class ConfigVoix:
 
     @classmethod
     def depuis_env(cls, env: Mapping[str, str] = os.environ) -> ConfigVoix:
-        def nombre(nom: str, defaut: float) -> float:
-            brut = env.get(nom, str(defaut))
-            try:
-                valeur = float(brut)
-            except ValueError:
-                raise ErreurConfiguration(f"{nom} must be a number, got {brut!r}") from None
-            if valeur <= 0:
-                raise ErreurConfiguration(f"{nom} must be positive, got {brut!r}")
-            return valeur
 
         hote = env.get("GUICHET_HOTE", "127.0.0.1")
         donnees = dossier_donnees(env)
@@ -109,20 +88,20 @@ class ConfigVoix:
             modele_vosk=env.get("GUICHET_VOSK_MODELE") or VOSK_PAR_DEFAUT,
             voix_piper=env.get("GUICHET_PIPER_VOIX") or PIPER_PAR_DEFAUT,
             hote=hote,
-            port_audiosocket=int(nombre("GUICHET_AUDIOSOCKET_PORT", 9092)),
-            port_http=int(nombre("GUICHET_VOIX_PORT", 9093)),
+            port_audiosocket=entier(env, "GUICHET_AUDIOSOCKET_PORT", 9092, 1, 65535),
+            port_http=entier(env, "GUICHET_VOIX_PORT", 9093, 1, 65535),
             cible_transfert=env.get("GUICHET_VOIX_TRANSFERT") or "conseillers",
-            port_sip=int(nombre("GUICHET_SIP_PORT", 5060)) if env.get("GUICHET_SIP_PORT") else None,
-            fils_piper=_entier(env, "GUICHET_PIPER_FILS", 1),
+            port_sip=entier(env, "GUICHET_SIP_PORT", 5060, 1, 65535) if env.get("GUICHET_SIP_PORT") else None,
+            fils_piper=entier(env, "GUICHET_PIPER_FILS", 1),
             cible_sip=env.get("GUICHET_SIP_TRANSFERT") or "sip:conseillers@127.0.0.1",
             dossier_cache=Path(env.get("GUICHET_VOIX_CACHE") or donnees / "cache-voix"),
             pre_synthese=env.get("GUICHET_VOIX_PRE_SYNTHESE", "1") != "0",
-            limites=_limites(env, nombre),
+            limites=_limites(env),
             secret_pbx=env.get("GUICHET_VOIX_SECRET_PBX", ""),
-            limites_http=_limites_http(env),
+            limites_http=limites_depuis_env(env),
             reglages=ReglagesAppel(
-                silence_s=nombre("GUICHET_VOIX_SILENCE_S", 6.0),
-                duree_max_s=nombre("GUICHET_VOIX_DUREE_MAX_S", 900.0),
-                fin_parole_ms=int(nombre("GUICHET_VOIX_FIN_PAROLE_MS", 400)),
+                silence_s=reel(env, "GUICHET_VOIX_SILENCE_S", 6.0),
+                duree_max_s=reel(env, "GUICHET_VOIX_DUREE_MAX_S", 900.0),
+                fin_parole_ms=entier(env, "GUICHET_VOIX_FIN_PAROLE_MS", 400, 1),
             ),
         )

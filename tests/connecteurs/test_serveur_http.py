@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from configuration.erreurs import ErreurConfiguration
 from connecteurs.serveur_http import LimitesHttp, SiteGarde, limites_depuis_env
 
 
@@ -78,5 +79,5 @@ async def test_keep_alive_requests_are_served_normally():
 def test_limits_from_the_environment():
     assert limites_depuis_env({}) == LimitesHttp()
     assert limites_depuis_env({"GUICHET_HTTP_DELAI_ENTETES_S": "5", "GUICHET_HTTP_CONNEXIONS_MAX": "10"}) == LimitesHttp(5.0, 10)
-    with pytest.raises(ValueError, match="GUICHET_HTTP"):
+    with pytest.raises(ErreurConfiguration, match="GUICHET_HTTP_CONNEXIONS_MAX must be a whole number"):
         limites_depuis_env({"GUICHET_HTTP_CONNEXIONS_MAX": "beaucoup"})

@@ -25,7 +25,7 @@ def test_pre_synthesis_and_its_disk_cache(tmp_path):
 
 @pytest.mark.parametrize("env, message", [
     ({"GUICHET_VOIX_SILENCE_S": "six"}, "GUICHET_VOIX_SILENCE_S must be a number"),
-    ({"GUICHET_VOIX_DUREE_MAX_S": "-1"}, "must be positive"),
+    ({"GUICHET_VOIX_DUREE_MAX_S": "-1"}, "GUICHET_VOIX_DUREE_MAX_S must be a positive number"),
     ({"GUICHET_PIPER_FILS": "deux"}, "GUICHET_PIPER_FILS must be a whole number"),
     ({"GUICHET_RASA_URL": "rasa:5005"}, "GUICHET_RASA_URL must be an http"),
 ])
