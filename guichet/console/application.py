@@ -18,6 +18,7 @@ from aiohttp import web
 
 from connecteurs.chatwoot import ClientChatwoot, ConfigChatwoot, LiensChatwoot
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
+from guichet.affichage import duree, pourcentage
 from guichet.console.api_rasa import ApiRasa, ConfigRasa
 from guichet.console.comptes import Comptes
 from guichet.console.file_agents import ajouter_routes_agents
@@ -54,15 +55,11 @@ class ConfigConsole:
     proxy_de_confiance: bool = False  # behind a reverse proxy: the client's address is the last X-Forwarded-For hop
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f} %"
-
-
 def rendre_tableau_de_bord(i: Indicateurs) -> str:
-    resume = [("Conversations", i.conversations), ("Taux de résolution sans conseiller", _pct(i.taux_contenues)),
-              ("Taux de transfert à un conseiller", _pct(i.taux_escalade)), ("Taux d'abandon", _pct(i.taux_abandon)),
-              ("Messages non compris", _pct(i.taux_repli)), ("Consultations de dossier", i.consultations_dossier),
-              ("Appels téléphoniques", i.appels), ("Appels répondus (Services Publics+)", _pct(i.taux_appels_repondus)),
+    resume = [("Conversations", i.conversations), ("Taux de résolution sans conseiller", pourcentage(i.taux_contenues, 1)),
+              ("Taux de transfert à un conseiller", pourcentage(i.taux_escalade, 1)), ("Taux d'abandon", pourcentage(i.taux_abandon, 1)),
+              ("Messages non compris", pourcentage(i.taux_repli, 1)), ("Consultations de dossier", i.consultations_dossier),
+              ("Appels téléphoniques", i.appels), ("Appels répondus (Services Publics+)", pourcentage(i.taux_appels_repondus, 1)),
               ("Satisfaction moyenne (sur 5)", i.satisfaction_moyenne if i.satisfaction_moyenne is not None else "—")]
     jours = [(j, c.get("chat", 0), c.get("telephone", 0)) for j, c in i.par_jour.items()]
     return "".join([
@@ -122,18 +119,11 @@ async def entetes_securite(request: web.Request, handler: Any) -> web.StreamResp
     return reponse
 
 
-def _duree(secondes: float | None) -> str:
-    if secondes is None:
-        return "—"
-    minutes, s = divmod(int(round(secondes)), 60)
-    return f"{minutes} min {s:02d} s" if minutes else f"{s} s"
-
-
 def rendre_attente(a: AttenteConseillers) -> str:
     return tableau("Prise en charge par les conseillers", ("Indicateur", "Valeur"), [
         ("Demandes de conseiller", a.demandes), ("Prises en charge", a.prises), ("Encore en attente", a.en_attente),
-        ("Attente médiane avant prise en charge", _duree(a.mediane_s)),
-        ("Attente maximale pour 9 demandes sur 10", _duree(a.p90_s)), ("Demandes de rappel (hors horaires)", a.rappels)])
+        ("Attente médiane avant prise en charge", duree(a.mediane_s)),
+        ("Attente maximale pour 9 demandes sur 10", duree(a.p90_s)), ("Demandes de rappel (hors horaires)", a.rappels)])
 
 
 def creer_application(config: ConfigConsole) -> web.Application:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from configuration.commune import charger_commune
+from guichet.affichage import pourcentage
 from guichet.contenu import EntreeFaq, Fichiers, charger_faq
 from guichet.edition.projet_temporaire import projet_temporaire
 from guichet.entrainement import ProjetRasa, empreinte_donnees, environnement_rasa
@@ -113,10 +114,6 @@ async def essayer(fichiers: Fichiers, modele: Path, questions: Sequence[str]) ->
     return [interpreter(q, await agent.parse_message(q), reponses) for q in questions]
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f} %"
-
-
 def formater(essai: Essai, libelles: dict[str, str]) -> str:
     def nom(c: Classement) -> str:
         titre = libelles.get(c.etiquette)
@@ -124,9 +121,9 @@ def formater(essai: Essai, libelles: dict[str, str]) -> str:
 
     lignes = [f"« {essai.question} »"]
     if essai.premier:
-        lignes.append(f"  1re : {nom(essai.premier)} — confiance {_pct(essai.premier.confiance)}")
+        lignes.append(f"  1re : {nom(essai.premier)} — confiance {pourcentage(essai.premier.confiance)}")
     if essai.second:
-        lignes.append(f"  2e  : {nom(essai.second)} — confiance {_pct(essai.second.confiance)}")
+        lignes.append(f"  2e  : {nom(essai.second)} — confiance {pourcentage(essai.second.confiance)}")
     if not essai.repond:
         lignes.append("  → le bot n'est pas assez sûr : il demande de reformuler et propose les deux sujets les plus proches")
     elif essai.reponse is not None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from guichet.affichage import pourcentage
 from guichet.contenu import Fichiers
 from guichet.edition.projet_temporaire import projet_temporaire
 from guichet.edition.sources import lire_sources
@@ -130,10 +131,6 @@ def calculer(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, 
     )
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f} %"
-
-
 def rendre_html(rapport: Rapport, image_png: bytes) -> str:
     e = html.escape
     lignes = []
@@ -141,7 +138,7 @@ def rendre_html(rapport: Rapport, image_png: bytes) -> str:
         classe = ' class="faible"' if s.f1 < SEUIL_F1_FAIBLE else ""
         lignes.append(
             f"<tr{classe}><th scope=\"row\">{e(s.etiquette.removeprefix('faq/'))}</th><td>{e(s.libelle)}</td>"
-            f"<td>{s.questions}</td><td>{_pct(s.precision)}</td><td>{_pct(s.rappel)}</td><td>{_pct(s.f1)}</td></tr>"
+            f"<td>{s.questions}</td><td>{pourcentage(s.precision)}</td><td>{pourcentage(s.rappel)}</td><td>{pourcentage(s.f1)}</td></tr>"
         )
     confusions = "".join(
         f"<li><p>{e(c.phrase)}, par exemple :</p><ul>{''.join(f'<li>« {e(t)} »</li>' for t in c.exemples)}</ul></li>"
@@ -168,8 +165,8 @@ img {{ max-width: 100%; height: auto; }}
 <p>Rapport du {e(rapport.date)} : validation croisée en {rapport.plis} plis sur {rapport.questions} questions
 ({rapport.duree_s:.0f} s). Chaque question est posée à un modèle entraîné sans elle ; le bot répond
 seulement s'il est assez sûr (seuils {rapport.seuil_intention} et {rapport.seuil_faq}).</p>
-<p><strong>Bonnes réponses : {_pct(rapport.exactitude)}</strong> ; F1 moyen des questions fréquentes :
-{_pct(rapport.f1_moyen_faq)}. Les lignes en rouge (F1 sous {_pct(SEUIL_F1_FAIBLE)}) sont à retravailler :
+<p><strong>Bonnes réponses : {pourcentage(rapport.exactitude)}</strong> ; F1 moyen des questions fréquentes :
+{pourcentage(rapport.f1_moyen_faq)}. Les lignes en rouge (F1 sous {pourcentage(SEUIL_F1_FAIBLE)}) sont à retravailler :
 ajoutez des formulations variées ou rapprochez les entrées qui se ressemblent.</p>
 <h2>Par entrée</h2>
 <p>Précision : quand le bot donne cette réponse, elle est juste. Rappel : quand on pose cette question, le bot la reconnaît.</p>
