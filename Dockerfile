@@ -13,6 +13,6 @@ RUN pip install --no-cache-dir --no-deps -r requirements.lock && pip check
 COPY . .
 COPY --from=npm /npm/node_modules/socket.io-client/dist node_modules/socket.io-client/dist
 COPY --from=npm /npm/node_modules/@gouvfr/dsfr/dist/fonts node_modules/@gouvfr/dsfr/dist/fonts
-RUN python -m guichet.entrainement
+RUN python -m guichet.construction.entrainement
 RUN useradd --create-home guichet && mkdir -p /donnees && chown guichet /donnees
 USER guichet

@@ -62,13 +62,13 @@ contenu: install
 	$(PY) -m guichet.edition $(ARGS)
 
 train: install
-	$(PY) -m guichet.entrainement
+	$(PY) -m guichet.construction.entrainement
 
 run: install fiches
-	$(PY) -m guichet.lancement
+	$(PY) -m guichet.exploitation.lancement
 
 chat: install
-	$(PY) -m guichet.terminal
+	$(PY) -m guichet.exploitation.terminal
 
 # ruff (pycodestyle, pyflakes, import order, pyupgrade, bugbear) and mypy, as configured in pyproject.toml
 lint: install
@@ -79,7 +79,7 @@ test: install systeme fiches train lint
 	$(PY) -m pytest -q
 
 test-nlu: install train
-	$(PY) -m guichet.evaluation_nlu --plis 5 --pipelines bench/pipelines/*.yml
+	$(PY) -m guichet.construction.evaluation_nlu --plis 5 --pipelines bench/pipelines/*.yml
 
 bench: install train
 	$(PY) -m bench.trafic

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.appel import appeler
+from actions.appel_connecteur import appeler
 from actions.choix import analyser_creneau
 from actions.contact import normaliser_telephone
 from actions.contexte_conversation import construire_contexte

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.appel import appeler
+from actions.appel_connecteur import appeler
 from actions.contact import normaliser_contact
 from actions.nombres_francais import lire_chiffres, nombre_en_lettres
 from actions.reponse_formulaire import extraire_reponse, valider

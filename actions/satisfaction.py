@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.appel import appeler
+from actions.appel_connecteur import appeler
 from actions.choix import analyser_note
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import Satisfaction

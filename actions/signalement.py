@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.appel import appeler
+from actions.appel_connecteur import appeler
 from actions.choix import analyser_categorie
 from actions.contact import normaliser_contact
 from actions.nombres_francais import date_en_lettres, lire_chiffres

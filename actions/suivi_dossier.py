@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import services
-from actions.appel import appeler
+from actions.appel_connecteur import appeler
 from actions.config import PREUVE_COURRIEL
 from actions.contact import normaliser_courriel
 from actions.date_naissance import analyser_date_naissance

@@ -29,7 +29,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.resultats import enregistrer
-from guichet.entrainement import RACINE
+from guichet.construction.entrainement import RACINE
 from tests.integration.conftest import TOUJOURS_OUVERT, commune_avec_horaires
 from tests.integration.serveurs import JETON, attendre, lancer, ports_libres
 from tests.integration.socketio_brut import ClientSocketIO

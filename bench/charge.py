@@ -27,7 +27,7 @@ from typing import Any
 
 import aiohttp
 
-from guichet.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
 from tests.integration.serveurs import lancer
 
 SEUIL_P95_MS = 300.0

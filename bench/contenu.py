@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 from bench.resultats import enregistrer
-from guichet.contenu import Fichiers, ecrire
+from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer_vers, noter_empreintes, preparer_modele
+from guichet.construction.generation import Fichiers, ecrire
 from guichet.edition.validation import Reglages, valider
-from guichet.entrainement import RACINE, ProjetRasa, entrainer_vers, noter_empreintes, preparer_modele
 
 CIBLE_ENTRAINEMENT_S = 90.0
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from guichet.entrainement import RACINE, environnement_rasa
+from guichet.construction.entrainement import RACINE, environnement_rasa
 
 SOURCES = Path(__file__).resolve().parent / "reference"
 INTENTIONS = ("saluer", "au_revoir", "remercier", "affirmer", "nier", "signaler_probleme", "parler_conseiller", "hors_perimetre")

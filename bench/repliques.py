@@ -22,8 +22,8 @@ import aiohttp
 
 from bench.charge import centile, client, tour
 from bench.resultats import enregistrer
-from guichet.entrainement import RACINE, ProjetRasa, entrainer
-from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
+from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.exploitation.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
 from tests.integration.infrastructure import postgresql, redis
 from tests.integration.serveurs import JETON, attendre, ports_libres
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from guichet.entrainement import RACINE
+from guichet.construction.entrainement import RACINE
 
 
 def enregistrer(nom: str, figures: Any, dossier: Path = RACINE / "resultats") -> Path:

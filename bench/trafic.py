@@ -35,7 +35,7 @@ import aiohttp
 from bench.melange import ATTENTE_ENTRE_MESSAGES_S, FIN_DE_REPONSE_S, Conversation, Genre, conversations
 from bench.reference_rasa import ProjetReference, ServeursReference, entrainer_reference
 from bench.resultats import enregistrer
-from guichet.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
 from tests.integration.serveurs import attendre, lancer, ports_libres
 from tests.integration.socketio_brut import ClientSocketIO
 

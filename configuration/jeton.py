@@ -1,7 +1,7 @@
 """The Rasa HTTP API token for the processes that call that API (console, phone gateway).
 
 GUICHET_API_TOKEN, else the token `make run` generated in the data directory
-(guichet.lancement.jeton_api writes it).
+(guichet.exploitation.lancement.jeton_api writes it).
 """
 
 from __future__ import annotations

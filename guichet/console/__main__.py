@@ -18,13 +18,13 @@ from configuration.chemins import RACINE, dossier_donnees
 from configuration.commune import charger_commune
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
+from connecteurs.adresses_bases import AdressesBases
 from connecteurs.base_sql import url_base
 from connecteurs.chatwoot import ConfigChatwoot, config_chatwoot_depuis_env
 from connecteurs.erreurs import ConnecteurIndisponible
 from connecteurs.serveur_http import limites_depuis_env, servir_jusqu_a_l_arret
 from guichet.console.api_rasa import ConfigRasa
 from guichet.console.application import ConfigConsole, creer_application
-from guichet.rgpd.stockage import Stockage
 from guichet.widget.service import ConfigWidget
 
 
@@ -43,7 +43,7 @@ def _chatwoot(env: Mapping[str, str]) -> ConfigChatwoot | None:
 
 
 def config_depuis_env(env: Mapping[str, str] = os.environ) -> tuple[ConfigConsole, str, int]:
-    stockage = Stockage.depuis_env(env)
+    stockage = AdressesBases.depuis_env(env)
     donnees = dossier_donnees(env)
     hote = env.get("GUICHET_HOTE", "127.0.0.1")
     url_rasa = env.get("GUICHET_RASA_URL") or f"http://{hote}:{_port(env, 'GUICHET_PORT', 5005)}"

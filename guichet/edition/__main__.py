@@ -18,8 +18,8 @@ from pathlib import Path
 
 from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
-from guichet.contenu import Fichiers
-from guichet.edition.constats import Niveau, erreurs, trier
+from guichet.construction.constats import Niveau, erreurs, trier
+from guichet.construction.generation import Fichiers
 
 OK, PROBLEME, IMPOSSIBLE = 0, 1, 2
 
@@ -166,9 +166,9 @@ def _essayer(args: argparse.Namespace, fichiers: Fichiers) -> int:
 
 
 def _importer(args: argparse.Namespace, fichiers: Fichiers) -> int:
-    from guichet.edition.constats import Constat
+    from guichet.construction.constats import Constat
+    from guichet.construction.sources_faq import Entree, lire_sources, lire_theme, rendre_theme
     from guichet.edition.fiches_vdd import Catalogue, ErreurFiche, brouillon
-    from guichet.edition.sources import Entree, lire_sources, lire_theme, rendre_theme
 
     if not args.fiche and not args.cherche:
         print("erreur : indiquez --fiche ID (répétable) ou --cherche MOTS", file=sys.stderr)
@@ -230,7 +230,7 @@ def _importer(args: argparse.Namespace, fichiers: Fichiers) -> int:
 
 
 def _exporter(args: argparse.Namespace, fichiers: Fichiers) -> int:
-    from guichet.edition.sources import lire_sources
+    from guichet.construction.sources_faq import lire_sources
     from guichet.edition.tableur import exporter_csv
 
     sources, constats = lire_sources(fichiers.faq)

@@ -19,9 +19,9 @@ from typing import Any
 
 from configuration.commune import charger_commune
 from guichet.affichage import pourcentage
-from guichet.contenu import EntreeFaq, Fichiers, charger_faq
+from guichet.construction.entrainement import ProjetRasa, empreinte_donnees, environnement_rasa
+from guichet.construction.generation import EntreeFaq, Fichiers, charger_faq
 from guichet.edition.projet_temporaire import projet_temporaire
-from guichet.entrainement import ProjetRasa, empreinte_donnees, environnement_rasa
 
 REPLI = "nlu_fallback"
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guichet.edition.similarite import normaliser
-from guichet.edition.sources import Entree
+from guichet.construction.similarite import normaliser
+from guichet.construction.sources_faq import Entree
 
 AUDIENCES = ("particuliers", "professionnels", "associations")
 ID_FICHE = re.compile(r"^[FNR]\d{1,6}$")

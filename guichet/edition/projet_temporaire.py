@@ -12,8 +12,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from guichet.contenu import Fichiers, generer
-from guichet.entrainement import ProjetRasa
+from guichet.construction.entrainement import ProjetRasa
+from guichet.construction.generation import Fichiers, generer
 
 
 @contextlib.contextmanager

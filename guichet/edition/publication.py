@@ -31,9 +31,9 @@ import yaml
 from configuration.chemins import RACINE, dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import FICHIER_JETON, lire_jeton
-from guichet.contenu import Fichiers, ecrire, generer
-from guichet.edition.sources import lire_sources
-from guichet.entrainement import ProjetRasa, a_jour, noter_empreintes, preparer_modele
+from guichet.construction.entrainement import ProjetRasa, a_jour, noter_empreintes, preparer_modele
+from guichet.construction.generation import Fichiers, ecrire, generer
+from guichet.construction.sources_faq import lire_sources
 
 logger = logging.getLogger(__name__)
 

@@ -23,10 +23,18 @@ from typing import Any
 import yaml
 
 from guichet.affichage import pourcentage
-from guichet.contenu import Fichiers
+from guichet.construction.evaluation_nlu import (
+    COMPOSANTS_REPLI,
+    HORS_PERIMETRE,
+    REPLI,
+    Prediction,
+    dessiner_matrice,
+    mesurer,
+    valider_croisee,
+)
+from guichet.construction.generation import Fichiers
+from guichet.construction.sources_faq import lire_sources
 from guichet.edition.projet_temporaire import projet_temporaire
-from guichet.edition.sources import lire_sources
-from guichet.evaluation_nlu import COMPOSANTS_REPLI, HORS_PERIMETRE, REPLI, Prediction, dessiner_matrice, mesurer, valider_croisee
 
 SEUIL_F1_FAIBLE = 0.7
 

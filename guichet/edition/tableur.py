@@ -14,9 +14,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from guichet.edition.constats import Constat, erreur
-from guichet.edition.sources import Entree, Sources, lire_entree, nom_fichier_theme, rendre_theme
-from guichet.edition.yaml_positionne import Dict, Liste
+from guichet.construction.constats import Constat, erreur
+from guichet.construction.sources_faq import Entree, Sources, lire_entree, nom_fichier_theme, rendre_theme
+from guichet.construction.yaml_positionne import Dict, Liste
 
 COLONNES = ("fichier", "theme", "id", "titre", "service", "revue", "source", "voir_aussi", "brouillon", "questions", "texte", "voix")
 OUI = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}

@@ -21,12 +21,12 @@ import yaml
 
 from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
-from guichet.contenu import MIN_QUESTIONS, Fichiers, generer
-from guichet.edition.constats import Constat, avertissement, erreur, erreurs
+from guichet.construction.constats import Constat, avertissement, erreur, erreurs
+from guichet.construction.entrainement import environnement_rasa
+from guichet.construction.generation import MIN_QUESTIONS, Fichiers, generer
+from guichet.construction.similarite import Question, normaliser, paires_proches
+from guichet.construction.sources_faq import Entree, Sources, lire_sources
 from guichet.edition.projet_temporaire import projet_temporaire
-from guichet.edition.similarite import Question, normaliser, paires_proches
-from guichet.edition.sources import Entree, Sources, lire_sources
-from guichet.entrainement import environnement_rasa
 
 MOTS_PAR_MINUTE = 160  # a calm telephone voice (Piper at its default speed says about 160–170)
 DUREE_VOIX_MAX_S = 30

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy.exc
 
+from connecteurs.adresses_bases import AdressesBases
 from guichet.pilotage.export_csv import en_csv
 from guichet.pilotage.indicateurs import calculer
 from guichet.pilotage.lecture import lire_evenements
-from guichet.rgpd.stockage import Stockage
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: --au is before --du", file=sys.stderr)
         return 2
     try:
-        evenements = lire_evenements(Stockage.depuis_env().url_conversations, args.du, args.au)
+        evenements = lire_evenements(AdressesBases.depuis_env().url_conversations, args.du, args.au)
     except sqlalchemy.exc.SQLAlchemyError as exc:
         print(f"error: the conversation store cannot be read: {exc.__class__.__name__}", file=sys.stderr)
         return 2

@@ -21,10 +21,10 @@ from pathlib import Path
 import sqlalchemy.exc
 
 from configuration.erreurs import ErreurConfiguration
+from connecteurs.adresses_bases import AdressesBases
 from guichet.rgpd.audit import auditer
 from guichet.rgpd.conservation import Conservation, purger
 from guichet.rgpd.droits import Cible, effacer, exporter
-from guichet.rgpd.stockage import Stockage
 
 
 def _analyseur() -> argparse.ArgumentParser:
@@ -51,7 +51,7 @@ def _analyseur() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _analyseur().parse_args(argv)
     try:
-        stockage = Stockage.depuis_env()
+        stockage = AdressesBases.depuis_env()
         if args.commande == "purge":
             resultat = purger(stockage, Conservation(args.days, args.escalation_days))
             auditer(stockage.journal_audit, "purge", {"jours": args.days, "jours_escalades": args.escalation_days}, resultat, args.operator)

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from connecteurs.adresses_bases import AdressesBases
 from connecteurs.base_sql import ouvrir_si
 from guichet.pilotage.resumes import oublier_textes
-from guichet.rgpd.stockage import Stockage
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Conservation:
             raise ValueError("retention periods must be at least one day")
 
 
-def purger(stockage: Stockage, conservation: Conservation, maintenant: dt.datetime | None = None) -> dict[str, int]:
+def purger(stockage: AdressesBases, conservation: Conservation, maintenant: dt.datetime | None = None) -> dict[str, int]:
     instant = maintenant or dt.datetime.now(dt.timezone.utc)
     limite_conversations = (instant - dt.timedelta(days=conservation.jours_conversations)).timestamp()
     resultat = {"conversations": 0, "evenements": 0, "escalades": 0}

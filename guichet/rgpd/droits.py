@@ -19,8 +19,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from connecteurs.adresses_bases import AdressesBases
 from connecteurs.base_sql import BaseSql, ouvrir_si
-from guichet.rgpd.stockage import Stockage
 
 EFFACE = "[effacé]"
 
@@ -72,16 +72,16 @@ def _modifier(c: sa.engine.Connection, requete: str, **parametres: Any) -> int:
     return int(_executer(c, requete, parametres).rowcount or 0)
 
 
-def _base_grc(stockage: Stockage) -> contextlib.AbstractContextManager[BaseSql | None]:
+def _base_grc(stockage: AdressesBases) -> contextlib.AbstractContextManager[BaseSql | None]:
     return ouvrir_si(stockage.url_grc, "embedded GRC database", "escalades")
 
 
-def _base_essais(stockage: Stockage) -> contextlib.AbstractContextManager[BaseSql | None]:
+def _base_essais(stockage: AdressesBases) -> contextlib.AbstractContextManager[BaseSql | None]:
     """The identity-check counter kept for remote back ends (its own table)."""
     return ouvrir_si(stockage.url_essais, "identity-check attempts", "essais_identite")
 
 
-def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
+def exporter(stockage: AdressesBases, cible: Cible) -> dict[str, Any]:
     moteur = sa.create_engine(stockage.url_conversations)
     try:
         with moteur.connect() as c:
@@ -118,7 +118,7 @@ def exporter(stockage: Stockage, cible: Cible) -> dict[str, Any]:
     return {"cible": cible.en_dict(), "conversations": conversations, "grc": grc}
 
 
-def effacer(stockage: Stockage, cible: Cible) -> dict[str, int]:
+def effacer(stockage: AdressesBases, cible: Cible) -> dict[str, int]:
     resultat = {"conversations": 0, "evenements": 0, "escalades": 0, "satisfactions": 0, "abonnements": 0,
                 "signalements_anonymises": 0, "reclamations_anonymisees": 0}
     moteur = sa.create_engine(stockage.url_conversations)

@@ -11,8 +11,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guichet.entrainement import RACINE, ProjetRasa, entrainer
-from guichet.lancement import (
+from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.exploitation.lancement import (
     WORKERS_PAR_DEFAUT,
     ConfigLancement,
     commande_actions,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from guichet.entrainement import ProjetRasa
+from guichet.construction.entrainement import ProjetRasa
 from tests.integration.conftest import TOUJOURS_FERME, commune_avec_horaires
 
 pytestmark = pytest.mark.integration

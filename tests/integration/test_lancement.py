@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 def test_terminal_chat_talks_to_the_running_server(serveurs):
     resultat = subprocess.run(
-        [sys.executable, "-m", "guichet.terminal", "--url", f"{serveurs.url}/webhooks/rest/webhook"],
+        [sys.executable, "-m", "guichet.exploitation.terminal", "--url", f"{serveurs.url}/webhooks/rest/webhook"],
         input="bonjour\nje veux parler à un conseiller\n\n", capture_output=True, text=True, timeout=60, cwd=RACINE,
     )
     assert resultat.returncode == 0, resultat.stderr
@@ -26,7 +26,7 @@ def test_terminal_chat_talks_to_the_running_server(serveurs):
 
 def test_terminal_chat_explains_when_no_server_runs():
     resultat = subprocess.run(
-        [sys.executable, "-m", "guichet.terminal", "--url", f"http://127.0.0.1:{port_libre()}/webhooks/rest/webhook"],
+        [sys.executable, "-m", "guichet.exploitation.terminal", "--url", f"http://127.0.0.1:{port_libre()}/webhooks/rest/webhook"],
         input="bonjour\n", capture_output=True, text=True, timeout=60, cwd=RACINE,
     )
     assert resultat.returncode == 2
@@ -47,7 +47,7 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
     env.pop("GUICHET_API_TOKEN", None)
     journal = open(tmp_path / "serveurs.log", "w")
     processus = subprocess.Popen(
-        [sys.executable, "-m", "guichet.lancement"], cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=journal, text=True
+        [sys.executable, "-m", "guichet.exploitation.lancement"], cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=journal, text=True
     )
     try:
         sortie = []
@@ -85,7 +85,7 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
 
 def test_run_command_rejects_bad_configuration(tmp_path):
     env = {**os.environ, "GUICHET_DONNEES": str(tmp_path), "GUICHET_PORT": "cinq"}
-    resultat = subprocess.run([sys.executable, "-m", "guichet.lancement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120)
+    resultat = subprocess.run([sys.executable, "-m", "guichet.exploitation.lancement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120)
     assert resultat.returncode == 2
     assert "GUICHET_PORT must be a port number" in resultat.stderr and "Traceback" not in resultat.stderr
 
@@ -95,7 +95,7 @@ def test_run_command_explains_an_unusable_data_directory(tmp_path):
     fichier.write_text("")
     env = {**os.environ, "GUICHET_DONNEES": str(fichier / "donnees")}
     resultat = subprocess.run(
-        [sys.executable, "-m", "guichet.lancement", "--sans-entrainement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "guichet.exploitation.lancement", "--sans-entrainement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120
     )
     assert resultat.returncode == 2
     assert "error: Not a directory" in resultat.stderr and "Traceback" not in resultat.stderr

@@ -7,7 +7,7 @@ the measured figures (docs/nlu.md).
 
 import pytest
 
-from guichet.evaluation_nlu import Prediction, charger_phrases_independantes, mesurer
+from guichet.construction.evaluation_nlu import Prediction, charger_phrases_independantes, mesurer
 from tests.integration.conftest import RACINE
 
 pytestmark = pytest.mark.integration

@@ -14,10 +14,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from guichet.contenu import Fichiers
+from guichet.construction.entrainement import ProjetRasa, entrainer
+from guichet.construction.generation import Fichiers
 from guichet.edition.publication import Attendu, ConfigPublication, ErreurPublication, deployer, identifiant_modele
-from guichet.entrainement import ProjetRasa, entrainer
-from guichet.lancement import ConfigLancement, commande_rasa, environnement_serveurs, preparer_bases
+from guichet.exploitation.lancement import ConfigLancement, commande_rasa, environnement_serveurs, preparer_bases
 from tests.integration.conftest import RACINE
 from tests.integration.serveurs import JETON, attendre, ports_libres
 

@@ -10,8 +10,8 @@ import uuid
 import aiohttp
 import pytest
 
-from guichet.entrainement import ProjetRasa, entrainer
-from guichet.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
+from guichet.construction.entrainement import ProjetRasa, entrainer
+from guichet.exploitation.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
 from tests.integration.conftest import TOUJOURS_OUVERT, commune_avec_horaires
 from tests.integration.infrastructure import postgresql, redis
 from tests.integration.serveurs import JETON, RACINE, attendre, ports_libres

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guichet.contenu import Fichiers
+from guichet.construction.generation import Fichiers
 
 RACINE = Path(__file__).resolve().parents[3]
 EXEMPLES = Path(__file__).resolve().parent / "sources_exemple"

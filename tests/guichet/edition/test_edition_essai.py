@@ -3,9 +3,9 @@ import time
 
 import yaml
 
+from guichet.construction.entrainement import ProjetRasa
 from guichet.edition.__main__ import main
 from guichet.edition.essai import choisir_modele, classements
-from guichet.entrainement import ProjetRasa
 from tests.guichet.edition.conftest import remplacer
 
 ANALYSE = {

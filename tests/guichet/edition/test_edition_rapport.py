@@ -2,9 +2,9 @@ import json
 
 import yaml
 
+from guichet.construction.evaluation_nlu import Prediction
 from guichet.edition.__main__ import main
 from guichet.edition.rapport_nlu import calculer, rendre_html
-from guichet.evaluation_nlu import Prediction
 
 
 def p(texte, attendu, intention, ci, cle=None, cf=None):

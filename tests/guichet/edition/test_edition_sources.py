@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from guichet.edition.constats import Niveau
-from guichet.edition.sources import lire_sources, rendre_theme
-from guichet.edition.yaml_positionne import ErreurYaml, charger
+from guichet.construction.constats import Niveau
+from guichet.construction.sources_faq import lire_sources, rendre_theme
+from guichet.construction.yaml_positionne import ErreurYaml, charger
 
 RACINE = Path(__file__).resolve().parents[3]
 

@@ -1,7 +1,7 @@
 import csv
 import io
 
-from guichet.edition.sources import lire_sources
+from guichet.construction.sources_faq import lire_sources
 from guichet.edition.tableur import COLONNES, ecrire_themes, exporter_csv, lire_csv
 from tests.guichet.edition.conftest import RACINE
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from guichet.edition.constats import Niveau
+from guichet.construction.constats import Niveau
 from guichet.edition.validation import Reglages, duree_parole_s, valider
 from tests.guichet.edition.conftest import remplacer
 
@@ -111,7 +111,7 @@ def test_duplicate_id_across_files(projet):
 def test_generated_bot_keeps_drafts_out_and_adds_see_also_buttons(projet):
     import yaml
 
-    from guichet.contenu import generer
+    from guichet.construction.generation import generer
 
     remplacer(projet.faq / "ecole.yml", "  source: F1234\n", "  source: F1234\n  brouillon: true\n")
     generes = generer(projet)

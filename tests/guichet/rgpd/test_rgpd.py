@@ -124,13 +124,13 @@ def test_bad_arguments_are_explained(donnees, capsys):
 
 
 def test_store_urls_follow_the_servers_settings(tmp_path):
-    from guichet.rgpd.stockage import Stockage
+    from connecteurs.adresses_bases import AdressesBases
 
-    pg = Stockage.depuis_env({"GUICHET_DONNEES": str(tmp_path), "GUICHET_TRACKER_DIALECTE": "postgresql",
+    pg = AdressesBases.depuis_env({"GUICHET_DONNEES": str(tmp_path), "GUICHET_TRACKER_DIALECTE": "postgresql",
                               "GUICHET_TRACKER_HOTE": "postgresql://guichet@db:5432/guichet", "GUICHET_TRACKER_BASE": "guichet"})
     assert pg.url_conversations == "postgresql://guichet@db:5432/guichet"
     assert pg.journal_audit == tmp_path / "audit_rgpd.jsonl"
-    sqlite = Stockage.depuis_env({"GUICHET_DONNEES": str(tmp_path)})
+    sqlite = AdressesBases.depuis_env({"GUICHET_DONNEES": str(tmp_path)})
     assert sqlite.url_conversations == f"sqlite:///{tmp_path / 'conversations.sqlite3'}"
 
 
@@ -138,9 +138,9 @@ async def test_same_code_on_postgresql(tmp_path):
     """Masking store, purge and export on a real PostgreSQL server (Debian's, started for the test)."""
     from rasa.shared.core.domain import Domain
 
+    from connecteurs.adresses_bases import AdressesBases
     from guichet.rgpd.conservation import Conservation, purger
     from guichet.rgpd.droits import Cible, exporter
-    from guichet.rgpd.stockage import Stockage
     from serveur_rasa.tracker_masque import TrackerStoreMasque
     from tests.integration.infrastructure import postgresql
 
@@ -148,7 +148,7 @@ async def test_same_code_on_postgresql(tmp_path):
         magasin = TrackerStoreMasque(Domain.empty(), host=url, dialect="postgresql", db="guichet")
         await conversation(magasin, "vieille", IL_Y_A_100_JOURS, texte="joignable au 06 12 34 56 78")
         await conversation(magasin, "neuve", MAINTENANT, numero="24578301")
-        stockage = Stockage.depuis_env({"GUICHET_DONNEES": str(tmp_path), "GUICHET_TRACKER_DIALECTE": "postgresql",
+        stockage = AdressesBases.depuis_env({"GUICHET_DONNEES": str(tmp_path), "GUICHET_TRACKER_DIALECTE": "postgresql",
                                         "GUICHET_TRACKER_HOTE": url, "GUICHET_TRACKER_BASE": "guichet"})
         export = exporter(stockage, Cible(sender_id="vieille"))
         assert export["conversations"]["vieille"][0]["text"] == "joignable au [téléphone]"

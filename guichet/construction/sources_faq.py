@@ -18,8 +18,8 @@ from typing import Any
 
 import yaml
 
-from guichet.edition.constats import Constat, avertissement, erreur
-from guichet.edition.yaml_positionne import Dict, ErreurYaml, Liste, charger
+from guichet.construction.constats import Constat, avertissement, erreur
+from guichet.construction.yaml_positionne import Dict, ErreurYaml, Liste, charger
 
 ID_VALIDE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 CHAMPS_TEXTE_OBLIGATOIRES = ("titre", "service", "source", "texte", "voix")
@@ -250,6 +250,6 @@ def rendre_theme(nom: str, entrees: list[Entree]) -> str:
 
 
 def nom_fichier_theme(nom: str) -> str:
-    from guichet.edition.similarite import normaliser
+    from guichet.construction.similarite import normaliser
 
     return ("_".join(normaliser(nom).split()) or "theme") + ".yml"

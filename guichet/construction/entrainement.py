@@ -4,7 +4,7 @@ The fingerprint covers contenu/, the Rasa config, domain and data, and the
 installed Rasa version; it is stored beside the model. Rasa's training cache
 (bot/.rasa/cache) retrains only the components whose inputs changed: a change
 of answer texts retrains in seconds, a change of questions retrains the NLU.
-``--force`` retrains everything. Run: ``python -m guichet.entrainement [--force]``.
+``--force`` retrains everything. Run: ``python -m guichet.construction.entrainement [--force]``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
-from guichet.contenu import Fichiers, ecrire
+from guichet.construction.generation import Fichiers, ecrire
 
 logger = logging.getLogger(__name__)
 NOM_MODELE = "guichet"
@@ -120,7 +120,7 @@ def preparer_modele(projet: ProjetRasa, sortie: Path, complet: bool = False) -> 
     model is copied with the new answers (seconds); otherwise Rasa trains, with
     its cache unless ``complet``. Return ("reponses" or "entrainement", seconds).
     """
-    from guichet.modele_reponses import RetrainementNecessaire, mettre_a_jour_reponses
+    from guichet.construction.modele_reponses import RetrainementNecessaire, mettre_a_jour_reponses
 
     debut = time.monotonic()
     if (

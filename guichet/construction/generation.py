@@ -1,11 +1,11 @@
 """Generate the Rasa FAQ training data and responses from contenu/.
 
 Editors own contenu/commune.yml (local details), contenu/faq/*.yml (questions
-and answers, one file per theme, see guichet.edition.sources) and
+and answers, one file per theme, see guichet.construction.sources_faq) and
 contenu/reponses.yml (dialogue texts). This module substitutes the commune's
 details into the texts and writes the Rasa files, deterministically, with a
 "generated, do not edit" header; draft entries are left out. Run:
-``python -m guichet.contenu``.
+``python -m guichet.construction.generation``.
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ from typing import Any
 
 import yaml
 
+from configuration.chemins import RACINE
 from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
-from guichet.edition.constats import erreurs
-from guichet.edition.sources import lire_sources
+from guichet.construction.constats import erreurs
+from guichet.construction.sources_faq import lire_sources
 
 logger = logging.getLogger(__name__)
 
 ENTETE = (
-    "# Fichier généré par `python -m guichet.contenu` depuis {source} : ne pas modifier.\n"
+    "# Fichier généré par `python -m guichet.construction.generation` depuis {source} : ne pas modifier.\n"
     "# Generated file, do not edit.\n"
 )
 CANAL_VOIX = "voix"
@@ -220,7 +221,7 @@ def ecrire(fichiers: Fichiers) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate Rasa FAQ data and responses from contenu/.")
-    parser.add_argument("--racine", type=Path, default=Path(__file__).resolve().parent.parent)
+    parser.add_argument("--racine", type=Path, default=RACINE)
     args = parser.parse_args(argv)
     try:
         changes = ecrire(Fichiers(args.racine))

@@ -18,7 +18,7 @@ from connecteurs.base_sql import dialecte, url_base
 
 
 @dataclass(frozen=True)
-class Stockage:
+class AdressesBases:
     url_conversations: str  # SQLAlchemy URL of the tracker store
     url_grc: str  # SQLAlchemy URL of the embedded GRC (connecteurs/base_sql.py)
     journal_audit: Path
@@ -31,7 +31,7 @@ class Stockage:
             raise ErreurConfiguration(str(exc)) from None
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> Stockage:
+    def depuis_env(cls, env: Mapping[str, str] = os.environ) -> AdressesBases:
         donnees = dossier_donnees(env)
         dialecte = env.get("GUICHET_TRACKER_DIALECTE") or "sqlite"
         base = env.get("GUICHET_TRACKER_BASE") or str(donnees / "conversations.sqlite3")

@@ -1,6 +1,6 @@
 """NLU evaluation: cross-validation, threshold tuning, independent test set.
 
-``python -m guichet.evaluation_nlu`` (``make test-nlu``):
+``python -m guichet.construction.evaluation_nlu`` (``make test-nlu``):
   1. k-fold cross-validation of each pipeline in ``--pipelines`` on the training
      data (bot/data), with the fallback components removed so the raw
      confidences are kept;
@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from configuration.chemins import RACINE
-from guichet.entrainement import ProjetRasa
+from guichet.construction.entrainement import ProjetRasa
 
 logger = logging.getLogger(__name__)
 HORS_PERIMETRE = "hors_perimetre"

@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 
 from configuration.erreurs import ErreurConfiguration
-from guichet.contenu import Fichiers, generer, main
+from guichet.construction.generation import Fichiers, generer, main
 
-RACINE = Path(__file__).resolve().parents[2]
+RACINE = Path(__file__).resolve().parents[3]
 
 
 def test_generated_files_are_up_to_date():

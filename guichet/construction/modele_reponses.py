@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from guichet.entrainement import ProjetRasa
+    from guichet.construction.entrainement import ProjetRasa
 
 
 class RetrainementNecessaire(Exception):

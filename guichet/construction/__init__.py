@@ -1,0 +1,1 @@
+"""Building the assistant from its sources: generated Rasa files, training, response patching, NLU evaluation, the FAQ source model."""
