@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from voix.codec import energie
-from voix.dialogue_rasa import DialogueRasa, Reponse
+from voix.dialogue_rasa import DialogueRasa, ReponseDialogue
 from voix.erreurs import DialogueIndisponible
 from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
 from voix.reconnaissance import ModeleVosk, Reconnaisseur
@@ -139,7 +139,7 @@ class Appel:
             await self.ligne.transferer(self.transfere)
             self.termine = True
 
-    def _appliquer(self, reponse: Reponse) -> None:
+    def _appliquer(self, reponse: ReponseDialogue) -> None:
         self._choix = list(reponse.choix)
         if not self._touches:
             self._saisie = False  # a "*" left without digits does not outlive the question it was pressed on

@@ -20,7 +20,7 @@ INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", 
 
 
 @dataclass(frozen=True)
-class Reponse:
+class ReponseDialogue:
     textes: list[str]
     slot: str | None = None  # what the bot is asking for (grammar, keypad digits)
     en_pause: bool = False  # handed over to an agent: transfer the call
@@ -42,7 +42,7 @@ class DialogueRasa:
         if self._session is not None:
             await self._session.close()
 
-    async def dire(self, appel: str, texte: str, **metadata: Any) -> Reponse:
+    async def dire(self, appel: str, texte: str, **metadata: Any) -> ReponseDialogue:
         corps = {"sender": appel, "message": texte, "metadata": metadata}
         try:
             async with self._http().post(f"{self.url}/webhooks/voix/webhook", json=corps,
@@ -58,7 +58,7 @@ class DialogueRasa:
         textes = [str(m["text"]) for m in messages if isinstance(m, dict) and m.get("text")]
         choix = [str(b["payload"]) for m in messages if isinstance(m, dict) for b in (m.get("buttons") or [])
                  if isinstance(b, dict) and b.get("payload")]
-        return Reponse(textes, slot, pause, reference, choix)
+        return ReponseDialogue(textes, slot, pause, reference, choix)
 
     async def reponses(self) -> Mapping[str, Any]:
         """The responses of the domain the Rasa server runs (for the prompts and the pre-synthesis)."""

@@ -34,16 +34,16 @@ class EchecInstallation(Exception):
 
 
 @dataclass(frozen=True)
-class Entree:
+class FichierModele:
     nom: str
     url: str
     format: str  # "zip" (a directory named after the entry) or "fichier"
     sha256: str | None
 
 
-def lire_manifeste(chemin: Path = MANIFESTE) -> list[Entree]:
+def lire_manifeste(chemin: Path = MANIFESTE) -> list[FichierModele]:
     brut = json.loads(chemin.read_text(encoding="utf-8"))
-    return [Entree(nom, e["url"], e["format"], e.get("sha256")) for nom, e in brut.items() if not nom.startswith("_")]
+    return [FichierModele(nom, e["url"], e["format"], e.get("sha256")) for nom, e in brut.items() if not nom.startswith("_")]
 
 
 def _telecharger(url: str, vers: Path) -> str:
@@ -58,7 +58,7 @@ def _telecharger(url: str, vers: Path) -> str:
     return empreinte.hexdigest()
 
 
-def installer(entree: Entree, dossier: Path, enregistrer: bool) -> str | None:
+def installer(entree: FichierModele, dossier: Path, enregistrer: bool) -> str | None:
     """Returns the checksum to record (when it was not pinned), else None."""
     cible = dossier / entree.nom
     if cible.exists():

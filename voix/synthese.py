@@ -37,7 +37,7 @@ def phrases(texte: str) -> list[str]:
     return morceaux
 
 
-class Guichets:
+class FileSyntheses:
     """At most n syntheses at once (one per core), the first sentence of an answer served before look-ahead ones."""
 
     def __init__(self, n: int) -> None:
@@ -92,7 +92,7 @@ class VoixPiper:
         self._taille_cache = taille_cache
         self._figees: dict[str, bytes] = {}  # the domain's fixed sentences: never evicted
         self._sur_disque: dict[str, bytes] | None = None  # the disk cache, read once, emptied as sentences are pinned
-        self._guichets = Guichets(os.cpu_count() or 1)
+        self._guichets = FileSyntheses(os.cpu_count() or 1)
 
     def _synthetiser(self, phrase: str) -> bytes:
         """One sentence at the line rate (16-bit PCM, 8 kHz)."""

@@ -46,7 +46,7 @@ ENTETE_THEME = """\
 
 
 @dataclass(frozen=True)
-class Entree:
+class EntreeSource:
     id: str
     titre: str
     service: str
@@ -73,7 +73,7 @@ class Entree:
 class Theme:
     fichier: Path
     nom: str
-    entrees: tuple[Entree, ...]
+    entrees: tuple[EntreeSource, ...]
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,11 @@ class Sources:
     themes: tuple[Theme, ...]
 
     @property
-    def entrees(self) -> list[Entree]:
+    def entrees(self) -> list[EntreeSource]:
         return [e for t in self.themes for e in t.entrees]
 
     @property
-    def publiees(self) -> list[Entree]:
+    def publiees(self) -> list[EntreeSource]:
         return [e for e in self.entrees if not e.brouillon]
 
 
@@ -106,7 +106,7 @@ def _texte(valeur: Any) -> str:
     return "" if valeur is None else str(valeur).strip()
 
 
-def lire_entree(brut: Any, fichier: Path, ligne: int, constats: list[Constat]) -> Entree | None:
+def lire_entree(brut: Any, fichier: Path, ligne: int, constats: list[Constat]) -> EntreeSource | None:
     """One entry from its YAML mapping; None (and findings) when it cannot be used."""
     if not isinstance(brut, Dict):
         constats.append(erreur(fichier, ligne, "une entrée doit être un ensemble de champs (id, titre, questions…)"))
@@ -152,7 +152,7 @@ def lire_entree(brut: Any, fichier: Path, ligne: int, constats: list[Constat]) -
         constats.append(erreur(fichier, brut.ligne_de("brouillon"), f"{nom} : « brouillon » vaut true ou false"))
     if len(constats) > nombre:
         return None
-    return Entree(
+    return EntreeSource(
         id=ident,
         titre=_texte(brut["titre"]),
         service=_texte(brut["service"]),
@@ -229,7 +229,7 @@ def _valeur_texte(texte: str) -> str:
     return _Litteral(texte) if "\n" in texte else texte
 
 
-def entree_en_dict(e: Entree) -> dict[str, Any]:
+def entree_en_dict(e: EntreeSource) -> dict[str, Any]:
     d: dict[str, Any] = {"id": e.id, "titre": e.titre, "service": e.service, "revue": e.revue, "source": e.source}
     if e.voir_aussi:
         d["voir_aussi"] = list(e.voir_aussi)
@@ -241,7 +241,7 @@ def entree_en_dict(e: Entree) -> dict[str, Any]:
     return d
 
 
-def rendre_theme(nom: str, entrees: list[Entree]) -> str:
+def rendre_theme(nom: str, entrees: list[EntreeSource]) -> str:
     corps = yaml.dump(
         {"theme": nom, "entrees": [entree_en_dict(e) for e in entrees]},
         Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,

@@ -167,7 +167,7 @@ def _essayer(args: argparse.Namespace, fichiers: Fichiers) -> int:
 
 def _importer(args: argparse.Namespace, fichiers: Fichiers) -> int:
     from guichet.construction.constats import Constat
-    from guichet.construction.sources_faq import Entree, lire_sources, lire_theme, rendre_theme
+    from guichet.construction.sources_faq import EntreeSource, lire_sources, lire_theme, rendre_theme
     from guichet.edition.fiches_vdd import Catalogue, ErreurFiche, brouillon
 
     if not args.fiche and not args.cherche:
@@ -191,7 +191,7 @@ def _importer(args: argparse.Namespace, fichiers: Fichiers) -> int:
     if "/" in args.theme or not args.theme.endswith(".yml"):
         print("erreur : --theme attend un nom de fichier .yml du dossier contenu/faq", file=sys.stderr)
         return IMPOSSIBLE
-    existantes: list[Entree] = []
+    existantes: list[EntreeSource] = []
     nom_theme = args.nom_theme
     if cible.exists():
         lus: list[Constat] = []

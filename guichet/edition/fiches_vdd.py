@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from guichet.construction.similarite import normaliser
-from guichet.construction.sources_faq import Entree
+from guichet.construction.sources_faq import EntreeSource
 
 AUDIENCES = ("particuliers", "professionnels", "associations")
 ID_FICHE = re.compile(r"^[FNR]\d{1,6}$")
@@ -169,11 +169,11 @@ def _identifiant(titre: str, pris: Iterable[str]) -> str:
     return ident
 
 
-def brouillon(fiche: Fiche, ids_pris: Iterable[str], service: str, aujourd_hui: dt.date) -> Entree:
+def brouillon(fiche: Fiche, ids_pris: Iterable[str], service: str, aujourd_hui: dt.date) -> EntreeSource:
     resume = fiche.description or fiche.titre
     if resume and resume[-1] not in ".!?…":
         resume += "…"
-    return Entree(
+    return EntreeSource(
         id=_identifiant(fiche.titre, ids_pris),
         titre=fiche.titre[:60],
         service=service,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guichet.construction.constats import Constat, erreur
-from guichet.construction.sources_faq import Entree, Sources, lire_entree, nom_fichier_theme, rendre_theme
+from guichet.construction.sources_faq import EntreeSource, Sources, lire_entree, nom_fichier_theme, rendre_theme
 from guichet.construction.yaml_positionne import Dict, Liste
 
 COLONNES = ("fichier", "theme", "id", "titre", "service", "revue", "source", "voir_aussi", "brouillon", "questions", "texte", "voix")
@@ -40,7 +40,7 @@ def exporter_csv(sources: Sources) -> str:
 class ThemeImporte:
     fichier: str
     nom: str
-    entrees: tuple[Entree, ...]
+    entrees: tuple[EntreeSource, ...]
 
 
 def lire_csv(chemin: Path) -> tuple[list[ThemeImporte], list[Constat]]:
@@ -66,7 +66,7 @@ def lire_csv(chemin: Path) -> tuple[list[ThemeImporte], list[Constat]]:
     manquantes = [c for c in COLONNES if c not in entete and c != "fichier"]
     if manquantes:
         return [], [erreur(chemin, 1, f"colonnes manquantes : {', '.join(manquantes)} (attendues : {', '.join(COLONNES)})")]
-    themes: dict[str, tuple[str, list[Entree]]] = {}
+    themes: dict[str, tuple[str, list[EntreeSource]]] = {}
     debut = lecteur.line_num + 1
     try:
         for ligne in lecteur:
@@ -91,7 +91,7 @@ def lire_csv(chemin: Path) -> tuple[list[ThemeImporte], list[Constat]]:
     return [ThemeImporte(f, nom, tuple(entrees)) for f, (nom, entrees) in themes.items()], constats
 
 
-def _entree(cellules: dict[str, str], chemin: Path, numero: int, constats: list[Constat]) -> Entree | None:
+def _entree(cellules: dict[str, str], chemin: Path, numero: int, constats: list[Constat]) -> EntreeSource | None:
     brouillon = cellules.get("brouillon", "").lower()
     if brouillon not in OUI | NON:
         constats.append(erreur(chemin, numero, f"brouillon « {cellules['brouillon']} » : « oui » ou vide"))

@@ -25,7 +25,7 @@ from guichet.construction.constats import Constat, avertissement, erreur, erreur
 from guichet.construction.entrainement import environnement_rasa
 from guichet.construction.generation import MIN_QUESTIONS, Fichiers, generer
 from guichet.construction.similarite import Question, normaliser, paires_proches
-from guichet.construction.sources_faq import Entree, Sources, lire_sources
+from guichet.construction.sources_faq import EntreeSource, Sources, lire_sources
 from guichet.edition.projet_temporaire import projet_temporaire
 
 MOTS_PAR_MINUTE = 160  # a calm telephone voice (Piper at its default speed says about 160–170)
@@ -66,7 +66,7 @@ def _substituer(texte: str, commune: Commune) -> str:
     return string.Template(texte).safe_substitute(commune.details)
 
 
-def verifier_entree(e: Entree, commune: Commune | None, ids: dict[str, Entree], reglages: Reglages) -> list[Constat]:
+def verifier_entree(e: EntreeSource, commune: Commune | None, ids: dict[str, EntreeSource], reglages: Reglages) -> list[Constat]:
     c: list[Constat] = []
     f = e.fichier
     nom = f"entrée « {e.id} »"
@@ -144,11 +144,11 @@ def verifier_doublons(sources: Sources, dialogue: list[Question], seuil: float) 
     constats = []
     for p in paires_proches(questions, seuil):
         # report on the FAQ side; a pair of dialogue examples is not the editors' business
-        cote, autre = (p.a, p.b) if isinstance(p.a.ref, tuple) and isinstance(p.a.ref[0], Entree) else (p.b, p.a)
-        if not (isinstance(cote.ref, tuple) and isinstance(cote.ref[0], Entree)):
+        cote, autre = (p.a, p.b) if isinstance(p.a.ref, tuple) and isinstance(p.a.ref[0], EntreeSource) else (p.b, p.a)
+        if not (isinstance(cote.ref, tuple) and isinstance(cote.ref[0], EntreeSource)):
             continue
         entree, i = cote.ref
-        if isinstance(autre.ref, tuple) and isinstance(autre.ref[0], Entree):
+        if isinstance(autre.ref, tuple) and isinstance(autre.ref[0], EntreeSource):
             ou = f"l'entrée « {autre.etiquette} » ({autre.ref[0].fichier.name}:{autre.ref[0].ligne_question(autre.ref[1])})"
         else:
             ou = f"les exemples de l'{autre.etiquette} (bot/data/nlu.yml)"
@@ -159,8 +159,8 @@ def verifier_doublons(sources: Sources, dialogue: list[Question], seuil: float) 
     return constats
 
 
-def verifier_ids(sources: Sources) -> tuple[dict[str, Entree], list[Constat]]:
-    par_id: dict[str, list[Entree]] = defaultdict(list)
+def verifier_ids(sources: Sources) -> tuple[dict[str, EntreeSource], list[Constat]]:
+    par_id: dict[str, list[EntreeSource]] = defaultdict(list)
     for e in sources.entrees:
         par_id[e.id].append(e)
     constats = []

@@ -107,7 +107,7 @@ def _part(n: int, total: int) -> float:
 
 
 @dataclass
-class Comptes:
+class ComptesJour:
     """One day's additive counts: a period's figures are the sum of its days' (guichet/pilotage/resumes.py)."""
 
     conversations: int = 0
@@ -125,7 +125,7 @@ class Comptes:
     notes: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
 
-    def ajouter(self, autre: Comptes) -> None:
+    def ajouter(self, autre: ComptesJour) -> None:
         for nom, valeur in vars(autre).items():
             if isinstance(valeur, Counter):
                 getattr(self, nom).update(valeur)
@@ -136,7 +136,7 @@ class Comptes:
         return {nom: dict(v) if isinstance(v, Counter) else v for nom, v in vars(self).items()}
 
     @classmethod
-    def depuis_dict(cls, donnees: Mapping[str, Any]) -> Comptes:
+    def depuis_dict(cls, donnees: Mapping[str, Any]) -> ComptesJour:
         comptes = cls()
         for nom, valeur in donnees.items():
             if hasattr(comptes, nom):
@@ -145,7 +145,7 @@ class Comptes:
 
 
 def compter_par_jour(par_sender: Mapping[str, Sequence[Mapping[str, Any]]], debut: dt.date, fin: dt.date,
-                     fuseau: dt.tzinfo = dt.timezone.utc) -> dict[dt.date, Comptes]:
+                     fuseau: dt.tzinfo = dt.timezone.utc) -> dict[dt.date, ComptesJour]:
     """Each day's counts for conversations started from ``debut`` to ``fin`` (local dates in ``fuseau``)."""
     toutes = {s: decouper(s, evs) for s, evs in par_sender.items()}
 
@@ -156,13 +156,13 @@ def compter_par_jour(par_sender: Mapping[str, Sequence[Mapping[str, Any]]], debu
         return any(autre is not c and autre.debut is not None and 0 < float(autre.debut) - c.fin <= RETOUR_S
                    for autre in toutes[c.sender_id])
 
-    jours: dict[dt.date, Comptes] = {}
+    jours: dict[dt.date, ComptesJour] = {}
     for convs in toutes.values():
         for c in convs:
             j = jour(c)
             if not debut <= j <= fin:
                 continue
-            k = jours.setdefault(j, Comptes())
+            k = jours.setdefault(j, ComptesJour())
             k.conversations += 1
             k.par_canal[c.canal] += 1
             k.escaladees += c.escaladee
@@ -186,9 +186,9 @@ def compter_par_jour(par_sender: Mapping[str, Sequence[Mapping[str, Any]]], debu
     return jours
 
 
-def assembler(jours: Mapping[dt.date, Comptes], debut: dt.date, fin: dt.date, n_top: int = 10) -> Indicateurs:
+def assembler(jours: Mapping[dt.date, ComptesJour], debut: dt.date, fin: dt.date, n_top: int = 10) -> Indicateurs:
     """The figures of a period from its days' counts."""
-    total = Comptes()
+    total = ComptesJour()
     for j, k in jours.items():
         if debut <= j <= fin:
             total.ajouter(k)

@@ -1,6 +1,6 @@
 """Daily summaries of the steering figures, so that a year is read in well under a second.
 
-Each finished day's counts (`indicateurs.Comptes`) are stored once in the
+Each finished day's counts (`indicateurs.ComptesJour`) are stored once in the
 tracker store's database (table `guichet_resumes_journaliers`, SQLite or
 PostgreSQL through SQLAlchemy); a period's figures are the sum of its days.
 Days are only stored once they can no longer change (two days old: the
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import sqlalchemy as sa
 
-from guichet.pilotage.indicateurs import Comptes, Indicateurs, assembler, compter_par_jour
+from guichet.pilotage.indicateurs import ComptesJour, Indicateurs, assembler, compter_par_jour
 from guichet.pilotage.lecture import lire_evenements
 
 TABLE = "guichet_resumes_journaliers"
@@ -54,7 +54,7 @@ def indicateurs(url: str, debut: dt.date, fin: dt.date, fuseau: dt.tzinfo, aujou
         with moteur.connect() as c:
             lignes = c.execute(sa.select(table.c.jour, table.c.comptes).where(
                 table.c.jour >= debut.isoformat(), table.c.jour <= fin.isoformat())).all()
-        jours: dict[dt.date, Comptes] = {dt.date.fromisoformat(j): Comptes.depuis_dict(json.loads(k)) for j, k in lignes}
+        jours: dict[dt.date, ComptesJour] = {dt.date.fromisoformat(j): ComptesJour.depuis_dict(json.loads(k)) for j, k in lignes}
         manquants = [debut + dt.timedelta(days=i) for i in range((fin - debut).days + 1)]
         manquants = [j for j in manquants if j not in jours]
         nouveaux = []
@@ -62,7 +62,7 @@ def indicateurs(url: str, debut: dt.date, fin: dt.date, fuseau: dt.tzinfo, aujou
             calcules = compter_par_jour(lire_evenements(url, d, f), d, f, fuseau)
             for i in range((f - d).days + 1):
                 j = d + dt.timedelta(days=i)
-                jours[j] = calcules.get(j, Comptes())
+                jours[j] = calcules.get(j, ComptesJour())
                 if j <= stable:
                     nouveaux.append({"jour": j.isoformat(), "comptes": json.dumps(jours[j].en_dict(), ensure_ascii=False),
                                      "calcule_le": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})

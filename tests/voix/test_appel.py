@@ -7,7 +7,7 @@ import pytest
 
 from tests.voix.modeles_test import NOM_PIPER, NOM_VOSK, PIPER_JOE, VOSK_KO
 from voix.appel import Appel, EvenementLigne, ReglagesAppel
-from voix.dialogue_rasa import Reponse
+from voix.dialogue_rasa import ReponseDialogue
 from voix.erreurs import DialogueIndisponible
 from voix.reconnaissance import ModeleVosk
 from voix.synthese import VoixPiper
@@ -46,7 +46,7 @@ class DialogueScenarise:
         self.recus.append((texte, metadata))
         if self.panne:
             raise DialogueIndisponible("voix webhook: ClientConnectorError")
-        return self.reponses.pop(0) if self.reponses else Reponse(["Okay."])
+        return self.reponses.pop(0) if self.reponses else ReponseDialogue(["Okay."])
 
 
 @pytest.fixture(scope="module")
@@ -67,21 +67,21 @@ async def test_rasa_down_the_caller_hears_it_and_the_call_ends(moteurs):
 
 
 async def test_time_limit_says_goodbye_and_hangs_up(moteurs):
-    a, ligne = appel(moteurs, DialogueScenarise([Reponse(["Hello."])]), duree_max_s=0.3, silence_s=0.1)
+    a, ligne = appel(moteurs, DialogueScenarise([ReponseDialogue(["Hello."])]), duree_max_s=0.3, silence_s=0.1)
     await asyncio.wait_for(a.derouler(), 30)
     assert ligne.raccroche and a.mesures is not None
 
 
 async def test_three_silences_then_goodbye(moteurs):
-    dialogue = DialogueScenarise([Reponse(["Hello."])])
+    dialogue = DialogueScenarise([ReponseDialogue(["Hello."])])
     a, ligne = appel(moteurs, dialogue, silence_s=0.2, silences_max=3)
     await asyncio.wait_for(a.derouler(), 30)
     assert ligne.raccroche and len(dialogue.recus) == 1  # only the greeting went to the dialogue
 
 
 async def test_keypad_digits_follow_the_requested_slot_and_0_asks_for_an_agent(moteurs):
-    dialogue = DialogueScenarise([Reponse(["Hello."]), Reponse(["Your birth date?"], slot="date_naissance"),
-                                  Reponse(["Thanks."]), Reponse(["Transferring."], en_pause=True, reference="24578301")])
+    dialogue = DialogueScenarise([ReponseDialogue(["Hello."]), ReponseDialogue(["Your birth date?"], slot="date_naissance"),
+                                  ReponseDialogue(["Thanks."]), ReponseDialogue(["Transferring."], en_pause=True, reference="24578301")])
     a, ligne = appel(moteurs, dialogue, silence_s=5)
     tache = asyncio.ensure_future(a.derouler())
     for touche in "24578301#":
@@ -100,7 +100,7 @@ async def test_keypad_digits_follow_the_requested_slot_and_0_asks_for_an_agent(m
 
 
 async def test_repeat_request_replays_without_asking_the_dialogue(moteurs):
-    dialogue = DialogueScenarise([Reponse(["The town hall opens at nine."])])
+    dialogue = DialogueScenarise([ReponseDialogue(["The town hall opens at nine."])])
     a, ligne = appel(moteurs, dialogue)
     a._derniers_textes = ["The town hall opens at nine."]
     await a._entendu("pardon, pouvez-vous répéter ?", 0.0)
@@ -109,10 +109,10 @@ async def test_repeat_request_replays_without_asking_the_dialogue(moteurs):
 
 
 async def test_keys_choose_among_the_answer_s_choices_and_star_types_a_number_instead(moteurs):
-    dialogue = DialogueScenarise([Reponse(["Hello."]),
-                                  Reponse(["Morning, press one; afternoon, two."], choix=["matin", "après-midi"]),
-                                  Reponse(["Yes, one; no, two."], choix=["/affirmer", "/nier"]),
-                                  Reponse(["Okay."])])
+    dialogue = DialogueScenarise([ReponseDialogue(["Hello."]),
+                                  ReponseDialogue(["Morning, press one; afternoon, two."], choix=["matin", "après-midi"]),
+                                  ReponseDialogue(["Yes, one; no, two."], choix=["/affirmer", "/nier"]),
+                                  ReponseDialogue(["Okay."])])
     a, ligne = appel(moteurs, dialogue, silence_s=5)
     tache = asyncio.ensure_future(a.derouler())
     a.evenements.put_nowait(EvenementLigne("dtmf", touche="#"))  # nothing typed: nothing sent
@@ -133,8 +133,8 @@ async def test_keys_choose_among_the_answer_s_choices_and_star_types_a_number_in
 
 
 async def test_a_star_without_digits_does_not_outlive_its_question(moteurs):
-    dialogue = DialogueScenarise([Reponse(["Hello."]), Reponse(["One or two?"], choix=["/un", "/deux"]),
-                                  Reponse(["Agent or not? One or two."], choix=["/affirmer", "/nier"]), Reponse(["Okay."])])
+    dialogue = DialogueScenarise([ReponseDialogue(["Hello."]), ReponseDialogue(["One or two?"], choix=["/un", "/deux"]),
+                                  ReponseDialogue(["Agent or not? One or two."], choix=["/affirmer", "/nier"]), ReponseDialogue(["Okay."])])
     a, ligne = appel(moteurs, dialogue, silence_s=5)
     tache = asyncio.ensure_future(a.derouler())
     for touche in "9#*0":  # "*" then the agent key: a new question comes

@@ -120,9 +120,9 @@ async def test_synthesis_runs_off_the_event_loop(piper):
 
 
 async def test_synthesis_slots_serve_first_sentences_before_look_ahead():
-    from voix.synthese import Guichets
+    from voix.synthese import FileSyntheses
 
-    g = Guichets(1)
+    g = FileSyntheses(1)
     await g.prendre(0)
     ordre = []
 
