@@ -10,6 +10,8 @@ class CodeErreur(str, Enum):
     DELAI_DEPASSE = "delai_depasse"  # back end slower than the configured timeout
     REPONSE_INVALIDE = "reponse_invalide"  # back end answered something unusable
     CONFIGURATION = "configuration"  # connecteur misconfigured
+    INTROUVABLE = "introuvable"  # no such record (an escalation reference)
+    CONFLIT = "conflit"  # the record is not in a state that allows it (taken by another agent, closed)
 
 
 class ErreurConnecteur(Exception):
@@ -46,10 +48,10 @@ class ConfigurationInvalide(ErreurConnecteur):
 class EscaladeInconnue(ErreurConnecteur):
     """No escalation with this reference."""
 
-    code = CodeErreur.REPONSE_INVALIDE
+    code = CodeErreur.INTROUVABLE
 
 
 class EscaladeDejaPrise(ErreurConnecteur):
     """Another agent holds this escalation, or it is closed."""
 
-    code = CodeErreur.REPONSE_INVALIDE
+    code = CodeErreur.CONFLIT

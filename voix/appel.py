@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Protocol
 
 from voix.codec import energie
@@ -42,9 +43,17 @@ class Ligne(Protocol):
         """Hand the call to an agent (the transport's own way), then end this side."""
 
 
+class GenreEvenement(str, Enum):
+    """What a line reports to the call: caller audio, a key pressed, the end of the line."""
+
+    AUDIO = "audio"
+    DTMF = "dtmf"
+    FIN = "fin"
+
+
 @dataclass(frozen=True)
 class EvenementLigne:
-    genre: str  # "audio", "dtmf" or "fin"
+    genre: GenreEvenement
     pcm: bytes = b""
     touche: str = ""
 
@@ -238,12 +247,12 @@ class Appel:
                         return
                     self.parler([self.invites["utter_relance_silence"], *self._derniers_textes[-1:]], memoriser=False)
                     continue
-                if evenement.genre == "fin":
+                if evenement.genre is GenreEvenement.FIN:
                     return
-                if evenement.genre == "dtmf":
+                if evenement.genre is GenreEvenement.DTMF:
                     silences = 0
                     await self._touche(evenement.touche)
-                elif evenement.genre == "audio":
+                elif evenement.genre is GenreEvenement.AUDIO:
                     if energie(evenement.pcm) >= self.reglages.seuil_parole:
                         silences = 0
                     await self._audio(evenement.pcm)

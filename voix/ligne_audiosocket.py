@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from voix.appel import EvenementLigne
+from voix.appel import EvenementLigne, GenreEvenement
 from voix.audiosocket import GenreTrame, TrameInvalide, lire_trame, trame_audio, trame_raccroche, uuid_appel
 from voix.codec import OCTETS_TRAME_PCM, TRAME_MS, trames
 from voix.limites import LimitesLigne
@@ -101,7 +101,7 @@ async def servir_connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.Stre
                 lecture.cancel()
                 logger.warning("audiosocket: call %s, no frame from the PBX for %.0f s; call ended", ident[:8],
                                limites.delai_inactivite_s)
-                file.put_nowait(EvenementLigne("fin"))
+                file.put_nowait(EvenementLigne(GenreEvenement.FIN))
                 break
             if lecture not in fait:
                 lecture.cancel()
@@ -110,13 +110,13 @@ async def servir_connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.Stre
             if trame.genre == GenreTrame.AUDIO:
                 if len(trame.charge) > 8 * OCTETS_TRAME_PCM:
                     raise TrameInvalide(f"audio frame of {len(trame.charge)} bytes: 8 kHz slin expected")
-                file.put_nowait(EvenementLigne("audio", pcm=trame.charge))
+                file.put_nowait(EvenementLigne(GenreEvenement.AUDIO, pcm=trame.charge))
             elif trame.genre == GenreTrame.DTMF:
-                file.put_nowait(EvenementLigne("dtmf", touche=trame.charge.decode("ascii", "replace")))
+                file.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=trame.charge.decode("ascii", "replace")))
             elif trame.genre in (GenreTrame.RACCROCHE, GenreTrame.ERREUR):
                 if trame.genre == GenreTrame.ERREUR:
                     logger.warning("audiosocket: error frame from the PBX (code %s)", trame.charge.hex() or "none")
-                file.put_nowait(EvenementLigne("fin"))
+                file.put_nowait(EvenementLigne(GenreEvenement.FIN))
                 break
             else:
                 raise TrameInvalide(f"unexpected {trame.genre.name} frame during the call")

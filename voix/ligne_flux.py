@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
-from voix.appel import EvenementLigne
+from voix.appel import EvenementLigne, GenreEvenement
 from voix.codec import OCTETS_PAR_ECHANTILLON, TAUX_LIGNE, pcm_vers_ulaw, ulaw_vers_pcm
 from voix.entetes import ENTETE_SECRET_PBX, secret_valide
 from voix.flux_media import (
@@ -132,13 +132,13 @@ def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, limites: 
                 if ligne is None or file is None:
                     raise MessageInvalide(f"{type(m).__name__} before start")
                 if isinstance(m, Media):
-                    file.put_nowait(EvenementLigne("audio", pcm=ulaw_vers_pcm(m.ulaw)))
+                    file.put_nowait(EvenementLigne(GenreEvenement.AUDIO, pcm=ulaw_vers_pcm(m.ulaw)))
                 elif isinstance(m, Touche):
-                    file.put_nowait(EvenementLigne("dtmf", touche=m.chiffre))
+                    file.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=m.chiffre))
                 elif isinstance(m, Repere):
                     ligne.repere_joue(m.nom)
                 elif isinstance(m, Arret):
-                    file.put_nowait(EvenementLigne("fin"))
+                    file.put_nowait(EvenementLigne(GenreEvenement.FIN))
                     break
                 if deroulement is not None and deroulement.done():
                     break
@@ -148,7 +148,7 @@ def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, limites: 
             logger.exception("media stream: call failed")
         finally:
             if file is not None:
-                file.put_nowait(EvenementLigne("fin"))
+                file.put_nowait(EvenementLigne(GenreEvenement.FIN))
             if deroulement is not None:
                 try:
                     await asyncio.wait_for(deroulement, 5)

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from voix.appel import EvenementLigne
+from voix.appel import EvenementLigne, GenreEvenement
 from voix.codec import OCTETS_TRAME_PCM, TAUX_LIGNE
 from voix.entetes import ENTETE_REFERENCE
 
@@ -237,7 +237,7 @@ def _classes() -> tuple[type, type, type]:
 
         def recu(self, pcm: bytes) -> None:
             if self.file is not None:
-                self.telephonie.vers_boucle(self.file.put_nowait, EvenementLigne("audio", pcm=pcm))
+                self.telephonie.vers_boucle(self.file.put_nowait, EvenementLigne(GenreEvenement.AUDIO, pcm=pcm))
 
         def onCallState(self, prm: Any) -> None:
             info = self.getInfo()
@@ -245,7 +245,7 @@ def _classes() -> tuple[type, type, type]:
                 if self.ligne is not None:
                     self.telephonie.trames_par_appel[self.ident] = self.ligne.trames_envoyees
                 if self.file is not None:
-                    self.telephonie.vers_boucle(self.file.put_nowait, EvenementLigne("fin"))
+                    self.telephonie.vers_boucle(self.file.put_nowait, EvenementLigne(GenreEvenement.FIN))
                 if self.telephonie.appels.pop(self.ident, None) is not None:
                     self.telephonie._a_detruire.append(self)
 
@@ -263,7 +263,7 @@ def _classes() -> tuple[type, type, type]:
 
         def onDtmfDigit(self, prm: Any) -> None:
             if self.file is not None:
-                self.telephonie.vers_boucle(self.file.put_nowait, EvenementLigne("dtmf", touche=str(prm.digit)))
+                self.telephonie.vers_boucle(self.file.put_nowait, EvenementLigne(GenreEvenement.DTMF, touche=str(prm.digit)))
 
         def onCallTransferStatus(self, prm: Any) -> None:
             if prm.finalNotify or prm.statusCode >= 200:

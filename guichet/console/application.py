@@ -20,7 +20,7 @@ from connecteurs.chatwoot import ClientChatwoot, ConfigChatwoot, LiensChatwoot
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from guichet.affichage import duree, pourcentage
 from guichet.console.api_rasa import ApiRasa, ConfigRasa
-from guichet.console.comptes import Comptes
+from guichet.console.comptes import Comptes, Role
 from guichet.console.file_agents import ajouter_routes_agents
 from guichet.console.gabarit import page, tableau
 from guichet.console.relais_chatwoot import RelaisChatwoot
@@ -138,7 +138,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
             compte = await connecte(request)
             if compte is None:
                 raise web.HTTPSeeOther("/connexion")
-            if compte.role != "responsable":
+            if compte.role != Role.RESPONSABLE:
                 return page("Accès refusé", "<h1>Accès refusé</h1><p>Le tableau de bord est réservé aux responsables.</p>", 403)
             return await handler(request)
         return garde
@@ -166,7 +166,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
         if compte is None:
             return await formulaire(request, "Identifiant ou mot de passe incorrect.", 401)
         await tentatives.reussite(identifiant, adresse)
-        reponse = web.HTTPSeeOther("/pilotage" if compte.role == "responsable" else "/")
+        reponse = web.HTTPSeeOther("/pilotage" if compte.role == Role.RESPONSABLE else "/")
         reponse.set_cookie(COOKIE, await sessions.ouvrir(compte), httponly=True, samesite="Strict", secure=config.cookie_securise,
                            max_age=int(config.duree_session_s))
         raise reponse
@@ -181,7 +181,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
         compte = await connecte(request)
         if compte is None:
             raise web.HTTPSeeOther("/connexion")
-        lien = '<p><a href="/pilotage">Tableau de bord</a></p>' if compte.role == "responsable" else ""
+        lien = '<p><a href="/pilotage">Tableau de bord</a></p>' if compte.role == Role.RESPONSABLE else ""
         return page("Console", f"<h1>Console Guichet</h1><p>Connecté : {html.escape(compte.identifiant)}</p>{lien}"
                                 '<form method="post" action="/deconnexion"><button>Se déconnecter</button></form>')
 

@@ -16,13 +16,22 @@ import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import sqlalchemy as sa
 
 from configuration.chemins import dossier_donnees
 from connecteurs.base_sql import BaseSql, chemin_sqlite, dialecte, url_base
 
-ROLES = ("responsable", "agent")
+
+class Role(str, Enum):
+    """What an account may see: agents the queue, managers (responsable) the dashboard too."""
+
+    RESPONSABLE = "responsable"
+    AGENT = "agent"
+
+
+ROLES = tuple(r.value for r in Role)
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 LONGUEUR_MIN = 12
 
@@ -30,7 +39,7 @@ LONGUEUR_MIN = 12
 @dataclass(frozen=True)
 class Compte:
     identifiant: str
-    role: str
+    role: Role
 
 
 def _hacher(mot_de_passe: str, sel: bytes) -> bytes:
@@ -64,7 +73,7 @@ class Comptes:
                            "t": dt.datetime.now(dt.timezone.utc).isoformat()})
         except sa.exc.IntegrityError:
             raise ValueError(f"account {identifiant!r} already exists") from None
-        return Compte(identifiant, role)
+        return Compte(identifiant, Role(role))
 
     def supprimer(self, identifiant: str) -> bool:
         """Delete the account (its open sessions end at their next request); False if there was none."""
@@ -86,7 +95,7 @@ class Comptes:
             _hacher(mot_de_passe, b"\0" * 16)  # same cost whether the account exists or not
             return None
         sel, hachage, role = bytes(ligne[0]), bytes(ligne[1]), ligne[2]  # psycopg2 gives memoryviews
-        return Compte(identifiant, role) if hmac.compare_digest(_hacher(mot_de_passe, sel), hachage) else None
+        return Compte(identifiant, Role(role)) if hmac.compare_digest(_hacher(mot_de_passe, sel), hachage) else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,10 +14,10 @@ from typing import Any
 
 from aiohttp import web
 
-from connecteurs.erreurs import ErreurConnecteur
+from connecteurs.erreurs import CodeErreur, ErreurConnecteur
 from connecteurs.interfaces import FileEscalades
 from guichet.console.api_rasa import ApiRasa, RasaIndisponible
-from guichet.console.comptes import Compte
+from guichet.console.comptes import Compte, Role
 from guichet.console.gabarit import page
 from guichet.console.prise_en_charge import ActionImpossible, PriseEnCharge, vue
 from guichet.rgpd.audit import auditer
@@ -27,6 +27,7 @@ ICI = Path(__file__).resolve().parent
 Connecte = Callable[[web.Request], Awaitable["Compte | None"]]
 Horloge = Callable[[], dt.datetime]
 ACTIONS = {"prendre": "prise_en_charge", "repondre": "message_conseiller", "rendre": "rendu_assistant", "clore": "cloture"}
+STATUT_HTTP = {CodeErreur.INTROUVABLE: 404, CodeErreur.CONFLIT: 409}  # an agent action refused, by its cause
 
 
 TAILLE_PAGE = 50  # escalations per page of the queue API (oldest first)
@@ -60,7 +61,7 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
             return None
 
     async def file_page(request: web.Request, compte: Compte) -> web.Response:
-        lien = ' · <a href="/pilotage">Tableau de bord</a>' if compte.role == "responsable" else ""
+        lien = ' · <a href="/pilotage">Tableau de bord</a>' if compte.role == Role.RESPONSABLE else ""
         return page("File d'attente", f"""<h1>File d'attente des conversations</h1>
 <p>Connecté : {html.escape(compte.identifiant)}{lien}</p>
 <form method="post" action="/deconnexion"><button>Se déconnecter</button></form>
@@ -148,7 +149,7 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
             else:
                 await prise.clore(reference, compte.identifiant)
         except ActionImpossible as exc:
-            return _json({"erreur": str(exc)}, 409)
+            return _json({"erreur": str(exc)}, STATUT_HTTP[exc.code])
         except RasaIndisponible as exc:
             logger.error("console: %s on %s failed, Rasa unavailable (%s)", action, reference, exc)
             return _json({"erreur": "L'assistant ne répond pas : réessayez dans un instant."}, 503)

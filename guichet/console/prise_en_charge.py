@@ -17,7 +17,7 @@ from typing import Any
 
 from configuration.caracteres import sans_controles
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
-from connecteurs.erreurs import EscaladeDejaPrise, EscaladeInconnue
+from connecteurs.erreurs import CodeErreur, EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.interfaces import FileEscalades
 from connecteurs.modeles import EscaladeEnFile, EtatEscalade, TypeEscalade
 from guichet.console.api_rasa import ApiRasa
@@ -35,7 +35,14 @@ INTENTION_FIN = "EXTERNAL_fin_conseiller"
 
 
 class ActionImpossible(Exception):
-    """What the agent asked cannot be done; the message is shown to the agent (French)."""
+    """What the agent asked cannot be done; the message is shown to the agent (French).
+
+    ``code``: CONFLIT (the conversation's state forbids it) or INTROUVABLE (no such reference).
+    """
+
+    def __init__(self, message: str, code: CodeErreur = CodeErreur.CONFLIT) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -119,7 +126,7 @@ class PriseEnCharge:
     async def _escalade(self, reference: str) -> EscaladeEnFile:
         escalade = await self.file.lire_escalade(reference)
         if escalade is None:
-            raise ActionImpossible("Cette référence n'existe pas.")
+            raise ActionImpossible("Cette référence n'existe pas.", CodeErreur.INTROUVABLE)
         return escalade
 
     @staticmethod
@@ -130,7 +137,7 @@ class PriseEnCharge:
         try:
             escalade = await self.file.prendre_escalade(reference, conseiller)
         except EscaladeInconnue:
-            raise ActionImpossible("Cette référence n'existe pas.") from None
+            raise ActionImpossible("Cette référence n'existe pas.", CodeErreur.INTROUVABLE) from None
         except EscaladeDejaPrise:
             raise ActionImpossible("Cette conversation est déjà prise en charge ou terminée.") from None
         if self._avec_messages(escalade):

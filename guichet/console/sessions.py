@@ -17,7 +17,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from connecteurs.base_sql import BaseSql
-from guichet.console.comptes import Compte
+from guichet.console.comptes import Compte, Role
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS sessions_console (
     empreinte TEXT PRIMARY KEY, identifiant TEXT NOT NULL, role TEXT NOT NULL, expire DOUBLE PRECISION NOT NULL,
@@ -68,7 +68,7 @@ class Sessions:
                     "AND comptes.role = sessions_console.role) RETURNING identifiant, role"
                 ), {"x": maintenant + self.duree_s, "e": _empreinte(jeton), "t": maintenant,
                     "debut": maintenant - self.duree_max_s}).first()
-            return None if ligne is None else Compte(ligne[0], ligne[1])
+            return None if ligne is None else Compte(ligne[0], Role(ligne[1]))
 
         return await self.base.executer(prolonger)
 

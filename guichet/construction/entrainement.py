@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 from configuration.chemins import RACINE
@@ -113,12 +114,20 @@ def entrainer_vers(projet: ProjetRasa, modele: Path, complet: bool = False) -> f
     return time.monotonic() - debut
 
 
-def preparer_modele(projet: ProjetRasa, sortie: Path, complet: bool = False) -> tuple[str, float]:
+class Maniere(str, Enum):
+    """How a new model was made from the sources."""
+
+    REPONSES = "reponses"  # only the answers changed: patched into the previous model
+    ENTRAINEMENT = "entrainement"  # trained (incrementally through Rasa's cache)
+    INCHANGE = "inchange"  # nothing changed since the last model
+
+
+def preparer_modele(projet: ProjetRasa, sortie: Path, complet: bool = False) -> tuple[Maniere, float]:
     """Write at ``sortie`` a model of the project's current (generated) files.
 
     When only answer texts changed since the project's model was trained, that
     model is copied with the new answers (seconds); otherwise Rasa trains, with
-    its cache unless ``complet``. Return ("reponses" or "entrainement", seconds).
+    its cache unless ``complet``. Return (Maniere.REPONSES or Maniere.ENTRAINEMENT, seconds).
     """
     from guichet.construction.modele_reponses import RetrainementNecessaire, mettre_a_jour_reponses
 
@@ -131,10 +140,10 @@ def preparer_modele(projet: ProjetRasa, sortie: Path, complet: bool = False) -> 
     ):
         try:
             mettre_a_jour_reponses(projet.modele, sortie, projet)
-            return "reponses", time.monotonic() - debut
+            return Maniere.REPONSES, time.monotonic() - debut
         except RetrainementNecessaire as exc:
             logger.info("full training needed: %s", exc)
-    return "entrainement", entrainer_vers(projet, sortie, complet=complet)
+    return Maniere.ENTRAINEMENT, entrainer_vers(projet, sortie, complet=complet)
 
 
 def noter_empreintes(projet: ProjetRasa) -> None:
@@ -152,7 +161,7 @@ def entrainer(projet: ProjetRasa, forcer: bool = False) -> bool:
     print("building the Rasa model (under a minute on 2 cores; seconds when only answers changed)…", flush=True)
     maniere, duree = preparer_modele(projet, projet.modele, complet=forcer)
     noter_empreintes(projet)
-    quoi = "answers updated in the model" if maniere == "reponses" else "model trained"
+    quoi = "answers updated in the model" if maniere is Maniere.REPONSES else "model trained"
     print(f"{quoi} in {duree:.0f} s: {projet.modele.relative_to(projet.racine)}")
     return True
 

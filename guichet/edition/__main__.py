@@ -19,6 +19,7 @@ from pathlib import Path
 from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import Niveau, erreurs, trier
+from guichet.construction.entrainement import Maniere
 from guichet.construction.generation import Fichiers
 
 OK, PROBLEME, IMPOSSIBLE = 0, 1, 2
@@ -270,12 +271,13 @@ def _publier(args: argparse.Namespace, fichiers: Fichiers) -> int:
     config = None if args.sans_serveur else ConfigPublication.depuis_env(os.environ, args.serveur, fichiers.racine)
     print("préparation du modèle…", flush=True)
     resultat = publier(fichiers, config)
-    maniere = {
-        "reponses": "seules les réponses ont changé : modèle mis à jour sans réentraînement",
-        "entrainement": "questions ou dialogue modifiés : modèle réentraîné (parties modifiées seulement)",
-        "inchange": "aucun changement depuis le dernier modèle",
-    }[resultat.maniere]
-    print(f"{maniere} ({resultat.duree_preparation_s:.0f} s)")
+    manieres = {
+        Maniere.REPONSES: "seules les réponses ont changé : modèle mis à jour sans réentraînement",
+        Maniere.ENTRAINEMENT: "questions ou dialogue modifiés : modèle réentraîné (parties modifiées seulement)",
+        Maniere.INCHANGE: "aucun changement depuis le dernier modèle",
+    }
+    if resultat.maniere is not None:
+        print(f"{manieres[resultat.maniere]} ({resultat.duree_preparation_s:.0f} s)")
     for url in resultat.serveurs:
         print(f"publié sur {url} : chargé en {resultat.duree_chargement_s[url]:.0f} s, {resultat.taux_reussite[url]:.0%} des questions d'essai bien orientées")
     if config is None:

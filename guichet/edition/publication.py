@@ -31,7 +31,7 @@ import yaml
 from configuration.chemins import RACINE, dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import FICHIER_JETON, lire_jeton
-from guichet.construction.entrainement import ProjetRasa, a_jour, noter_empreintes, preparer_modele
+from guichet.construction.entrainement import Maniere, ProjetRasa, a_jour, noter_empreintes, preparer_modele
 from guichet.construction.generation import Fichiers, ecrire, generer
 from guichet.construction.sources_faq import lire_sources
 
@@ -86,7 +86,7 @@ class Attendu:
 @dataclass
 class ResultatPublication:
     modele: Path | None
-    maniere: str  # "reponses", "entrainement" or "inchange"
+    maniere: Maniere | None  # None until the model is prepared
     duree_preparation_s: float = 0.0
     serveurs: list[str] = field(default_factory=list)
     taux_reussite: dict[str, float] = field(default_factory=dict)
@@ -177,7 +177,7 @@ class Serveur:
 
 async def deployer(config: ConfigPublication, nouveau: Path, precedent: Path, attendu: Attendu) -> ResultatPublication:
     """Load ``nouveau`` on every server, check it, and roll all of them back to ``precedent`` on failure."""
-    resultat = ResultatPublication(modele=nouveau, maniere="")
+    resultat = ResultatPublication(modele=nouveau, maniere=None)
     id_nouveau = identifiant_modele(nouveau)
     id_precedent = identifiant_modele(precedent) if precedent.exists() else None
     delai = aiohttp.ClientTimeout(total=config.delai_chargement_s)
@@ -223,7 +223,7 @@ def publier(fichiers: Fichiers, config: ConfigPublication | None, maintenant: dt
     dossier = projet.bot / "models" / "publications"
     horodatage = (maintenant or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     if a_jour(projet):
-        nouveau, maniere, duree = projet.modele, "inchange", 0.0
+        nouveau, maniere, duree = projet.modele, Maniere.INCHANGE, 0.0
     else:
         nouveau = dossier / f"guichet-{horodatage}.tar.gz"
         maniere, duree = preparer_modele(projet, nouveau)
@@ -235,7 +235,7 @@ def publier(fichiers: Fichiers, config: ConfigPublication | None, maintenant: dt
                 nouveau.rename(nouveau.with_name(nouveau.name.replace(".tar.gz", ".refuse.tar.gz")))
             raise
     else:
-        resultat = ResultatPublication(modele=nouveau, maniere="")
+        resultat = ResultatPublication(modele=nouveau, maniere=None)
     resultat.maniere, resultat.duree_preparation_s = maniere, round(duree, 1)
     if nouveau != projet.modele:
         _remplacer(nouveau, projet.modele)

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from tests.integration.test_voix_appels import AppelAudioSocket, passerelle
-from voix.appel import EvenementLigne
+from voix.appel import EvenementLigne, GenreEvenement
 from voix.limites import FileLigne, LimitesLigne
 
 pytestmark = pytest.mark.integration
@@ -71,9 +71,9 @@ async def test_a_media_stream_without_start_or_with_a_huge_message_is_closed(ser
 def test_the_call_queue_is_bounded_but_keeps_keys_and_the_end():
     file = FileLigne(3, "appel-test")
     for _ in range(10):
-        file.put_nowait(EvenementLigne("audio", pcm=b"\x00" * 320))
-    file.put_nowait(EvenementLigne("dtmf", touche="1"))
-    file.put_nowait(EvenementLigne("fin"))
+        file.put_nowait(EvenementLigne(GenreEvenement.AUDIO, pcm=b"\x00" * 320))
+    file.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="1"))
+    file.put_nowait(EvenementLigne(GenreEvenement.FIN))
     genres = [file.get_nowait().genre for _ in range(file.qsize())]
     assert genres == ["audio", "audio", "audio", "dtmf", "fin"] and file.perdues == 7
 

@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from tests.voix.modeles_test import NOM_PIPER, NOM_VOSK, PIPER_JOE, VOSK_KO
-from voix.appel import Appel, EvenementLigne, ReglagesAppel
+from voix.appel import Appel, EvenementLigne, GenreEvenement, ReglagesAppel
 from voix.dialogue_rasa import ReponseDialogue
 from voix.erreurs import DialogueIndisponible
 from voix.reconnaissance import ModeleVosk
@@ -85,13 +85,13 @@ async def test_keypad_digits_follow_the_requested_slot_and_0_asks_for_an_agent(m
     a, ligne = appel(moteurs, dialogue, silence_s=5)
     tache = asyncio.ensure_future(a.derouler())
     for touche in "24578301#":
-        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
     await asyncio.sleep(0.5)
     assert a._reconnaisseur.grammaire  # restricted while a date is expected
     for touche in "1*12031985#":  # * starts again
-        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
     await asyncio.sleep(0.5)
-    a.evenements.put_nowait(EvenementLigne("dtmf", touche="0"))
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="0"))
     await asyncio.wait_for(tache, 30)
     textes = [t for t, _ in dialogue.recus]
     assert textes == ["/saluer", '/suivre_dossier{"numero_dossier": "24578301"}', "12/03/1985", "/parler_conseiller"]
@@ -115,19 +115,19 @@ async def test_keys_choose_among_the_answer_s_choices_and_star_types_a_number_in
                                   ReponseDialogue(["Okay."])])
     a, ligne = appel(moteurs, dialogue, silence_s=5)
     tache = asyncio.ensure_future(a.derouler())
-    a.evenements.put_nowait(EvenementLigne("dtmf", touche="#"))  # nothing typed: nothing sent
-    a.evenements.put_nowait(EvenementLigne("dtmf", touche="9"))  # no choices yet: a digit of a number
-    a.evenements.put_nowait(EvenementLigne("dtmf", touche="#"))
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="#"))  # nothing typed: nothing sent
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="9"))  # no choices yet: a digit of a number
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="#"))
     await asyncio.sleep(0.5)
-    a.evenements.put_nowait(EvenementLigne("dtmf", touche="3"))  # only two choices: said again
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="3"))  # only two choices: said again
     await asyncio.sleep(0.5)
     assert [t for t, _ in dialogue.recus] == ["/saluer", "9"]
-    a.evenements.put_nowait(EvenementLigne("dtmf", touche="2"))  # one key is enough
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="2"))  # one key is enough
     await asyncio.sleep(0.5)
     for touche in "*12#":  # * first: the caller types a number even though choices are offered
-        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
     await asyncio.sleep(0.5)
-    a.evenements.put_nowait(EvenementLigne("fin"))
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.FIN))
     await asyncio.wait_for(tache, 30)
     assert [t for t, _ in dialogue.recus] == ["/saluer", "9", "après-midi", "12"]
 
@@ -138,10 +138,10 @@ async def test_a_star_without_digits_does_not_outlive_its_question(moteurs):
     a, ligne = appel(moteurs, dialogue, silence_s=5)
     tache = asyncio.ensure_future(a.derouler())
     for touche in "9#*0":  # "*" then the agent key: a new question comes
-        a.evenements.put_nowait(EvenementLigne("dtmf", touche=touche))
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
     await asyncio.sleep(0.5)
-    a.evenements.put_nowait(EvenementLigne("dtmf", touche="1"))  # a choice of the new question, not a digit
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="1"))  # a choice of the new question, not a digit
     await asyncio.sleep(0.5)
-    a.evenements.put_nowait(EvenementLigne("fin"))
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.FIN))
     await asyncio.wait_for(tache, 30)
     assert [t for t, _ in dialogue.recus] == ["/saluer", "9", "/parler_conseiller", "/affirmer"]

@@ -239,6 +239,8 @@ async def test_rasa_down_the_agent_still_reads_the_context_and_gets_a_clear_erro
             assert r.status == 404, chemin
         r = await s.get(f"{url}/conversations/99999999")
         assert r.status == 404 and "introuvable" in await r.text()
+        r = await s.post(f"{url}/api/conversations/99999999/prendre")  # no such escalation: not found, not a conflict
+        assert r.status == 404 and "n'existe pas" in (await r.json())["erreur"]
         r = await s.post(f"{url}/api/conversations/{reference}/repondre", data=b"pas du json",
                          headers={"Content-Type": "application/json"})
         assert r.status == 400
