@@ -32,7 +32,7 @@ async def _file(magasin: LockStore) -> tuple[list[str], dict[str, float], float]
 async def test_in_memory_waiters_go_when_the_turn_ends_in_ticket_order():
     journal, debuts, ecart = await _file(VerrousMemoire())
     assert journal == ["1 début", "1 fin", "2 début", "2 fin", "3 début", "3 fin"]
-    assert 0.2 <= ecart < 0.5  # Rasa's own store makes the second message wait for its next one-second retry
+    assert 0.19 <= ecart < 0.5  # (asyncio may wake a sleep a millisecond early) Rasa's own store makes the second message wait for its next one-second retry
 
 
 async def test_rasa_s_own_store_waits_for_its_one_second_retry():
@@ -55,5 +55,5 @@ async def test_a_release_by_another_process_is_seen_within_the_polling_interval(
     await asyncio.sleep(0.2)
     assert not attente.done()
     ailleurs.cleanup("c", ticket)
-    assert 0.2 <= await asyncio.wait_for(attente, 2) < 0.6
+    assert 0.19 <= await asyncio.wait_for(attente, 2) < 0.6  # asyncio may wake a sleep a millisecond early
     assert ici.get_lock("c") is None
