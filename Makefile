@@ -75,8 +75,11 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
+# Tests on TEST_PROCESSUS processes (pytest-xdist), one test file per process at a time: a file's
+# servers and fixtures stay in one process; the 20 slowest tests are printed at the end.
+TEST_PROCESSUS ?= 2
 test: install systeme fiches train lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_PROCESSUS) --dist loadfile
 
 test-nlu: install train
 	$(PY) -m guichet.construction.evaluation_nlu --plis 5 --pipelines bench/pipelines/*.yml

@@ -2,7 +2,8 @@
 
 The launcher, docker-compose.yml and the tests start the Rasa server this way;
 the arguments are those of `rasa run`. The fixes change no behaviour, only cost
-(docs/performances.md): see serveur_rasa/correctifs.py. `make train` runs
+(docs/performances.md): see serveur_rasa/correctifs.py; `python -m serveur_rasa
+test core …` (the conversation tests) runs with them too. `make train` runs
 `python -m serveur_rasa train …`, which only adds the store of compiled large
 regular expressions (serveur_rasa/regex_compilees.py): training fills it, the
 server's start reads it.
@@ -18,7 +19,7 @@ from serveur_rasa.correctifs import installer
 
 def main() -> None:
     regex_compilees.installer()
-    if sys.argv[1:2] == ["run"]:
+    if sys.argv[1:2] in (["run"], ["test"]):  # the stories are tested as the server runs them
         installer()
     from rasa.__main__ import main as rasa_main
 

@@ -16,7 +16,7 @@ RACINE = Path(__file__).resolve().parents[2]
 
 def lancer_histoires(serveurs, fichier: str, sortie: Path) -> None:
     commande = [
-        sys.executable, "-m", "rasa", "test", "core", "--stories", str(RACINE / "bot" / "tests" / fichier),
+        sys.executable, "-m", "serveur_rasa", "test", "core", "--stories", str(RACINE / "bot" / "tests" / fichier),
         "--model", str(ProjetRasa().modele), "--endpoints", str(RACINE / "bot" / "endpoints.yml"),
         "--out", str(sortie), "--no-plot",
     ]

@@ -87,7 +87,7 @@ def test_run_command_rejects_bad_configuration(tmp_path):
     env = {**os.environ, "GUICHET_DONNEES": str(tmp_path), "GUICHET_PORT": "cinq"}
     resultat = subprocess.run([sys.executable, "-m", "guichet.exploitation.lancement"], cwd=RACINE, env=env, capture_output=True, text=True, timeout=120)
     assert resultat.returncode == 2
-    assert "GUICHET_PORT must be a port number" in resultat.stderr and "Traceback" not in resultat.stderr
+    assert "GUICHET_PORT must be a whole number (1 to 65535), got 'cinq'" in resultat.stderr and "Traceback" not in resultat.stderr
 
 
 def test_run_command_explains_an_unusable_data_directory(tmp_path):
