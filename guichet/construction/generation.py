@@ -26,6 +26,7 @@ from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import erreurs
 from guichet.construction.sources_faq import lire_sources
+from guichet.construction.yaml_ecriture import Litteral, vers_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -77,25 +78,6 @@ class Fichiers:
     @property
     def domaine_reponses(self) -> Path:
         return self.racine / "bot" / "domain" / "reponses.yml"
-
-
-class _Litteral(str):
-    """A string dumped in YAML block literal style."""
-
-
-def _representer_litteral(dumper: yaml.SafeDumper, data: _Litteral) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style="|")
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(_Litteral, _representer_litteral)
-
-
-def _dump(contenu: Any) -> str:
-    return yaml.dump(contenu, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
 
 
 def _charger_yaml(chemin: Path) -> Any:
@@ -154,10 +136,10 @@ def charger_faq(dossier: Path, commune: Commune) -> list[EntreeFaq]:
 
 def rendre_nlu_faq(entrees: list[EntreeFaq]) -> str:
     nlu = [
-        {"intent": f"faq/{e.cle}", "examples": _Litteral("".join(f"- {q}\n" for q in e.questions))}
+        {"intent": f"faq/{e.cle}", "examples": Litteral("".join(f"- {q}\n" for q in e.questions))}
         for e in entrees
     ]
-    return ENTETE.format(source="contenu/faq/") + _dump({"version": "3.1", "nlu": nlu})
+    return ENTETE.format(source="contenu/faq/") + vers_yaml({"version": "3.1", "nlu": nlu})
 
 
 def rendre_domaine_faq(entrees: list[EntreeFaq]) -> str:
@@ -172,7 +154,7 @@ def rendre_domaine_faq(entrees: list[EntreeFaq]) -> str:
         responses[f"utter_faq/{e.cle}"] = [ecrite, {"text": e.voix, "channel": CANAL_VOIX}]
     for e in entrees:
         responses[f"utter_sujet_{e.cle}"] = [{"text": e.titre}, {"text": e.titre, "channel": CANAL_VOIX}]
-    return ENTETE.format(source="contenu/faq/") + _dump({"version": "3.1", "responses": responses})
+    return ENTETE.format(source="contenu/faq/") + vers_yaml({"version": "3.1", "responses": responses})
 
 
 def rendre_domaine_reponses(chemin: Path, commune: Commune) -> str:
@@ -194,7 +176,7 @@ def rendre_domaine_reponses(chemin: Path, commune: Commune) -> str:
         if not any(v.get("channel") == CANAL_VOIX for v in rendues):
             raise ErreurConfiguration(f"{ou}: no variant for channel '{CANAL_VOIX}'")
         responses[str(nom)] = rendues
-    return ENTETE.format(source="contenu/reponses.yml") + _dump({"version": "3.1", "responses": responses})
+    return ENTETE.format(source="contenu/reponses.yml") + vers_yaml({"version": "3.1", "responses": responses})
 
 
 def generer(fichiers: Fichiers) -> dict[Path, str]:

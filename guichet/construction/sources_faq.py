@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from guichet.construction.constats import Constat, avertissement, erreur
+from guichet.construction.yaml_ecriture import Litteral, vers_yaml
 from guichet.construction.yaml_positionne import Dict, ErreurYaml, Liste, charger
 
 ID_VALIDE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
@@ -214,19 +213,8 @@ def lire_sources(dossier: Path) -> tuple[Sources, list[Constat]]:
 
 
 # -- writing (canonical form: import/export round-trips to the same bytes) ----------
-class _Litteral(str):
-    pass
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(_Litteral, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", str(s), style="|"))
-
-
 def _valeur_texte(texte: str) -> str:
-    return _Litteral(texte) if "\n" in texte else texte
+    return Litteral(texte) if "\n" in texte else texte
 
 
 def entree_en_dict(e: EntreeSource) -> dict[str, Any]:
@@ -242,10 +230,7 @@ def entree_en_dict(e: EntreeSource) -> dict[str, Any]:
 
 
 def rendre_theme(nom: str, entrees: list[EntreeSource]) -> str:
-    corps = yaml.dump(
-        {"theme": nom, "entrees": [entree_en_dict(e) for e in entrees]},
-        Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
-    )
+    corps = vers_yaml({"theme": nom, "entrees": [entree_en_dict(e) for e in entrees]})
     return ENTETE_THEME + "\n" + corps
 
 
