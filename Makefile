@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: install systeme systeme-run fiches modeles voix bench-voix contenu rgpd train run chat lint test test-nlu bench bench-bord bench-contenu bench-grc lock clean
+.PHONY: prerequis-test install systeme systeme-run fiches modeles voix bench-voix contenu rgpd train run chat lint test test-nlu bench bench-bord bench-contenu bench-grc lock clean
 
 install: $(STAMP)
 
@@ -78,8 +78,15 @@ lint: install
 # Tests on TEST_PROCESSUS processes (pytest-xdist), one test file per process at a time: a file's
 # servers and fixtures stay in one process; the 20 slowest tests are printed at the end.
 TEST_PROCESSUS ?= 2
-test: install systeme fiches train lint
+test: prerequis-test
 	$(PY) -m pytest -q -n $(TEST_PROCESSUS) --dist loadfile
+
+# Debian packages first (one apt at a time), then the venv beside the npm packages, then the model
+# beside ruff and mypy: what does not wait for the other runs at the same time.
+prerequis-test:
+	@$(MAKE) --no-print-directory systeme
+	@$(MAKE) --no-print-directory -j2 -O install fiches
+	@$(MAKE) --no-print-directory -j2 -O train lint
 
 test-nlu: install train
 	$(PY) -m guichet.construction.evaluation_nlu --plis 5 --pipelines bench/pipelines/*.yml
