@@ -27,7 +27,8 @@ from typing import Any
 
 import aiohttp
 
-from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.construction.entrainement import RACINE, entrainer
+from guichet.construction.projet import Projet
 from tests.integration.serveurs import lancer
 
 SEUIL_P95_MS = 300.0
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     resultats: dict[str, Any] = {"machine": {"coeurs": os.cpu_count()}}
     if args.entrainement:
         debut = time.monotonic()
-        entrainer(ProjetRasa(), forcer=True)
+        entrainer(Projet(), forcer=True)
         resultats["entrainement_s"] = round(time.monotonic() - debut, 1)
     mesures: list[Mesure] = []
     for workers in args.workers:

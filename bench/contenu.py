@@ -18,20 +18,21 @@ import time
 from pathlib import Path
 
 from bench.resultats import enregistrer
-from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer_vers, noter_empreintes, preparer_modele
-from guichet.construction.generation import Fichiers, ecrire
+from guichet.construction.entrainement import RACINE, entrainer_vers, noter_empreintes, preparer_modele
+from guichet.construction.generation import ecrire
+from guichet.construction.projet import Projet
 from guichet.edition.validation import Reglages, valider
 
 CIBLE_ENTRAINEMENT_S = 90.0
 
 
-def copier(cible: Path) -> Fichiers:
+def copier(cible: Path) -> Projet:
     shutil.copytree(RACINE / "contenu", cible / "contenu")
     (cible / "bot").mkdir(parents=True)
     shutil.copy(RACINE / "bot" / "config.yml", cible / "bot" / "config.yml")
     for nom in ("domain", "data"):
         shutil.copytree(RACINE / "bot" / nom, cible / "bot" / nom)
-    return Fichiers(cible)
+    return Projet(cible)
 
 
 def chrono(f):  # type: ignore[no-untyped-def]
@@ -44,7 +45,7 @@ def main() -> int:
     figures: dict[str, float | str] = {}
     with tempfile.TemporaryDirectory(prefix="guichet-bench-") as dossier:
         fichiers = copier(Path(dossier))
-        projet = ProjetRasa(fichiers.racine)
+        projet = Projet(fichiers.racine)
         figures["valider_sans_rasa_s"], _ = chrono(lambda: valider(fichiers, Reglages(rasa=False)))
         figures["valider_s"], _ = chrono(lambda: valider(fichiers, Reglages()))
         ecrire(fichiers)

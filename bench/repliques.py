@@ -22,7 +22,8 @@ import aiohttp
 
 from bench.charge import centile, client, tour
 from bench.resultats import enregistrer
-from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.construction.entrainement import RACINE, entrainer
+from guichet.construction.projet import Projet
 from guichet.exploitation.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
 from tests.integration.infrastructure import postgresql, redis
 from tests.integration.serveurs import JETON, attendre, ports_libres
@@ -53,7 +54,7 @@ def main() -> int:
     parser.add_argument("--duree", type=float, default=15.0)
     parser.add_argument("--clients", type=int, nargs="*", default=[4, 10])
     args = parser.parse_args()
-    entrainer(ProjetRasa())
+    entrainer(Projet())
     resultats: dict[str, object] = {}
     with postgresql() as url_pg, redis() as port_redis, tempfile.TemporaryDirectory() as dossier:
         ports = ports_libres(3)
@@ -71,7 +72,7 @@ def main() -> int:
             for n in (1, 2):
                 while len(repliques) < n:
                     port = ports[len(repliques) + 1]
-                    p = subprocess.Popen(commande_rasa(dataclasses.replace(config, port_rasa=port), JETON, ProjetRasa().modele),
+                    p = subprocess.Popen(commande_rasa(dataclasses.replace(config, port_rasa=port), JETON, Projet().modele),
                                          cwd=RACINE, env=env, stdout=journal, stderr=subprocess.STDOUT)
                     repliques.append(p)
                     attendre(f"http://127.0.0.1:{port}/webhooks/rest/", p)

@@ -35,7 +35,8 @@ import aiohttp
 from bench.melange import ATTENTE_ENTRE_MESSAGES_S, FIN_DE_REPONSE_S, Conversation, Genre, conversations
 from bench.reference_rasa import ProjetReference, ServeursReference, entrainer_reference
 from bench.resultats import enregistrer
-from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.construction.entrainement import RACINE, entrainer
+from guichet.construction.projet import Projet
 from tests.integration.serveurs import attendre, lancer, ports_libres
 from tests.integration.socketio_brut import ClientSocketIO
 
@@ -271,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demarrages", type=int, default=3, help="start-ups of each, alternated, for the start-up ratio (default 3)")
     args = parser.parse_args(argv)
 
-    entrainer(ProjetRasa())
+    entrainer(Projet())
     projet = ProjetReference()
     figures: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "coeurs": os.cpu_count(), "duree_par_niveau_s": args.duree,
                                "entrainement_reference_s": round(entrainer_reference(projet), 1)}

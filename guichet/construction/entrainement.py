@@ -16,43 +16,15 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
-from guichet.construction.generation import Fichiers, ecrire
+from guichet.construction.generation import ecrire
+from guichet.construction.projet import Projet
 
 logger = logging.getLogger(__name__)
-NOM_MODELE = "guichet"
-
-
-@dataclass(frozen=True)
-class ProjetRasa:
-    racine: Path = RACINE
-
-    @property
-    def bot(self) -> Path:
-        return self.racine / "bot"
-
-    @property
-    def modele(self) -> Path:
-        return self.bot / "models" / f"{NOM_MODELE}.tar.gz"
-
-    @property
-    def empreinte_modele(self) -> Path:
-        return self.bot / "models" / f"{NOM_MODELE}.empreinte"
-
-    @property
-    def empreinte_donnees_modele(self) -> Path:
-        return self.bot / "models" / f"{NOM_MODELE}.empreinte_donnees"
-
-    def sources(self) -> list[Path]:
-        fichiers = [self.bot / "config.yml"]
-        for dossier in (self.bot / "domain", self.bot / "data", self.racine / "contenu"):
-            fichiers += sorted(p for p in dossier.rglob("*.yml") if p.is_file())
-        return fichiers
 
 
 def environnement_rasa() -> dict[str, str]:
@@ -65,7 +37,7 @@ def environnement_rasa() -> dict[str, str]:
     return env
 
 
-def empreinte(projet: ProjetRasa) -> str:
+def empreinte(projet: Projet) -> str:
     import rasa  # the model depends on the Rasa version too
 
     h = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
@@ -75,7 +47,7 @@ def empreinte(projet: ProjetRasa) -> str:
     return h.hexdigest()
 
 
-def empreinte_donnees(projet: ProjetRasa) -> str:
+def empreinte_donnees(projet: Projet) -> str:
     """What training depends on besides the answer texts: Rasa's version, the pipeline, the training data."""
     import rasa
 
@@ -85,7 +57,7 @@ def empreinte_donnees(projet: ProjetRasa) -> str:
     return h.hexdigest()
 
 
-def a_jour(projet: ProjetRasa) -> bool:
+def a_jour(projet: Projet) -> bool:
     return (
         projet.modele.exists()
         and projet.empreinte_modele.exists()
@@ -93,7 +65,7 @@ def a_jour(projet: ProjetRasa) -> bool:
     )
 
 
-def entrainer_vers(projet: ProjetRasa, modele: Path, complet: bool = False) -> float:
+def entrainer_vers(projet: Projet, modele: Path, complet: bool = False) -> float:
     """Train the bot's current sources into ``modele`` (a .tar.gz path); return the seconds taken.
 
     Incremental through Rasa's cache unless ``complet``. Generated files must be up to date.
@@ -122,7 +94,7 @@ class Maniere(str, Enum):
     INCHANGE = "inchange"  # nothing changed since the last model
 
 
-def preparer_modele(projet: ProjetRasa, sortie: Path, complet: bool = False) -> tuple[Maniere, float]:
+def preparer_modele(projet: Projet, sortie: Path, complet: bool = False) -> tuple[Maniere, float]:
     """Write at ``sortie`` a model of the project's current (generated) files.
 
     When only answer texts changed since the project's model was trained, that
@@ -146,15 +118,15 @@ def preparer_modele(projet: ProjetRasa, sortie: Path, complet: bool = False) -> 
     return Maniere.ENTRAINEMENT, entrainer_vers(projet, sortie, complet=complet)
 
 
-def noter_empreintes(projet: ProjetRasa) -> None:
+def noter_empreintes(projet: Projet) -> None:
     """Record what the project's model was built from."""
     projet.empreinte_modele.write_text(empreinte(projet) + "\n")
     projet.empreinte_donnees_modele.write_text(empreinte_donnees(projet) + "\n")
 
 
-def entrainer(projet: ProjetRasa, forcer: bool = False) -> bool:
+def entrainer(projet: Projet, forcer: bool = False) -> bool:
     """Regenerate content, then train if needed. Return whether a model was trained."""
-    ecrire(Fichiers(projet.racine))
+    ecrire(Projet(projet.racine))
     if not forcer and a_jour(projet):
         print(f"model up to date: {projet.modele.relative_to(projet.racine)}")
         return False
@@ -171,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="train everything, even if nothing changed (ignores the training cache)")
     args = parser.parse_args(argv)
     try:
-        entrainer(ProjetRasa(), forcer=args.force)
+        entrainer(Projet(), forcer=args.force)
     except ErreurConfiguration as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

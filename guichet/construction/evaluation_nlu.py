@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from configuration.chemins import RACINE
-from guichet.construction.entrainement import ProjetRasa
+from guichet.construction.projet import Projet
 
 logger = logging.getLogger(__name__)
 HORS_PERIMETRE = "hors_perimetre"
@@ -106,7 +106,7 @@ def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[float, float, Met
 
 
 # -- data -------------------------------------------------------------------------
-def charger_exemples(projet: ProjetRasa) -> list[tuple[str, str, Any]]:
+def charger_exemples(projet: Projet) -> list[tuple[str, str, Any]]:
     """(text, label, rasa Message) of the NLU training data; label is faq/<key> or the intent."""
     from rasa.shared.nlu.training_data.loading import load_data
 
@@ -160,7 +160,7 @@ def _afficher_pli(i: int, plis: int, duree: float) -> None:
 
 
 def valider_croisee(
-    projet: ProjetRasa, config: dict[str, Any], plis: int, graine: int, dossier: Path,
+    projet: Projet, config: dict[str, Any], plis: int, graine: int, dossier: Path,
     progression: Callable[[int, int, float], None] = _afficher_pli,
 ) -> list[Prediction]:
     """Out-of-fold predictions; ``progression(fold, folds, seconds)`` is called after each fold."""
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sortie", type=Path, default=RACINE / "resultats" / "nlu")
     args = parser.parse_args(argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    projet = ProjetRasa()
+    projet = Projet()
     args.sortie.mkdir(parents=True, exist_ok=True)
     rapport: dict[str, Any] = {"plis": args.plis, "pipelines": {}}
     configs = [projet.bot / "config.yml", *args.pipelines]

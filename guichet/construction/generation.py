@@ -25,6 +25,7 @@ from configuration.chemins import RACINE
 from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import erreurs
+from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import lire_sources
 from guichet.construction.yaml_ecriture import Litteral, vers_yaml
 
@@ -49,35 +50,6 @@ class EntreeFaq:
     voix: str
     source: str
     voir_aussi: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Fichiers:
-    racine: Path
-
-    @property
-    def commune(self) -> Path:
-        return self.racine / "contenu" / "commune.yml"
-
-    @property
-    def faq(self) -> Path:
-        return self.racine / "contenu" / "faq"
-
-    @property
-    def reponses(self) -> Path:
-        return self.racine / "contenu" / "reponses.yml"
-
-    @property
-    def nlu_faq(self) -> Path:
-        return self.racine / "bot" / "data" / "faq.yml"
-
-    @property
-    def domaine_faq(self) -> Path:
-        return self.racine / "bot" / "domain" / "faq.yml"
-
-    @property
-    def domaine_reponses(self) -> Path:
-        return self.racine / "bot" / "domain" / "reponses.yml"
 
 
 def _charger_yaml(chemin: Path) -> Any:
@@ -179,7 +151,7 @@ def rendre_domaine_reponses(chemin: Path, commune: Commune) -> str:
     return ENTETE.format(source="contenu/reponses.yml") + vers_yaml({"version": "3.1", "responses": responses})
 
 
-def generer(fichiers: Fichiers) -> dict[Path, str]:
+def generer(fichiers: Projet) -> dict[Path, str]:
     """Return the generated files' contents by path (nothing written)."""
     commune = charger_commune(fichiers.commune)
     entrees = charger_faq(fichiers.faq, commune)
@@ -190,7 +162,7 @@ def generer(fichiers: Fichiers) -> dict[Path, str]:
     }
 
 
-def ecrire(fichiers: Fichiers) -> list[Path]:
+def ecrire(fichiers: Projet) -> list[Path]:
     """Write the generated files; return those whose content changed."""
     changes = []
     for chemin, texte in generer(fichiers).items():
@@ -206,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--racine", type=Path, default=RACINE)
     args = parser.parse_args(argv)
     try:
-        changes = ecrire(Fichiers(args.racine))
+        changes = ecrire(Projet(args.racine))
     except ErreurConfiguration as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

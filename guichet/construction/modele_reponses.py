@@ -21,14 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from guichet.construction.entrainement import ProjetRasa
+    from guichet.construction.projet import Projet
 
 
 class RetrainementNecessaire(Exception):
     """More than answer texts changed: the model must be trained."""
 
 
-def domaine_du_projet(projet: ProjetRasa) -> Any:
+def domaine_du_projet(projet: Projet) -> Any:
     """The domain exactly as Rasa's training would see it (importers, retrieval intents)."""
     from rasa.shared.importers.importer import TrainingDataImporter
 
@@ -47,7 +47,7 @@ def _sans_reponses(domaine: dict[str, Any]) -> str:
     return json.dumps(d, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def mettre_a_jour_reponses(ancien: Path, nouveau: Path, projet: ProjetRasa) -> None:
+def mettre_a_jour_reponses(ancien: Path, nouveau: Path, projet: Projet) -> None:
     """Write ``nouveau``: the model ``ancien`` with the responses of the project's current domain."""
     domaine = domaine_du_projet(projet)
     nouveau_dict = domaine.as_dict()

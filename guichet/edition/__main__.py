@@ -20,7 +20,7 @@ from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import Niveau, erreurs, trier
 from guichet.construction.entrainement import Maniere
-from guichet.construction.generation import Fichiers
+from guichet.construction.projet import Projet
 
 OK, PROBLEME, IMPOSSIBLE = 0, 1, 2
 
@@ -109,7 +109,7 @@ def _afficher_constats(constats: list, racine: Path) -> None:  # type: ignore[ty
         print(c.formater(racine), file=sys.stderr if c.niveau is Niveau.ERREUR else sys.stdout)
 
 
-def _valider(args: argparse.Namespace, fichiers: Fichiers) -> int:
+def _valider(args: argparse.Namespace, fichiers: Projet) -> int:
     from guichet.edition.validation import Reglages, valider
 
     constats = valider(fichiers, Reglages(seuil_similarite=args.seuil_similarite, age_max_revue_jours=args.age_max_revue, rasa=not args.sans_rasa))
@@ -126,7 +126,7 @@ def _valider(args: argparse.Namespace, fichiers: Fichiers) -> int:
     return PROBLEME if n_err or (args.strict and n_avert) else OK
 
 
-def _tester(args: argparse.Namespace, fichiers: Fichiers) -> int:
+def _tester(args: argparse.Namespace, fichiers: Projet) -> int:
     from guichet.edition.rapport_nlu import tester
 
     if args.plis < 2:
@@ -147,7 +147,7 @@ def _tester(args: argparse.Namespace, fichiers: Fichiers) -> int:
     return OK
 
 
-def _essayer(args: argparse.Namespace, fichiers: Fichiers) -> int:
+def _essayer(args: argparse.Namespace, fichiers: Projet) -> int:
     from dataclasses import asdict
 
     from guichet.edition.essai import formater, lancer
@@ -166,7 +166,7 @@ def _essayer(args: argparse.Namespace, fichiers: Fichiers) -> int:
     return OK
 
 
-def _importer(args: argparse.Namespace, fichiers: Fichiers) -> int:
+def _importer(args: argparse.Namespace, fichiers: Projet) -> int:
     from guichet.construction.constats import Constat
     from guichet.construction.sources_faq import EntreeSource, lire_sources, lire_theme, rendre_theme
     from guichet.edition.fiches_vdd import Catalogue, ErreurFiche, brouillon
@@ -230,7 +230,7 @@ def _importer(args: argparse.Namespace, fichiers: Fichiers) -> int:
     return OK
 
 
-def _exporter(args: argparse.Namespace, fichiers: Fichiers) -> int:
+def _exporter(args: argparse.Namespace, fichiers: Projet) -> int:
     from guichet.construction.sources_faq import lire_sources
     from guichet.edition.tableur import exporter_csv
 
@@ -244,7 +244,7 @@ def _exporter(args: argparse.Namespace, fichiers: Fichiers) -> int:
     return OK
 
 
-def _importer_tableur(args: argparse.Namespace, fichiers: Fichiers) -> int:
+def _importer_tableur(args: argparse.Namespace, fichiers: Projet) -> int:
     from guichet.edition.tableur import ecrire_themes, lire_csv
 
     themes, constats = lire_csv(args.tableur)
@@ -259,7 +259,7 @@ def _importer_tableur(args: argparse.Namespace, fichiers: Fichiers) -> int:
     return OK
 
 
-def _publier(args: argparse.Namespace, fichiers: Fichiers) -> int:
+def _publier(args: argparse.Namespace, fichiers: Projet) -> int:
     from guichet.edition.publication import ConfigPublication, publier
     from guichet.edition.validation import Reglages, valider
 
@@ -295,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = lambda *_args, **_kwargs: None
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    fichiers = Fichiers(args.racine.resolve())
+    fichiers = Projet(args.racine.resolve())
     actions = {
         "valider": _valider, "tester": _tester, "essayer": _essayer, "importer": _importer,
         "exporter": _exporter, "importer-tableur": _importer_tableur, "publier": _publier,

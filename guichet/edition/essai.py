@@ -19,8 +19,9 @@ from typing import Any
 
 from configuration.commune import charger_commune
 from guichet.affichage import pourcentage
-from guichet.construction.entrainement import ProjetRasa, empreinte_donnees, environnement_rasa
-from guichet.construction.generation import EntreeFaq, Fichiers, charger_faq
+from guichet.construction.entrainement import empreinte_donnees, environnement_rasa
+from guichet.construction.generation import EntreeFaq, charger_faq
+from guichet.construction.projet import Projet
 from guichet.edition.projet_temporaire import projet_temporaire
 
 REPLI = "nlu_fallback"
@@ -67,7 +68,7 @@ def interpreter(question: str, analyse: dict[str, Any], reponses: dict[str, Entr
     return Essai(question, intention, candidats[0] if candidats else None, candidats[1] if len(candidats) > 1 else None, reponse)
 
 
-def choisir_modele(fichiers: Fichiers, projet_publie: ProjetRasa) -> Path:
+def choisir_modele(fichiers: Projet, projet_publie: Projet) -> Path:
     """The published model if its NLU matches the sources, else a cached NLU-only model (trained if needed)."""
     with projet_temporaire(fichiers) as projet:
         empreinte = empreinte_donnees(projet)
@@ -105,7 +106,7 @@ def _silence_rasa() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
-async def essayer(fichiers: Fichiers, modele: Path, questions: Sequence[str]) -> list[Essai]:
+async def essayer(fichiers: Projet, modele: Path, questions: Sequence[str]) -> list[Essai]:
     _silence_rasa()
     from rasa.core.agent import Agent
 
@@ -137,6 +138,6 @@ def formater(essai: Essai, libelles: dict[str, str]) -> str:
     return "\n".join(lignes)
 
 
-def lancer(fichiers: Fichiers, questions: Sequence[str]) -> list[Essai]:
-    modele = choisir_modele(fichiers, ProjetRasa(fichiers.racine))
+def lancer(fichiers: Projet, questions: Sequence[str]) -> list[Essai]:
+    modele = choisir_modele(fichiers, Projet(fichiers.racine))
     return asyncio.run(essayer(fichiers, modele, questions))

@@ -12,13 +12,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from guichet.construction.entrainement import ProjetRasa
-from guichet.construction.generation import Fichiers, generer
+from guichet.construction.generation import generer
+from guichet.construction.projet import Projet
 
 
 @contextlib.contextmanager
-def projet_temporaire(fichiers: Fichiers) -> Iterator[ProjetRasa]:
-    """Yield a ProjetRasa in a temporary folder: bot/ (config, domain, data) regenerated, contenu/ copied."""
+def projet_temporaire(fichiers: Projet) -> Iterator[Projet]:
+    """Yield a Projet in a temporary folder: bot/ (config, domain, data) regenerated, contenu/ copied."""
     generes = generer(fichiers)
     bot = fichiers.racine / "bot"
     with tempfile.TemporaryDirectory(prefix="guichet-") as dossier:
@@ -29,4 +29,4 @@ def projet_temporaire(fichiers: Fichiers) -> Iterator[ProjetRasa]:
         shutil.copytree(fichiers.racine / "contenu", racine / "contenu")
         for chemin, texte in generes.items():
             (racine / chemin.relative_to(fichiers.racine)).write_text(texte, encoding="utf-8")
-        yield ProjetRasa(racine)
+        yield Projet(racine)

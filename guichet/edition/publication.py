@@ -31,8 +31,9 @@ import yaml
 from configuration.chemins import RACINE, dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import FICHIER_JETON, lire_jeton
-from guichet.construction.entrainement import Maniere, ProjetRasa, a_jour, noter_empreintes, preparer_modele
-from guichet.construction.generation import Fichiers, ecrire, generer
+from guichet.construction.entrainement import Maniere, a_jour, noter_empreintes, preparer_modele
+from guichet.construction.generation import ecrire, generer
+from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import lire_sources
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def identifiant_modele(chemin: Path) -> str:
         raise ErreurPublication(f"{chemin} n'est pas un modèle Rasa lisible") from None
 
 
-def attendu_des_sources(fichiers: Fichiers, questions_par_entree: int) -> Attendu:
+def attendu_des_sources(fichiers: Projet, questions_par_entree: int) -> Attendu:
     domaine = yaml.safe_load(generer(fichiers)[fichiers.domaine_faq].split("\n", 2)[2])
     reponses = {
         nom: tuple(str(v["text"]) for v in variantes)
@@ -215,9 +216,9 @@ def _remplacer(source: Path, cible: Path) -> None:
     os.replace(temporaire, cible)
 
 
-def publier(fichiers: Fichiers, config: ConfigPublication | None, maintenant: dt.datetime | None = None) -> ResultatPublication:
+def publier(fichiers: Projet, config: ConfigPublication | None, maintenant: dt.datetime | None = None) -> ResultatPublication:
     """Build and deploy the model of the current sources (``config`` None: build only, no server)."""
-    projet = ProjetRasa(fichiers.racine)
+    projet = Projet(fichiers.racine)
     ecrire(fichiers)
     attendu = attendu_des_sources(fichiers, config.questions_par_entree if config else 2)
     dossier = projet.bot / "models" / "publications"

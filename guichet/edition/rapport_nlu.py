@@ -32,7 +32,7 @@ from guichet.construction.evaluation_nlu import (
     mesurer,
     valider_croisee,
 )
-from guichet.construction.generation import Fichiers
+from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import lire_sources
 from guichet.edition.projet_temporaire import projet_temporaire
 
@@ -83,7 +83,7 @@ def seuils(config: dict[str, Any]) -> tuple[float, float]:
     )
 
 
-def libelles(fichiers: Fichiers, domaine: Path) -> dict[str, str]:
+def libelles(fichiers: Projet, domaine: Path) -> dict[str, str]:
     """French labels: entry titles for faq/<id>, the domain's utter_sujet_<intent> for intents."""
     noms = {REPLI: "aucune réponse (le bot fait reformuler)", HORS_PERIMETRE: "hors sujet"}
     for chemin in sorted(domaine.glob("*.yml")):
@@ -194,7 +194,7 @@ ajoutez des formulations variées ou rapprochez les entrées qui se ressemblent.
 """
 
 
-def tester(fichiers: Fichiers, sortie: Path, plis: int = 5, graine: int = 42, config: Path | None = None) -> Rapport:
+def tester(fichiers: Projet, sortie: Path, plis: int = 5, graine: int = 42, config: Path | None = None) -> Rapport:
     """Cross-validate the current sources and write rapport.html, rapport.json and matrice_confusion.png."""
     sortie.mkdir(parents=True, exist_ok=True)
     debut = time.monotonic()

@@ -23,7 +23,8 @@ from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import Constat, avertissement, erreur, erreurs
 from guichet.construction.entrainement import environnement_rasa
-from guichet.construction.generation import MIN_QUESTIONS, Fichiers, generer
+from guichet.construction.generation import MIN_QUESTIONS, generer
+from guichet.construction.projet import Projet
 from guichet.construction.similarite import Question, normaliser, paires_proches
 from guichet.construction.sources_faq import EntreeSource, Sources, lire_sources
 from guichet.edition.projet_temporaire import projet_temporaire
@@ -171,7 +172,7 @@ def verifier_ids(sources: Sources) -> tuple[dict[str, EntreeSource], list[Consta
     return {i: liste[0] for i, liste in par_id.items()}, constats
 
 
-def rasa_data_validate(fichiers: Fichiers) -> list[Constat]:
+def rasa_data_validate(fichiers: Projet) -> list[Constat]:
     """Rasa's own validation on the generated bot, in a scratch copy (the tree is not touched)."""
     with projet_temporaire(fichiers) as projet:
         env = environnement_rasa() | {"PYTHONWARNINGS": "default"}
@@ -192,7 +193,7 @@ def rasa_data_validate(fichiers: Fichiers) -> list[Constat]:
     return constats
 
 
-def valider(fichiers: Fichiers, reglages: Reglages = Reglages()) -> list[Constat]:
+def valider(fichiers: Projet, reglages: Reglages = Reglages()) -> list[Constat]:
     sources, constats = lire_sources(fichiers.faq)
     try:
         commune: Commune | None = charger_commune(fichiers.commune)

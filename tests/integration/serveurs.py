@@ -11,7 +11,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guichet.construction.entrainement import RACINE, ProjetRasa, entrainer
+from guichet.construction.entrainement import RACINE, entrainer
+from guichet.construction.projet import Projet
 from guichet.exploitation.lancement import (
     WORKERS_PAR_DEFAUT,
     ConfigLancement,
@@ -97,7 +98,7 @@ class Serveurs:
         self._journaux.append(journal)
         debut = time.monotonic()
         self.rasa = subprocess.Popen(
-            commande_rasa(self.config, JETON, ProjetRasa().modele), cwd=RACINE, env=self.env, stdout=journal, stderr=subprocess.STDOUT
+            commande_rasa(self.config, JETON, Projet().modele), cwd=RACINE, env=self.env, stdout=journal, stderr=subprocess.STDOUT
         )
         attendre(f"{self.url}/webhooks/rest/", self.rasa)
         self.duree_demarrage_rasa = time.monotonic() - debut
@@ -115,7 +116,7 @@ class Serveurs:
 
 
 def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT, env_en_plus: dict[str, str] | None = None) -> Serveurs:
-    entrainer(ProjetRasa())
+    entrainer(Projet())
     port_rasa, port_actions = ports_libres(2)
     config = ConfigLancement(
         hote="127.0.0.1", port_rasa=port_rasa, port_actions=port_actions, dossier_donnees=dossier, jeton_api=JETON,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from guichet.construction.entrainement import ProjetRasa
+from guichet.construction.projet import Projet
 from tests.integration.conftest import TOUJOURS_FERME, commune_avec_horaires
 
 pytestmark = pytest.mark.integration
@@ -17,7 +17,7 @@ RACINE = Path(__file__).resolve().parents[2]
 def lancer_histoires(serveurs, fichier: str, sortie: Path) -> None:
     commande = [
         sys.executable, "-m", "serveur_rasa", "test", "core", "--stories", str(RACINE / "bot" / "tests" / fichier),
-        "--model", str(ProjetRasa().modele), "--endpoints", str(RACINE / "bot" / "endpoints.yml"),
+        "--model", str(Projet().modele), "--endpoints", str(RACINE / "bot" / "endpoints.yml"),
         "--out", str(sortie), "--no-plot",
     ]
     env = {**serveurs.env, "GUICHET_TRACKER_BASE": str(sortie / "histoires.sqlite3")}

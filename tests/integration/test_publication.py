@@ -14,8 +14,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from guichet.construction.entrainement import ProjetRasa, entrainer
-from guichet.construction.generation import Fichiers
+from guichet.construction.entrainement import entrainer
+from guichet.construction.projet import Projet
 from guichet.edition.publication import Attendu, ConfigPublication, ErreurPublication, deployer, identifiant_modele
 from guichet.exploitation.lancement import ConfigLancement, commande_rasa, environnement_serveurs, preparer_bases
 from tests.integration.conftest import RACINE
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.integration
 QUESTION = "quels sont les horaires d'ouverture de la mairie"
 
 
-def copier_projet(cible: Path) -> Fichiers:
-    entrainer(ProjetRasa())
+def copier_projet(cible: Path) -> Projet:
+    entrainer(Projet())
     shutil.copytree(RACINE / "contenu", cible / "contenu")
     (cible / "bot").mkdir(parents=True)
     for nom in ("config.yml", "credentials.yml", "endpoints.yml"):
@@ -36,7 +36,7 @@ def copier_projet(cible: Path) -> Fichiers:
     (cible / "bot" / "models").mkdir()
     for chemin in (RACINE / "bot" / "models").glob("guichet.*"):
         shutil.copy(chemin, cible / "bot" / "models" / chemin.name)
-    return Fichiers(cible)
+    return Projet(cible)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def rasa_a_publier(tmp_path_factory):
     env = environnement_serveurs(config)
     preparer_bases(env)
     with open(dossier / "rasa.log", "wb") as journal:
-        rasa = subprocess.Popen(commande_rasa(config, JETON, ProjetRasa(fichiers.racine).modele), cwd=RACINE, env=env,
+        rasa = subprocess.Popen(commande_rasa(config, JETON, Projet(fichiers.racine).modele), cwd=RACINE, env=env,
                                 stdout=journal, stderr=subprocess.STDOUT)
         try:
             attendre(f"http://127.0.0.1:{port_rasa}/webhooks/rest/", rasa)
@@ -104,7 +104,7 @@ async def test_publier_changes_an_answer_live_without_downtime(rasa_a_publier):
         print(f"\npublication: {len(reponses)} turns during it, slowest {max(d for _, _, d in reponses):.1f} s")
         statut, apres, _ = await demander(session, url, QUESTION)
         assert apres.startswith("Bonne nouvelle : la mairie de la Ville de Démo")
-        modele = ProjetRasa(fichiers.racine).modele
+        modele = Projet(fichiers.racine).modele
         assert await modele_du_serveur(session, url) == identifiant_modele(modele)  # a restart loads the same model
 
 
@@ -114,7 +114,7 @@ def config_publication(url: str) -> ConfigPublication:
 
 async def test_a_model_that_cannot_load_is_rolled_back(rasa_a_publier, tmp_path):
     fichiers, url = rasa_a_publier
-    actuel = ProjetRasa(fichiers.racine).modele
+    actuel = Projet(fichiers.racine).modele
     casse = tmp_path / "casse.tar.gz"
     casse.write_bytes(actuel.read_bytes()[:5000])  # truncated archive
     async with aiohttp.ClientSession() as session:
@@ -142,7 +142,7 @@ async def test_a_model_that_cannot_load_is_rolled_back(rasa_a_publier, tmp_path)
 
 async def test_a_model_failing_its_checks_is_rolled_back(rasa_a_publier, tmp_path):
     fichiers, url = rasa_a_publier
-    actuel = ProjetRasa(fichiers.racine).modele
+    actuel = Projet(fichiers.racine).modele
     autre = tmp_path / "autre.tar.gz"
     shutil.copy(RACINE / "bot" / "models" / "guichet.tar.gz", autre)  # loads fine…
     attendu = Attendu({"utter_faq/horaires_mairie": ("un texte que ce modèle ne contient pas",)}, ())  # …but not what was asked
@@ -156,7 +156,7 @@ async def test_a_model_failing_its_checks_is_rolled_back(rasa_a_publier, tmp_pat
 
 async def test_unreachable_server_or_wrong_token_is_explained(rasa_a_publier):
     fichiers, url = rasa_a_publier
-    actuel = ProjetRasa(fichiers.racine).modele
+    actuel = Projet(fichiers.racine).modele
     with pytest.raises(ErreurPublication, match="injoignable"):
         await deployer(ConfigPublication(serveurs=(f"http://127.0.0.1:{ports_libres(1)[0]}",), jeton=JETON), actuel, actuel, Attendu({}, ()))
     with pytest.raises(ErreurPublication, match="refuse le jeton"):

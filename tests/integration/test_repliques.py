@@ -10,7 +10,8 @@ import uuid
 import aiohttp
 import pytest
 
-from guichet.construction.entrainement import ProjetRasa, entrainer
+from guichet.construction.entrainement import entrainer
+from guichet.construction.projet import Projet
 from guichet.exploitation.lancement import ConfigLancement, commande_actions, commande_rasa, environnement_serveurs
 from tests.integration.conftest import TOUJOURS_OUVERT, commune_avec_horaires
 from tests.integration.infrastructure import postgresql, redis
@@ -22,7 +23,7 @@ DELAI = aiohttp.ClientTimeout(total=60)
 
 @pytest.fixture(scope="module")
 def repliques(tmp_path_factory):
-    entrainer(ProjetRasa())
+    entrainer(Projet())
     dossier = tmp_path_factory.mktemp("repliques")
     with postgresql() as url_pg, redis() as port_redis:
         port_a, port_b, port_actions = ports_libres(3)
@@ -40,7 +41,7 @@ def repliques(tmp_path_factory):
         processus = [subprocess.Popen(commande_actions(config), cwd=RACINE, env=env, stdout=journaux[0], stderr=subprocess.STDOUT)]
         for i, port in enumerate((port_a, port_b), start=1):
             cfg = dataclasses.replace(config, port_rasa=port)
-            processus.append(subprocess.Popen(commande_rasa(cfg, JETON, ProjetRasa().modele), cwd=RACINE, env=env,
+            processus.append(subprocess.Popen(commande_rasa(cfg, JETON, Projet().modele), cwd=RACINE, env=env,
                                               stdout=journaux[i], stderr=subprocess.STDOUT))
         try:
             attendre(f"http://127.0.0.1:{port_actions}/health", processus[0])

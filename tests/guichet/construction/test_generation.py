@@ -3,18 +3,19 @@ from pathlib import Path
 import pytest
 
 from configuration.erreurs import ErreurConfiguration
-from guichet.construction.generation import Fichiers, generer, main
+from guichet.construction.generation import generer, main
+from guichet.construction.projet import Projet
 
 RACINE = Path(__file__).resolve().parents[3]
 
 
 def test_generated_files_are_up_to_date():
-    for chemin, texte in generer(Fichiers(RACINE)).items():
+    for chemin, texte in generer(Projet(RACINE)).items():
         assert chemin.read_text(encoding="utf-8") == texte, f"{chemin} is stale: run `make train`"
 
 
 def test_generation_is_deterministic():
-    assert generer(Fichiers(RACINE)) == generer(Fichiers(RACINE))
+    assert generer(Projet(RACINE)) == generer(Projet(RACINE))
 
 
 def test_every_faq_answer_has_a_clean_voice_variant():
@@ -29,11 +30,11 @@ def test_every_faq_answer_has_a_clean_voice_variant():
         assert not any(s in voix[0] for s in ("http", "](", "**", "\n", "€", "ants.gouv")), nom
 
 
-def copie_contenu(tmp_path: Path) -> Fichiers:
+def copie_contenu(tmp_path: Path) -> Projet:
     import shutil
 
     shutil.copytree(RACINE / "contenu", tmp_path / "contenu")
-    return Fichiers(tmp_path)
+    return Projet(tmp_path)
 
 
 def test_unknown_commune_field_is_reported(tmp_path):

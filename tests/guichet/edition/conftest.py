@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from guichet.construction.generation import Fichiers
+from guichet.construction.projet import Projet
 
 RACINE = Path(__file__).resolve().parents[3]
 EXEMPLES = Path(__file__).resolve().parent / "sources_exemple"
 
 
-def creer_projet(dossier: Path) -> Fichiers:
+def creer_projet(dossier: Path) -> Projet:
     (dossier / "contenu" / "faq").mkdir(parents=True)
     for nom in ("commune.yml", "reponses.yml"):
         shutil.copy(RACINE / "contenu" / nom, dossier / "contenu" / nom)
@@ -23,11 +23,11 @@ def creer_projet(dossier: Path) -> Fichiers:
     shutil.copy(RACINE / "bot" / "config.yml", dossier / "bot" / "config.yml")
     for nom in ("domain", "data"):
         shutil.copytree(RACINE / "bot" / nom, dossier / "bot" / nom)
-    return Fichiers(dossier)
+    return Projet(dossier)
 
 
 @pytest.fixture
-def projet(tmp_path: Path) -> Fichiers:
+def projet(tmp_path: Path) -> Projet:
     return creer_projet(tmp_path / "projet")
 
 

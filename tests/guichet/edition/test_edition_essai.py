@@ -3,7 +3,7 @@ import time
 
 import yaml
 
-from guichet.construction.entrainement import ProjetRasa
+from guichet.construction.projet import Projet
 from guichet.edition.__main__ import main
 from guichet.edition.essai import choisir_modele, classements
 from tests.guichet.edition.conftest import remplacer
@@ -34,7 +34,7 @@ def alleger(projet):
 
 def test_essayer_trains_only_when_questions_change(projet, capsys):
     alleger(projet)
-    publie = ProjetRasa(projet.racine)
+    publie = Projet(projet.racine)
     modele = choisir_modele(projet, publie)  # no model yet: the NLU is trained once
     assert modele.parent == projet.racine / "bot" / "models" / "essai" and modele.exists()
     date = modele.stat().st_mtime
