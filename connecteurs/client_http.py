@@ -7,6 +7,12 @@ with exponential backoff for idempotent reads only, ``429`` honoured through
 ``Retry-After`` when the wait is short (otherwise the back end is "busy"), and
 failures mapped to the connecteur error types. Secrets travel in headers the
 caller gives and are never logged.
+
+The client owns the time a call may take: every attempt, backoff and 429 wait
+fits in ``budget_s`` (by default the per-attempt delay), so a slow back end ends
+in :class:`DelaiDepasse` here — counted by the circuit breaker — and never in a
+caller's outer deadline. A call cancelled from outside while it was the
+breaker's half-open trial gives the trial back (the circuit reopens).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,10 +41,17 @@ class ReglagesHttp:
     attente_max_s: float = 1.0  # longest Retry-After waited for; longer means "busy"
     seuil_disjoncteur: int = 5
     pause_disjoncteur_s: float = 30.0
+    budget_s: float | None = None  # all attempts of one call; None: delai_s
 
     def __post_init__(self) -> None:
         if self.delai_s <= 0 or self.essais_lecture < 1 or self.attente_base_s < 0 or self.attente_max_s < 0:
             raise ValueError("invalid HTTP settings")
+        if self.budget_s is not None and self.budget_s <= 0:
+            raise ValueError("invalid HTTP settings: budget_s must be positive")
+
+    @property
+    def budget(self) -> float:
+        return self.budget_s if self.budget_s is not None else self.delai_s
 
 
 @dataclass(frozen=True)
@@ -77,27 +90,56 @@ class ClientHttp:
             await self._session.close()
 
     async def envoyer(
-        self, methode: str, chemin: str, *, lecture: bool, json_: Any = None, params: Mapping[str, str] | None = None,
-        entetes: Mapping[str, str] | None = None,
+        self, methode: str, chemin: str | Callable[[], str], *, lecture: bool, json_: Any = None,
+        params: Mapping[str, str] | None = None, entetes: Mapping[str, str] | None = None,
     ) -> Reponse:
-        """One request; ``lecture`` marks it idempotent (retried). Statuses < 500 are returned to the caller."""
+        """One request; ``lecture`` marks it idempotent (retried). Statuses < 500 are returned to the caller.
+
+        ``chemin`` may be a function: called again for every attempt (a signed URL whose nonce must be new).
+        """
         self.disjoncteur.autoriser()
-        # a query already in the path is sent byte for byte (signed URLs must not be re-quoted)
-        url = yarl.URL(f"{self.url_base}{chemin}", encoded=True) if "?" in chemin else f"{self.url_base}{chemin}"
+        resolu = False
+        try:
+            reponse = await self._tentatives(methode, chemin, lecture, json_, params, entetes)
+            resolu = True
+            return reponse
+        except ErreurConnecteur:
+            resolu = True  # the breaker was told
+            raise
+        finally:
+            if not resolu:  # cancelled from outside, or an unexpected error: a half-open trial is given back
+                self.disjoncteur.abandonner()
+
+    async def _tentatives(
+        self, methode: str, chemin: str | Callable[[], str], lecture: bool, json_: Any,
+        params: Mapping[str, str] | None, entetes: Mapping[str, str] | None,
+    ) -> Reponse:
+        boucle = asyncio.get_running_loop()
+        fin = boucle.time() + self.reglages.budget
         essais = self.reglages.essais_lecture if lecture else 1
         attentes_429 = 1  # a 429 means "not processed": one short wait is safe, for writes too
         tentative = 0
         erreur: ErreurConnecteur
         while True:
             tentative += 1
+            reste = fin - boucle.time()
+            if reste <= 0:
+                erreur = DelaiDepasse(f"{self.nom}: no answer within {self.reglages.budget:.1f} s")
+                break
+            texte_chemin = chemin() if callable(chemin) else chemin
+            # a query already in the path is sent byte for byte (signed URLs must not be re-quoted)
+            url = (yarl.URL(f"{self.url_base}{texte_chemin}", encoded=True) if "?" in texte_chemin
+                   else f"{self.url_base}{texte_chemin}")
             try:
                 async with self._ouvrir().request(
-                    methode, url, json=json_, params=params, headers=entetes
+                    methode, url, json=json_, params=params, headers=entetes,
+                    timeout=aiohttp.ClientTimeout(total=min(self.reglages.delai_s, reste)),
                 ) as r:
                     texte = await r.text()
                     if r.status == 429:
                         attente = _retry_after(r.headers.get("Retry-After"))
-                        if attente is not None and attente <= self.reglages.attente_max_s and attentes_429 > 0:
+                        if (attente is not None and attente <= self.reglages.attente_max_s and attentes_429 > 0
+                                and boucle.time() + attente < fin):
                             logger.info("%s: rate limited, retrying in %.1f s", self.nom, attente)
                             attentes_429 -= 1
                             tentative -= 1
@@ -106,7 +148,7 @@ class ClientHttp:
                         erreur = ConnecteurIndisponible(f"{self.nom}: rate limited (HTTP 429)")
                         break
                     if r.status >= 500:
-                        erreur = ConnecteurIndisponible(f"{self.nom}: HTTP {r.status} on {methode} {chemin.split('?')[0]}")
+                        erreur = ConnecteurIndisponible(f"{self.nom}: HTTP {r.status} on {methode} {texte_chemin.split('?')[0]}")
                     else:
                         try:
                             corps = json.loads(texte) if texte.strip() else None
@@ -116,12 +158,13 @@ class ClientHttp:
                         self.disjoncteur.succes()
                         return Reponse(r.status, corps)
             except asyncio.TimeoutError:
-                erreur = DelaiDepasse(f"{self.nom}: no answer within {self.reglages.delai_s:.1f} s")
+                erreur = DelaiDepasse(f"{self.nom}: no answer within {min(self.reglages.delai_s, reste):.1f} s")
             except aiohttp.ClientError as exc:
                 erreur = ConnecteurIndisponible(f"{self.nom}: {exc.__class__.__name__}")
-            if tentative >= essais:
+            attente = self.reglages.attente_base_s * 2 ** (tentative - 1)
+            if tentative >= essais or boucle.time() + attente >= fin:
                 break
-            await asyncio.sleep(self.reglages.attente_base_s * 2 ** (tentative - 1))
+            await asyncio.sleep(attente)
         self.disjoncteur.echec()
         logger.warning("%s: %s", self.nom, erreur.message)
         raise erreur

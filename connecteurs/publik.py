@@ -110,8 +110,10 @@ class Publik:
 
     async def _appel(self, methode: str, chemin: str, *, lecture: bool, parametres: Mapping[str, str] | None = None,
                      json_: Any = None) -> Reponse:
-        query = signer_query(dict(parametres or {}), self.config.cle, self.config.orig)
-        r = await self._client.envoyer(methode, f"{chemin}?{query}", lecture=lecture, json_=json_)
+        def signe() -> str:  # signed again for every attempt: w.c.s. refuses a nonce it has seen
+            return f"{chemin}?{signer_query(dict(parametres or {}), self.config.cle, self.config.orig)}"
+
+        r = await self._client.envoyer(methode, signe, lecture=lecture, json_=json_)
         if r.statut in (401, 403):
             detail = r.corps.get("err_desc") if isinstance(r.corps, dict) else None
             raise ConfigurationInvalide(f"publik: signed request refused (HTTP {r.statut}: {detail or 'access denied'})")

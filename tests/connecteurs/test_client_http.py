@@ -121,3 +121,67 @@ def test_breaker_half_open_trial():
     d.autoriser()
     d.succes()
     assert d.etat is EtatCircuit.FERME
+
+
+async def test_a_slow_back_end_ends_in_the_client_within_its_budget_and_counts_for_the_breaker():
+    """The connecteur's own deadline fires before the action's (actions/appel_connecteur.py): timeouts are counted."""
+    from actions.appel_connecteur import appeler as appeler_connecteur
+
+    reglages = ReglagesHttp(delai_s=0.3, essais_lecture=3, attente_base_s=0.01, seuil_disjoncteur=2, pause_disjoncteur_s=60)
+    app = web.Application()
+    app.router.add_route("*", "/x", Script("lent"))
+    async with servir(app) as url:
+        client = ClientHttp("essai", url, reglages)
+        try:
+            for echecs in (1, 2):
+                debut = asyncio.get_running_loop().time()
+                with pytest.raises(DelaiDepasse):
+                    await appeler_connecteur("lire", client.envoyer("GET", "/x", lecture=True), reglages.delai_s)
+                assert asyncio.get_running_loop().time() - debut < reglages.delai_s + 0.25
+                assert client.disjoncteur._echecs == echecs
+            assert client.disjoncteur.etat is EtatCircuit.OUVERT
+            with pytest.raises(ConnecteurIndisponible, match="circuit open"):  # the next citizen is answered at once
+                await client.envoyer("GET", "/x", lecture=True)
+        finally:
+            await client.fermer()
+
+
+async def test_a_cancelled_half_open_trial_reopens_the_circuit_and_a_later_trial_closes_it():
+    horloge = [0.0]
+    app = web.Application()
+    app.router.add_route("*", "/x", Script((500, "", {}), "lent", {"ok": True}))
+    async with servir(app) as url:
+        client = ClientHttp("essai", url, ReglagesHttp(delai_s=5, essais_lecture=1))
+        client.disjoncteur = Disjoncteur("essai", seuil=1, pause_s=10, horloge=lambda: horloge[0])
+        try:
+            with pytest.raises(ConnecteurIndisponible):
+                await client.envoyer("GET", "/x", lecture=True)
+            assert client.disjoncteur.etat is EtatCircuit.OUVERT
+            horloge[0] = 11
+            essai = asyncio.create_task(client.envoyer("GET", "/x", lecture=True))  # the half-open trial
+            await asyncio.sleep(0.2)
+            assert client.disjoncteur.etat is EtatCircuit.ENTROUVERT
+            essai.cancel()  # e.g. an outer deadline
+            with pytest.raises(asyncio.CancelledError):
+                await essai
+            assert client.disjoncteur.etat is EtatCircuit.OUVERT  # not stuck half-open
+            with pytest.raises(ConnecteurIndisponible, match="circuit open"):
+                await client.envoyer("GET", "/x", lecture=True)
+            horloge[0] = 22
+            assert (await client.envoyer("GET", "/x", lecture=True)).corps == {"ok": True}
+            assert client.disjoncteur.etat is EtatCircuit.FERME
+        finally:
+            await client.fermer()
+
+
+def test_a_trial_never_heard_of_again_is_replaced_after_a_pause():
+    horloge = [0.0]
+    d = Disjoncteur("essai", seuil=1, pause_s=10, horloge=lambda: horloge[0])
+    d.echec()
+    horloge[0] = 10
+    d.autoriser()  # the trial goes; its caller vanishes without a verdict
+    with pytest.raises(ConnecteurIndisponible):
+        d.autoriser()
+    horloge[0] = 20
+    d.autoriser()  # a new trial
+    assert d.etat is EtatCircuit.ENTROUVERT

@@ -121,3 +121,17 @@ def test_state_mapping_is_validated():
     with pytest.raises(ValueError, match="'fini' is not one of"):
         lire_etats("Terminé=fini")
     assert "cle-partagee" not in repr(config("http://x", cle="cle-partagee-secrete"))
+
+
+async def test_a_read_retried_after_a_failure_is_signed_again(publik, faux):
+    """w.c.s. spends a nonce on receipt: the retry of a read that failed afterwards needs a new one."""
+    faux.pannes_apres_signature = [503]
+    resultat = await publik.verifier_identite("12345678", NAISSANCE)
+    assert resultat.issue is IssueVerification.CONFIRMEE and not faux.pannes_apres_signature
+    assert publik._client.disjoncteur.etat.value == "ferme"
+
+
+async def test_a_write_is_not_retried_and_its_failure_is_not_a_configuration_error(publik, faux):
+    faux.pannes_apres_signature = [503]
+    with pytest.raises(ConnecteurIndisponible):
+        await publik.creer_signalement(NouveauSignalement(CategorieSignalement.PROPRETE, "5 rue de la Gare", "dépôt sauvage", "rest", "s"))

@@ -40,6 +40,7 @@ class FauxPublik:
     nonces: set[str] = field(default_factory=set)
     decalage_horloge: dt.timedelta = dt.timedelta(0)
     panne: str | None = None
+    pannes_apres_signature: list[int] = field(default_factory=list)  # one HTTP status per request, once its nonce is spent
     _ids: Any = field(default_factory=lambda: itertools.count(100))
 
     def ajouter_dossier(self, slug: str, ident: int, statut: str, final: bool, date_naissance: str) -> None:
@@ -107,6 +108,8 @@ class FauxPublik:
         raison = self._verifier_signature(request.raw_path.partition("?")[2], request.query)
         if raison:
             return _refus(raison)
+        if self.pannes_apres_signature:  # a failure after w.c.s. has recorded the nonce
+            return web.Response(status=self.pannes_apres_signature.pop(0), text="<h1>Service Unavailable</h1>")
         return await handler(request)
 
     async def _formulaire(self, request: web.Request) -> web.Response:
