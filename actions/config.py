@@ -13,9 +13,9 @@ from configuration.environnement import entier, reel
 from configuration.erreurs import ErreurConfiguration
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
 from connecteurs.essais_identite import ConfigEssais
+from connecteurs.ouverture import GRC_EMBARQUEE, ConfigOuverture
 from connecteurs.quotas import ConfigQuotas
 
-GRC_EMBARQUEE = "embarquee"
 SUIVIS = frozenset({GRC_EMBARQUEE, "demarches_simplifiees", "publik"})  # back ends that can give a case status
 DEMANDES = frozenset({GRC_EMBARQUEE, "glpi", "zammad", "publik"})  # back ends for reports and complaints
 TICKETS = frozenset({GRC_EMBARQUEE, "glpi", "zammad", "chatwoot"})  # back ends for escalations and callbacks
@@ -78,6 +78,15 @@ class ConfigActions:
         """The one lockout rule's settings (embedded GRC and remote back ends alike)."""
         return ConfigEssais(self.url_essais, self.essais_identite, dt.timedelta(minutes=self.verrou_minutes),
                             self.essais_source, self.essais_dossier, dt.timedelta(minutes=self.verrou_dossier_minutes))
+
+    def ouverture(self) -> ConfigOuverture:
+        """What connecteurs/ouverture.py needs to open the back ends."""
+        return ConfigOuverture(
+            grc=self.grc, suivi=self.suivi, signalements=self.signalements, reclamations=self.reclamations,
+            escalades=self.escalades, url_grc=self.url_grc, dossier_donnees=self.dossier_donnees, delai_s=self.delai_connecteur,
+            delai_reclamation_jours=self.delai_reclamation_jours, essais_identite=self.essais_identite,
+            verrou_minutes=self.verrou_minutes, regle_essais=self.regle_essais(),
+        )
 
     def quotas(self) -> ConfigQuotas:
         """Escalations and callback requests allowed per source and hour (connecteurs/quotas.py)."""

@@ -3,12 +3,12 @@
 import pytest
 
 from actions.config import ConfigActions
-from actions.services import ouvrir_grc
 from configuration.erreurs import ErreurConfiguration
 from connecteurs.composition import GrcComposee
 from connecteurs.demarches_simplifiees import SuiviDemarchesSimplifiees
 from connecteurs.glpi import TicketsGlpi
 from connecteurs.grc_embarquee.grc import GrcEmbarquee
+from connecteurs.ouverture import ouvrir_grc
 from connecteurs.zammad import TicketsZammad
 
 DISTANTS = {
@@ -24,7 +24,7 @@ def config(tmp_path, **env):
 
 
 async def test_default_is_the_embedded_grc_alone(tmp_path):
-    grc = await ouvrir_grc(config(tmp_path), DISTANTS)
+    grc = await ouvrir_grc(config(tmp_path).ouverture(), DISTANTS)
     assert isinstance(grc, GrcEmbarquee)
     await grc.fermer()
 
@@ -32,7 +32,7 @@ async def test_default_is_the_embedded_grc_alone(tmp_path):
 async def test_each_capability_from_its_back_end(tmp_path):
     env = {"GUICHET_SUIVI": "demarches_simplifiees", "GUICHET_SIGNALEMENTS": "glpi", "GUICHET_RECLAMATIONS": "glpi",
            "GUICHET_ESCALADES": "zammad"}
-    grc = await ouvrir_grc(config(tmp_path, **env), DISTANTS)
+    grc = await ouvrir_grc(config(tmp_path, **env).ouverture(), DISTANTS)
     assert isinstance(grc, GrcComposee)
     assert isinstance(grc.suivi, SuiviDemarchesSimplifiees)
     assert isinstance(grc.signalements, TicketsGlpi) and grc.reclamations is grc.signalements  # one GLPI client
@@ -44,7 +44,7 @@ async def test_publik_serves_status_and_reports_with_one_client(tmp_path):
     from connecteurs.publik import Publik
 
     env = {"GUICHET_SUIVI": "publik", "GUICHET_SIGNALEMENTS": "publik", "GUICHET_ESCALADES": "glpi"}
-    grc = await ouvrir_grc(config(tmp_path, **env), DISTANTS)
+    grc = await ouvrir_grc(config(tmp_path, **env).ouverture(), DISTANTS)
     assert isinstance(grc.suivi, Publik) and grc.signalements is grc.suivi
     assert isinstance(grc.reclamations, GrcEmbarquee) and isinstance(grc.escalades, TicketsGlpi)
     await grc.fermer()
@@ -63,4 +63,4 @@ def test_unknown_back_end_is_refused(tmp_path):
 
 async def test_missing_secret_names_the_variable(tmp_path):
     with pytest.raises(ErreurConfiguration, match="GUICHET_GLPI_URL, GUICHET_GLPI_APP_TOKEN"):
-        await ouvrir_grc(config(tmp_path, GUICHET_SIGNALEMENTS="glpi"), {})
+        await ouvrir_grc(config(tmp_path, GUICHET_SIGNALEMENTS="glpi").ouverture(), {})
