@@ -239,7 +239,7 @@ def _exporter(args: argparse.Namespace, fichiers: Projet) -> int:
         _afficher_constats(erreurs(constats), fichiers.racine)
         print("erreur : corrigez ces erreurs avant d'exporter (les entrées illisibles seraient perdues)", file=sys.stderr)
         return PROBLEME
-    args.sortie.write_text(exporter_csv(sources), encoding="utf-8-sig")
+    args.sortie.write_text(exporter_csv(sources), encoding="utf-8")  # the text starts with its BOM
     print(f"{len(sources.entrees)} entrées exportées dans {args.sortie}")
     return OK
 

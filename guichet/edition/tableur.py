@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from guichet.affichage import csv_tableur
 from guichet.construction.constats import Constat, erreur
 from guichet.construction.sources_faq import EntreeSource, Sources, lire_entree, nom_fichier_theme, rendre_theme
 from guichet.construction.yaml_positionne import Dict, Liste
@@ -24,16 +26,15 @@ NON = {"", "non", "n", "no", "false", "faux", "0"}
 
 
 def exporter_csv(sources: Sources) -> str:
-    tampon = io.StringIO()
-    ecrivain = csv.writer(tampon, lineterminator="\r\n")
-    ecrivain.writerow(COLONNES)
+    """The entries as French Excel's CSV (BOM, ``;``); texts kept as written: the file is imported back."""
+    lignes: list[Sequence[object]] = [COLONNES]
     for theme in sources.themes:
         for e in theme.entrees:
-            ecrivain.writerow([
+            lignes.append([
                 theme.fichier.name, theme.nom, e.id, e.titre, e.service, e.revue.isoformat(), e.source,
                 ", ".join(e.voir_aussi), "oui" if e.brouillon else "", "\n".join(e.questions), e.texte, e.voix,
             ])
-    return tampon.getvalue()
+    return csv_tableur(lignes, echapper=False)
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def lire_csv(chemin: Path) -> tuple[list[ThemeImporte], list[Constat]]:
     """Parse a spreadsheet export; entries with problems are reported, never half-imported."""
     constats: list[Constat] = []
     try:
-        texte = chemin.read_text(encoding="utf-8-sig")
+        texte = chemin.read_text(encoding="utf-8-sig").lstrip("\ufeff")
     except FileNotFoundError:
         return [], [erreur(chemin, None, "fichier introuvable")]
     except UnicodeDecodeError:

@@ -47,7 +47,7 @@ PIECES_GUICHET = {
     "affichage": set(),
     "construction": set(),
     "widget": set(),
-    "pilotage": set(),
+    "pilotage": {"affichage"},
     "edition": {"affichage", "construction"},
     "rgpd": {"pilotage"},
     "console": {"affichage", "pilotage", "rgpd", "widget"},

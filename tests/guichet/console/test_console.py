@@ -63,7 +63,8 @@ async def test_dashboard_behind_sign_in_with_figures_and_csv(console):
         assert "<td>Conversations</td><td>15</td>" in page  # 14 of the history + the injection one
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
         r = await s.get(f"{console}/pilotage.csv", params={"du": "2026-11-02", "au": "2026-11-03"})
-        assert r.headers["Content-Type"].startswith("text/csv") and "conversations,,15" in await r.text()
+        assert r.headers["Content-Type"].startswith("text/csv") and "conversations;;15" in await r.text()
+        assert (await r.read()).startswith(b"\xef\xbb\xbfindicateur;cle;valeur\r\n")  # UTF-8 BOM: French Excel reads the accents
         assert (await s.get(f"{console}/pilotage", params={"du": "hier"})).status == 400
         await s.post(f"{console}/deconnexion")
         assert (await s.get(f"{console}/pilotage")).url.path == "/connexion"
@@ -305,10 +306,12 @@ async def test_sign_in_works_behind_a_tls_reverse_proxy(tmp_path):
 
 
 def test_csv_cells_never_start_a_formula():
-    from guichet.pilotage.export_csv import cellule
+    from guichet.affichage import cellule_tableur, csv_tableur
 
-    assert [cellule(v) for v in ("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "bonjour", 3)] == [
-        "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "bonjour", 3]
+    assert [cellule_tableur(v) for v in ("=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "bonjour", 3, 0.125)] == [
+        "'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "bonjour", 3, "0,125"]
+    # what French Excel opens in columns: a BOM, semicolons, CRLF, decimal commas
+    assert csv_tableur([["taux", 0.5], ["note", "=1+1"]]) == "\ufefftaux;0,5\r\nnote;'=1+1\r\n"
 
 
 async def test_the_queue_api_is_paginated(url_sql, tmp_path):

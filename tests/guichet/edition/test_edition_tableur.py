@@ -9,7 +9,7 @@ from tests.guichet.edition.conftest import RACINE
 def test_export_then_import_changes_nothing(tmp_path):
     sources, _ = lire_sources(RACINE / "contenu" / "faq")
     chemin = tmp_path / "faq.csv"
-    chemin.write_text(exporter_csv(sources), encoding="utf-8-sig")
+    chemin.write_text(exporter_csv(sources), encoding="utf-8")
     themes, constats = lire_csv(chemin)
     assert constats == []
     copie = tmp_path / "faq"
@@ -22,7 +22,7 @@ def test_export_then_import_changes_nothing(tmp_path):
 
 def lignes_csv(projet_faq, tmp_path, modifier, delimiteur=","):
     sources, _ = lire_sources(projet_faq)
-    lignes = list(csv.reader(io.StringIO(exporter_csv(sources))))
+    lignes = list(csv.reader(io.StringIO(exporter_csv(sources).removeprefix("\ufeff")), delimiter=";"))
     modifier(lignes)
     tampon = io.StringIO()
     csv.writer(tampon, delimiter=delimiteur).writerows(lignes)

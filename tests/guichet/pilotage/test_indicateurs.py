@@ -116,5 +116,5 @@ def test_command_reads_the_tracker_store_and_writes_csv(tmp_path, monkeypatch, c
     monkeypatch.setenv("GUICHET_TRACKER_BASE", str(base))
     assert main(["--du", "2026-11-02", "--au", "2026-11-03", "--fuseau", "UTC", "--csv"]) == 0
     lignes = capsys.readouterr().out.splitlines()
-    assert "conversations,,14" in lignes and "signalements_par_categorie,voirie,1" in lignes
+    assert "conversations;;14" in lignes and "signalements_par_categorie;voirie;1" in lignes
     assert main(["--du", "2026-11-03", "--au", "2026-11-02"]) == 2
