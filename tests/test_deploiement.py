@@ -96,6 +96,12 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
     for service in ("actions", "console"):  # the GRC side's records in PostgreSQL too, nothing on one machine's disk
         assert services[service]["environment"]["GUICHET_GRC_BASE"].startswith("postgresql://guichet:")
         assert services[service]["environment"]["GUICHET_GRC_BASE"].endswith("@postgres:5432/guichet")
+    for nom, service in services.items():  # every service says when it is ready, and waits for what it needs to be
+        assert "healthcheck" in service, f"{nom} has no healthcheck"
+        for dependance, condition in (service.get("depends_on") or {}).items():
+            assert condition == {"condition": "service_healthy"}, (nom, dependance, condition)
+    assert set(services["rasa-2"]["depends_on"]) == {"actions", "postgres", "redis"}
+    assert set(services["nginx"]["depends_on"]) == {"rasa", "rasa-2"} and set(services["console"]["depends_on"]) == {"rasa"}
     nginx = (RACINE / "deploiement" / "nginx.conf").read_text()
     assert "server rasa:5005" in nginx and "server rasa-2:5005" in nginx
     # without the profile, the embedded defaults
@@ -110,6 +116,7 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
     voix = yaml.safe_load(telephone.stdout)["services"]["voix"]
     assert voix["command"] == ["python", "-m", "voix"] and voix["environment"]["GUICHET_MODELES"] == "/modeles"
     assert voix["environment"]["GUICHET_RASA_URL"] == "http://rasa:5005"
+    assert "healthcheck" in voix and voix["depends_on"] == {"rasa": {"condition": "service_healthy"}}
     cibles = [v["target"] if isinstance(v, dict) else str(v).split(":")[1] for v in voix["volumes"]]
     assert "/donnees" in cibles  # the pre-synthesised answers (cache-voix) survive a restart
     console = services["console"]
