@@ -5,10 +5,11 @@ import base64
 import json
 import uuid
 
+import numpy as np
 import pytest
 
 from voix.audiosocket import GenreTrame, Trame, TrameInvalide, lire_trame, trame_audio, trame_raccroche, uuid_appel
-from voix.codec import Reechantillonneur, pcm_vers_ulaw, trames, ulaw_vers_pcm
+from voix.codec import Reechantillonneur, alaw_vers_pcm, energie, pcm_vers_alaw, pcm_vers_ulaw, trames, ulaw_vers_pcm
 from voix.flux_media import Demarrage, Media, MessageInvalide, Touche, lire_message, message_media, message_vider
 
 
@@ -85,3 +86,28 @@ def test_codecs_and_resampling():
     assert abs(len(sortie) - 2 * 16000) <= 4  # two seconds at 8 kHz, streamed in two chunks
     morceaux = trames(b"\x01" * 700)
     assert [len(m) for m in morceaux] == [320, 320, 320] and morceaux[-1].endswith(b"\x00" * 260)
+
+
+def _ton(frequence: float, taux: int, secondes: float = 1.0, amplitude: float = 10_000) -> bytes:
+    t = np.arange(int(taux * secondes)) / taux
+    return (amplitude * np.sin(2 * np.pi * frequence * t)).astype("<i2").tobytes()
+
+
+def test_resampling_to_the_line_filters_what_would_fold_back():
+    """Piper's 22 050 Hz down to 8 kHz: a 6 kHz tone (it would fold to 2 kHz) is removed, speech band kept."""
+    r = Reechantillonneur(22050)
+    entree = energie(_ton(6000, 22050))
+    assert energie(r.convertir(_ton(6000, 22050))) < 0.01 * entree  # audioop.ratecv kept 79 %
+    assert 0.95 * entree < energie(r.convertir(_ton(1000, 22050))) < 1.05 * entree
+    assert 0.9 * entree < energie(r.convertir(_ton(3000, 22050))) < 1.05 * entree
+
+
+def test_g711_is_the_reference_coder_for_every_sample():
+    """µ-law and A-law, coded without audioop (removed in Python 3.13), equal the reference on all 65 536 samples."""
+    tous = np.arange(-32768, 32768, dtype="<i2").tobytes()
+    codes = bytes(range(256))
+    reference = pytest.importorskip("audioop", reason="the reference coder ships with Python ≤ 3.12 only")
+    assert pcm_vers_ulaw(tous) == reference.lin2ulaw(tous, 2) and pcm_vers_alaw(tous) == reference.lin2alaw(tous, 2)
+    assert ulaw_vers_pcm(codes) == reference.ulaw2lin(codes, 2) and alaw_vers_pcm(codes) == reference.alaw2lin(codes, 2)
+    bruit = np.random.default_rng(7).normal(0, 3000, 8000).astype("<i2").tobytes()
+    assert energie(bruit) == reference.rms(bruit, 2) and energie(b"") == 0
