@@ -9,7 +9,7 @@ failures mapped to the connecteur error types. Secrets travel in headers the
 caller gives and are never logged.
 
 The client owns the time a call may take: every attempt, backoff and 429 wait
-fits in ``budget_s`` (by default the per-attempt delay), so a slow back end ends
+fits in ``delai_s``, so a slow back end ends
 in :class:`DelaiDepasse` here — counted by the circuit breaker — and never in a
 caller's outer deadline. A call cancelled from outside while it was the
 breaker's half-open trial gives the trial back (the circuit reopens).
@@ -35,23 +35,16 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReglagesHttp:
-    delai_s: float = 2.0  # per attempt
+    delai_s: float = 2.0  # a whole call: every attempt, backoff and Retry-After wait fits in it
     essais_lecture: int = 3  # attempts for idempotent reads (writes: one)
     attente_base_s: float = 0.1  # backoff: base, 2 × base, 4 × base…
     attente_max_s: float = 1.0  # longest Retry-After waited for; longer means "busy"
     seuil_disjoncteur: int = 5
     pause_disjoncteur_s: float = 30.0
-    budget_s: float | None = None  # all attempts of one call; None: delai_s
 
     def __post_init__(self) -> None:
         if self.delai_s <= 0 or self.essais_lecture < 1 or self.attente_base_s < 0 or self.attente_max_s < 0:
             raise ValueError("invalid HTTP settings")
-        if self.budget_s is not None and self.budget_s <= 0:
-            raise ValueError("invalid HTTP settings: budget_s must be positive")
-
-    @property
-    def budget(self) -> float:
-        return self.budget_s if self.budget_s is not None else self.delai_s
 
 
 @dataclass(frozen=True)
@@ -98,24 +91,20 @@ class ClientHttp:
         ``chemin`` may be a function: called again for every attempt (a signed URL whose nonce must be new).
         """
         self.disjoncteur.autoriser()
-        resolu = False
         try:
-            reponse = await self._tentatives(methode, chemin, lecture, json_, params, entetes)
-            resolu = True
-            return reponse
-        except ErreurConnecteur:
-            resolu = True  # the breaker was told
+            return await self._tentatives(methode, chemin, lecture, json_, params, entetes)
+        except ErreurConnecteur:  # the breaker was told
             raise
-        finally:
-            if not resolu:  # cancelled from outside, or an unexpected error: a half-open trial is given back
-                self.disjoncteur.abandonner()
+        except BaseException:  # cancelled from outside, or an unexpected error: a half-open trial is given back
+            self.disjoncteur.abandonner()
+            raise
 
     async def _tentatives(
         self, methode: str, chemin: str | Callable[[], str], lecture: bool, json_: Any,
         params: Mapping[str, str] | None, entetes: Mapping[str, str] | None,
     ) -> Reponse:
         boucle = asyncio.get_running_loop()
-        fin = boucle.time() + self.reglages.budget
+        fin = boucle.time() + self.reglages.delai_s
         essais = self.reglages.essais_lecture if lecture else 1
         attentes_429 = 1  # a 429 means "not processed": one short wait is safe, for writes too
         tentative = 0
@@ -124,7 +113,7 @@ class ClientHttp:
             tentative += 1
             reste = fin - boucle.time()
             if reste <= 0:
-                erreur = DelaiDepasse(f"{self.nom}: no answer within {self.reglages.budget:.1f} s")
+                erreur = DelaiDepasse(f"{self.nom}: no answer within {self.reglages.delai_s:.1f} s")
                 break
             texte_chemin = chemin() if callable(chemin) else chemin
             # a query already in the path is sent byte for byte (signed URLs must not be re-quoted)
@@ -133,7 +122,7 @@ class ClientHttp:
             try:
                 async with self._ouvrir().request(
                     methode, url, json=json_, params=params, headers=entetes,
-                    timeout=aiohttp.ClientTimeout(total=min(self.reglages.delai_s, reste)),
+                    timeout=aiohttp.ClientTimeout(total=reste),
                 ) as r:
                     texte = await r.text()
                     if r.status == 429:
@@ -158,7 +147,7 @@ class ClientHttp:
                         self.disjoncteur.succes()
                         return Reponse(r.status, corps)
             except asyncio.TimeoutError:
-                erreur = DelaiDepasse(f"{self.nom}: no answer within {min(self.reglages.delai_s, reste):.1f} s")
+                erreur = DelaiDepasse(f"{self.nom}: no answer within {reste:.1f} s")
             except aiohttp.ClientError as exc:
                 erreur = ConnecteurIndisponible(f"{self.nom}: {exc.__class__.__name__}")
             attente = self.reglages.attente_base_s * 2 ** (tentative - 1)

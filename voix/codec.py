@@ -83,17 +83,13 @@ def _construire_tables() -> dict[str, np.ndarray]:
 _TABLES = _construire_tables()  # 0.15 s once, at the gateway's start rather than in its first call
 
 
-def _tables() -> dict[str, np.ndarray]:
-    return _TABLES
-
-
 def _encoder(donnees: bytes, table: str) -> bytes:
     pcm = np.frombuffer(donnees[: len(donnees) // 2 * 2], dtype="<i2").astype(np.int32) + 32768
-    return _tables()[table][pcm].tobytes()
+    return _TABLES[table][pcm].tobytes()
 
 
 def ulaw_vers_pcm(donnees: bytes) -> bytes:
-    return _tables()["ulaw_pcm"][np.frombuffer(donnees, dtype=np.uint8)].tobytes()
+    return _TABLES["ulaw_pcm"][np.frombuffer(donnees, dtype=np.uint8)].tobytes()
 
 
 def pcm_vers_ulaw(donnees: bytes) -> bytes:
@@ -101,7 +97,7 @@ def pcm_vers_ulaw(donnees: bytes) -> bytes:
 
 
 def alaw_vers_pcm(donnees: bytes) -> bytes:
-    return _tables()["alaw_pcm"][np.frombuffer(donnees, dtype=np.uint8)].tobytes()
+    return _TABLES["alaw_pcm"][np.frombuffer(donnees, dtype=np.uint8)].tobytes()
 
 
 def pcm_vers_alaw(donnees: bytes) -> bytes:

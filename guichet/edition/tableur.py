@@ -48,7 +48,7 @@ def lire_csv(chemin: Path) -> tuple[list[ThemeImporte], list[Constat]]:
     """Parse a spreadsheet export; entries with problems are reported, never half-imported."""
     constats: list[Constat] = []
     try:
-        texte = chemin.read_text(encoding="utf-8-sig").lstrip("\ufeff")
+        texte = chemin.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return [], [erreur(chemin, None, "fichier introuvable")]
     except UnicodeDecodeError:

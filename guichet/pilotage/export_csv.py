@@ -9,18 +9,17 @@ from guichet.pilotage.indicateurs import Indicateurs
 def en_csv(i: Indicateurs) -> str:
     """The figures in French Excel's CSV (guichet/affichage.py: BOM, ``;``, decimal comma, no formula)."""
     lignes: list[list[object]] = []
-    w = lignes
-    w.append(["indicateur", "cle", "valeur"])
+    lignes.append(["indicateur", "cle", "valeur"])
     for nom in ("conversations", "taux_contenues", "taux_escalade", "taux_abandon", "taux_repli", "consultations_dossier",
                 "appels", "taux_appels_repondus", "satisfaction_moyenne"):
-        w.append([nom, "", getattr(i, nom)])
+        lignes.append([nom, "", getattr(i, nom)])
     for jour, canaux in i.par_jour.items():
         for canal, n in canaux.items():
-            w.append(["conversations_par_jour", f"{jour} {canal}", n])
+            lignes.append(["conversations_par_jour", f"{jour} {canal}", n])
     for nom in ("intentions", "questions_sans_reponse"):
         for cle, n in getattr(i, nom):
-            w.append([nom, cle, n])
+            lignes.append([nom, cle, n])
     for nom in ("satisfaction", "signalements_par_categorie"):
         for cle, n in getattr(i, nom).items():
-            w.append([nom, cle, n])
+            lignes.append([nom, cle, n])
     return csv_tableur(lignes)
