@@ -9,7 +9,7 @@ FROM python:3.10-slim-bookworm
 ENV RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONUNBUFFERED=1 PYTHONPATH=/app
 WORKDIR /app
 COPY requirements.lock .
-RUN pip install --no-cache-dir --no-deps -r requirements.lock && pip check
+RUN pip install --no-cache-dir --no-deps --require-hashes -r requirements.lock && pip check
 COPY . .
 COPY --from=npm /npm/node_modules/socket.io-client/dist node_modules/socket.io-client/dist
 COPY --from=npm /npm/node_modules/@gouvfr/dsfr/dist/fonts node_modules/@gouvfr/dsfr/dist/fonts

@@ -3,21 +3,31 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installe
+STAMP_TEST := $(VENV)/.installe-test
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 # Python 3.10 (Rasa 3.6 refuses 3.11): PYTHON310, else pyenv's 3.10, else python3.10 on PATH.
 PYTHON310 ?= $(shell for p in "$$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3.10 /usr/bin/python3.10 /usr/local/bin/python3.10; do [ -x "$$p" ] && echo "$$p" && break; done)
 
-.PHONY: prerequis-test install systeme systeme-run fiches modeles voix bench-voix contenu rgpd train run chat lint test test-nlu bench bench-bord bench-contenu bench-grc lock clean
+.PHONY: prerequis-test install install-test systeme systeme-run fiches modeles voix bench-voix contenu rgpd train run chat lint test test-nlu bench bench-bord bench-contenu bench-grc lock clean
 
+# Two locks with hashes (make lock): what runs (requirements.lock, the production image's only one)
+# and what the tests and checks add (requirements-test.lock).
 install: $(STAMP)
 
 $(STAMP): requirements.lock
 	@test -n "$(PYTHON310)" || { echo "error: Python 3.10 not found; install it (pyenv install 3.10) or set PYTHON310=/path/to/python3.10" >&2; exit 2; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==24.2"
-	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(PY) -m pip check
+	@touch $@
+
+install-test: $(STAMP_TEST)
+
+$(STAMP_TEST): $(STAMP) requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-test.lock
 	$(PY) -m pip check
 	@touch $@
 
@@ -71,7 +81,7 @@ chat: install
 	$(PY) -m guichet.exploitation.terminal
 
 # ruff (pycodestyle, pyflakes, import order, pyupgrade, bugbear) and mypy, as configured in pyproject.toml
-lint: install
+lint: install-test
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 
@@ -85,7 +95,7 @@ test: prerequis-test
 # beside ruff and mypy: what does not wait for the other runs at the same time.
 prerequis-test:
 	@$(MAKE) --no-print-directory systeme
-	@$(MAKE) --no-print-directory -j2 -O install fiches
+	@$(MAKE) --no-print-directory -j2 -O install-test fiches
 	@$(MAKE) --no-print-directory -j2 -O train lint
 
 test-nlu: install train
@@ -116,8 +126,16 @@ voix: install
 bench-voix: install systeme train
 	$(PY) -m bench.voix
 
+# Both locks from requirements.in and requirements-test.in, with every file's sha256 from PyPI. The pins
+# already in the locks are kept (pip-compile's preference); move one with ARGS="--upgrade-package NAME".
+VENV_LOCK := .venv-lock
+PIP_COMPILE = env CUSTOM_COMPILE_COMMAND="make lock" PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= PIP_CONSTRAINT= $(VENV_LOCK)/bin/pip-compile --quiet \
+  --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --index-url https://pypi.org/simple \
+  $(ARGS)
 lock:
-	{ sed -n '1,2p' requirements.lock; $(PY) -m pip freeze --all --exclude-editable | grep -v '^pip=='; } > requirements.lock.tmp && mv requirements.lock.tmp requirements.lock
+	@test -x $(VENV_LOCK)/bin/pip-compile || { $(PYTHON310) -m venv $(VENV_LOCK) && $(VENV_LOCK)/bin/pip install --quiet "pip==24.2" "pip-tools==7.4.1"; }
+	$(PIP_COMPILE) --output-file requirements.lock requirements.in
+	$(PIP_COMPILE) --output-file requirements-test.lock requirements-test.in
 
 clean:
-	rm -rf $(VENV) bot/models bot/.rasa resultats node_modules
+	rm -rf $(VENV) $(VENV_LOCK) bot/models bot/.rasa resultats node_modules

@@ -1,3 +1,5 @@
+"""The FAQ sources the generator reads: YAML with line numbers, schema findings, the canonical form."""
+
 from pathlib import Path
 
 import pytest
