@@ -20,7 +20,7 @@ async def principal() -> None:
         if config.port_sip is not None:
             from voix.ligne_sip import ConfigSip, TelephonieSip
 
-            telephonie = TelephonieSip(ConfigSip(config.hote, config.port_sip, config.cible_sip), asyncio.get_running_loop(),
+            telephonie = TelephonieSip(ConfigSip(config.hote, config.port_sip, config.cible_sip, config.cible_sip_secours), asyncio.get_running_loop(),
                                        passerelle.demarrer_appel)
             await asyncio.to_thread(telephonie.demarrer_fil)
         sip = f", SIP udp://{config.hote}:{config.port_sip}" if telephonie else ""

@@ -1,5 +1,6 @@
 """One phone call, whatever the telephony side: greeting, turns with Rasa, speech
-out with barge-in, keypad digits, silence reprompts, time limit, transfer.
+out with barge-in, keypad digits, silence reprompts, time limit, transfer (to the
+agents when the dialogue escalates, to the fallback target when it cannot be reached).
 
 The transport (AudioSocket, WebSocket media stream, SIP) implements `Ligne`
 and pushes `EvenementLigne`s into the call's queue; engines are shared (one
@@ -16,12 +17,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
+from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from voix.codec import energie
 from voix.dialogue_rasa import DialogueRasa, ReponseDialogue
 from voix.erreurs import DialogueIndisponible
 from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
 from voix.reconnaissance import ModeleVosk, Reconnaisseur
 from voix.synthese import VoixPiper
+from voix.transferts import DemandeTransfert, Locuteur, MotifTransfert, Replique, Transferts
 
 logger = logging.getLogger(__name__)
 REPETER = re.compile(r"\b(r[ée]p[ée]t\w*|redi(?:re|tes)|pas (?:bien )?(?:compris|entendu))\b", re.IGNORECASE)
@@ -39,8 +42,8 @@ class Ligne(Protocol):
 
     async def raccrocher(self) -> None: ...
 
-    async def transferer(self, reference: str) -> None:
-        """Hand the call to an agent (the transport's own way), then end this side."""
+    async def transferer(self, demande: DemandeTransfert) -> None:
+        """Hand the call over (the transport's own way, to the target of the demand's reason), then end this side."""
 
 
 class GenreEvenement(str, Enum):
@@ -67,6 +70,7 @@ class ReglagesAppel:
     trames_barge_in: int = 2  # consecutive speech frames (20 ms each) that stop playback
     fin_parole_ms: int = 400  # this much non-speech after speech ends the utterance (if Vosk has not already)
     premier_message: str = "/saluer"
+    repliques_transfert: int = 40  # the last lines of the transcript handed over with a fallback transfer
 
 
 @dataclass
@@ -79,9 +83,12 @@ class Mesures:
 
 class Appel:
     def __init__(self, ident: str, ligne: Ligne, dialogue: DialogueRasa, vosk: ModeleVosk, voix: VoixPiper,
-                 invites: dict[str, str], reglages: ReglagesAppel = ReglagesAppel(), numero_appelant: str | None = None) -> None:
+                 invites: dict[str, str], reglages: ReglagesAppel = ReglagesAppel(), numero_appelant: str | None = None,
+                 transferts: Transferts | None = None) -> None:
         self.ident, self.ligne, self.dialogue, self.vosk, self.voix = ident, ligne, dialogue, vosk, voix
         self.invites, self.reglages, self.numero_appelant = invites, reglages, numero_appelant
+        self.transferts = transferts if transferts is not None else Transferts()
+        self.transcription: list[Replique] = []  # what was said, proofs of identity masked
         self.evenements: asyncio.Queue[EvenementLigne] = asyncio.Queue()  # the gateway gives a bounded one (voix/limites.py)
         self.mesures = Mesures()
         self._slot: str | None = None
@@ -130,23 +137,40 @@ class Appel:
         await self.ligne.vider()
 
     # -- dialogue ------------------------------------------------------------------------
-    async def _tour(self, texte: str, fin_parole: float | None = None, **metadata: object) -> None:
+    def _noter(self, qui: Locuteur, texte: str) -> None:
+        self.transcription.append(Replique(qui, texte))
+        del self.transcription[:-self.reglages.repliques_transfert]
+
+    async def _tour(self, texte: str, fin_parole: float | None = None, transcrit: str | None = None,
+                    **metadata: object) -> None:
+        """One turn with the dialogue; `transcrit` is how the caller's input reads in the transcript (keys)."""
         if self.numero_appelant:
             metadata.setdefault("numero_appelant", self.numero_appelant)
+        if not metadata.get("declencheur"):
+            self._noter(Locuteur.APPELANT, MASQUE if self._slot in SLOTS_PREUVE else transcrit or texte)
         try:
             reponse = await self.dialogue.dire(self.ident, texte, **metadata)
-        except DialogueIndisponible as exc:  # never leave the caller in silence: say so, then hang up
-            logger.error("call %s: dialogue unavailable (%s)", self.ident[:8], exc)
-            await self._fin(self.invites["utter_voix_indisponible"])
+        except DialogueIndisponible as exc:  # never leave the caller alone: an agent (or the PBX's fallback) takes it
+            logger.error("call %s: dialogue unavailable (%s); fallback transfer", self.ident[:8], exc)
+            await self._transferer(DemandeTransfert(MotifTransfert.SECOURS, transcription=tuple(self.transcription)),
+                                   [self.invites["utter_voix_transfert_secours"]])
             return
         self._appliquer(reponse)
-        tache = self.parler(reponse.textes, fin_parole)
-        if reponse.en_pause:  # escalated: the reference has been said, then transfer
-            await tache
-            await self._attendre_fin_parole()
-            self.transfere = reponse.reference or ""
-            await self.ligne.transferer(self.transfere)
-            self.termine = True
+        for ligne in reponse.textes:
+            self._noter(Locuteur.ASSISTANT, ligne)
+        if reponse.en_pause:  # escalated: the answer says the reference, then the transfer
+            await self._transferer(DemandeTransfert(MotifTransfert.ESCALADE, reponse.reference or ""), reponse.textes,
+                                   fin_parole)
+            return
+        self.parler(reponse.textes, fin_parole)
+
+    async def _transferer(self, demande: DemandeTransfert, textes: list[str], fin_parole: float | None = None) -> None:
+        await self.parler(textes, fin_parole, memoriser=False)
+        await self._attendre_fin_parole()
+        self.transferts.enregistrer(self.ident, demande)  # before the leg ends: the PBX reads it right after
+        self.transfere = demande.reference
+        await self.ligne.transferer(demande)
+        self.termine = True
 
     def _appliquer(self, reponse: ReponseDialogue) -> None:
         self._choix = list(reponse.choix)
@@ -171,7 +195,7 @@ class Appel:
         if touche == "#":
             chiffres, self._touches, self._saisie = self._touches, "", False
             if chiffres:
-                await self._tour(texte_touches(self._slot, chiffres), time.monotonic())
+                await self._tour(texte_touches(self._slot, chiffres), time.monotonic(), transcrit=f"(clavier) {chiffres}")
             return
         if touche == "0" and not self._touches and self._slot not in SLOTS_CHIFFRES:
             await self._tour("/parler_conseiller", time.monotonic(), declencheur=True)
@@ -179,7 +203,7 @@ class Appel:
         if touche.isdigit() and self._choix and not self._touches and not self._saisie and self._slot not in SLOTS_CHIFFRES:
             rang = int(touche) - 1
             if rang < len(self._choix):  # the answer offered choices ("tapez 1 pour…"): one key is enough
-                await self._tour(self._choix[rang], time.monotonic())
+                await self._tour(self._choix[rang], time.monotonic(), transcrit=f"(touche {touche})")
             else:
                 self.parler(self._derniers_textes, time.monotonic())  # no such choice: say them again
             return

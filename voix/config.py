@@ -48,9 +48,11 @@ class ConfigVoix:
     port_audiosocket: int = 9092  # Asterisk AudioSocket (TCP)
     port_http: int = 9093  # WebSocket media streams (/flux) and transfers (/transferts)
     cible_transfert: str = "conseillers"  # what the PBX dials for an agent
+    cible_secours: str = "conseillers"  # what the PBX dials when the dialogue cannot be reached (agents, switchboard…)
     fils_piper: int = 1  # onnxruntime threads per synthesis (0: onnxruntime's default, all cores)
     port_sip: int | None = None  # direct SIP (pjsua2) on this UDP port; None: off
     cible_sip: str = "sip:conseillers@127.0.0.1"  # REFER target of a direct SIP call
+    cible_sip_secours: str = "sip:conseillers@127.0.0.1"  # REFER target of a direct SIP call when the dialogue is down
     reglages: ReglagesAppel = ReglagesAppel()
     dossier_cache: Path | None = None  # the domain's answers once synthesised, per voice (None: memory only)
     pre_synthese: bool = True  # synthesise the domain's fixed answers in the background at start
@@ -91,9 +93,12 @@ class ConfigVoix:
             port_audiosocket=entier(env, "GUICHET_AUDIOSOCKET_PORT", 9092, 1, 65535),
             port_http=entier(env, "GUICHET_VOIX_PORT", 9093, 1, 65535),
             cible_transfert=env.get("GUICHET_VOIX_TRANSFERT") or "conseillers",
+            cible_secours=env.get("GUICHET_VOIX_TRANSFERT_SECOURS") or env.get("GUICHET_VOIX_TRANSFERT") or "conseillers",
             port_sip=entier(env, "GUICHET_SIP_PORT", 5060, 1, 65535) if env.get("GUICHET_SIP_PORT") else None,
             fils_piper=entier(env, "GUICHET_PIPER_FILS", 1),
             cible_sip=env.get("GUICHET_SIP_TRANSFERT") or "sip:conseillers@127.0.0.1",
+            cible_sip_secours=(env.get("GUICHET_SIP_TRANSFERT_SECOURS") or env.get("GUICHET_SIP_TRANSFERT")
+                               or "sip:conseillers@127.0.0.1"),
             dossier_cache=Path(env.get("GUICHET_VOIX_CACHE") or donnees / "cache-voix"),
             pre_synthese=env.get("GUICHET_VOIX_PRE_SYNTHESE", "1") != "0",
             limites=_limites(env),

@@ -15,7 +15,7 @@ from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SECRET_VOIX, ENT
 from voix.erreurs import DialogueIndisponible
 
 logger = logging.getLogger(__name__)
-INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_voix_indisponible",
+INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_voix_transfert_secours",
            "utter_lignes_occupees")
 
 

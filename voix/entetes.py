@@ -11,6 +11,7 @@ import hmac
 ENTETE_SLOT = "X-Guichet-Slot-Demande"  # the slot the bot is asking for (the gateway picks a grammar)
 ENTETE_PAUSE = "X-Guichet-En-Pause"  # "1" once the bot handed the call over to an agent
 ENTETE_REFERENCE = "X-Guichet-Reference"  # the escalation reference told to the caller (also a SIP header)
+ENTETE_MOTIF = "X-Guichet-Motif"  # SIP REFER: why the call is transferred (escalade, secours)
 ENTETE_SECRET_VOIX = "X-Guichet-Secret-Voix"  # the gateway's proof, on every call to the voice webhook
 ENTETE_SECRET_PBX = "X-Guichet-Secret"  # the PBX's proof, on the gateway's HTTP routes (/appels, /transferts, /flux)
 

@@ -10,7 +10,7 @@ from voix.appel import EvenementLigne, GenreEvenement
 from voix.audiosocket import GenreTrame, TrameInvalide, lire_trame, trame_audio, trame_raccroche, uuid_appel
 from voix.codec import OCTETS_TRAME_PCM, TRAME_MS, trames
 from voix.limites import LimitesLigne
-from voix.transferts import Transferts
+from voix.transferts import DemandeTransfert
 
 logger = logging.getLogger(__name__)
 
@@ -18,9 +18,9 @@ logger = logging.getLogger(__name__)
 class LigneAudioSocket:
     """Sends the caller's audio paced at 20 ms per frame; drop-able for barge-in."""
 
-    def __init__(self, ecrivain: asyncio.StreamWriter, ident: str, transferts: Transferts, cible: str,
+    def __init__(self, ecrivain: asyncio.StreamWriter, ident: str,
                  delai_ecriture_s: float = 5.0) -> None:
-        self.ecrivain, self.ident, self.transferts, self.cible = ecrivain, ident, transferts, cible
+        self.ecrivain, self.ident = ecrivain, ident
         self.delai_ecriture_s = delai_ecriture_s
         self._file: asyncio.Queue[bytes] = asyncio.Queue()
         self._envoi = asyncio.ensure_future(self._envoyer())
@@ -72,17 +72,15 @@ class LigneAudioSocket:
             pass
         self.ecrivain.close()
 
-    async def transferer(self, reference: str) -> None:
-        self.transferts.enregistrer(self.ident, self.cible, reference)  # the dialplan reads it after our hang-up
-        await self.raccrocher()
+    async def transferer(self, demande: DemandeTransfert) -> None:
+        await self.raccrocher()  # the dialplan reads /transferts/<call> after our hang-up
 
     def fermer(self) -> None:
         self.ferme = True
         self._envoi.cancel()
 
 
-async def servir_connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.StreamWriter, transferts: Transferts,
-                           cible: str, demarrer: Callable[[str, LigneAudioSocket], tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]],
+async def servir_connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.StreamWriter, demarrer: Callable[[str, LigneAudioSocket], tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]],
                            limites: LimitesLigne = LimitesLigne()) -> None:
     """One call: UUID frame first, then audio/DTMF until hang-up; never raises, never waits forever."""
     ligne: LigneAudioSocket | None = None
@@ -90,7 +88,7 @@ async def servir_connexion(lecteur: asyncio.StreamReader, ecrivain: asyncio.Stre
     delai_uuid_s = limites.delai_debut_s
     try:
         ident = uuid_appel(await asyncio.wait_for(lire_trame(lecteur), delai_uuid_s))
-        ligne = LigneAudioSocket(ecrivain, ident, transferts, cible, limites.delai_ecriture_s)
+        ligne = LigneAudioSocket(ecrivain, ident, limites.delai_ecriture_s)
         file, appel = demarrer(ident, ligne)
         deroulement = asyncio.ensure_future(appel)
         while not deroulement.done():

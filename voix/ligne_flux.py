@@ -25,7 +25,7 @@ from voix.flux_media import (
     message_vider,
 )
 from voix.limites import LimitesLigne
-from voix.transferts import Transferts
+from voix.transferts import DemandeTransfert
 
 logger = logging.getLogger(__name__)
 MORCEAU_MS = 100  # media messages of 100 ms; one mark per spoken chunk
@@ -34,9 +34,8 @@ MORCEAU_MS = 100  # media messages of 100 ms; one mark per spoken chunk
 class LigneFlux:
     """The remote side buffers and plays; marks tell us what it has played."""
 
-    def __init__(self, ws: web.WebSocketResponse, stream_sid: str, ident: str, transferts: Transferts, cible: str,
-                 delai_ecriture_s: float = 5.0) -> None:
-        self.ws, self.stream_sid, self.ident, self.transferts, self.cible = ws, stream_sid, ident, transferts, cible
+    def __init__(self, ws: web.WebSocketResponse, stream_sid: str, ident: str, delai_ecriture_s: float = 5.0) -> None:
+        self.ws, self.stream_sid, self.ident = ws, stream_sid, ident
         self.delai_ecriture_s = delai_ecriture_s
         self._reperes: set[str] = set()
         self._compteur = 0
@@ -81,15 +80,14 @@ class LigneFlux:
             self.ferme = True
             await self.ws.close()
 
-    async def transferer(self, reference: str) -> None:
-        self.transferts.enregistrer(self.ident, self.cible, reference)
-        await self.raccrocher()
+    async def transferer(self, demande: DemandeTransfert) -> None:
+        await self.raccrocher()  # the provider reads /transferts/<callSid> once the stream ends
 
 
 Demarrer = Callable[[str, "LigneFlux", "str | None"], "tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]"]
 
 
-def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, limites: LimitesLigne = LimitesLigne(),
+def route_flux(demarrer: Demarrer, limites: LimitesLigne = LimitesLigne(),
                secret: str = "") -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """The media-stream route. The peer proves it holds the PBX secret in the upgrade request (X-Guichet-Secret header
     or ?secret=) or in the start message's custom parameters (Twilio <Parameter name="secret">); else no call starts."""
@@ -125,7 +123,7 @@ def route_flux(transferts: Transferts, cible: str, demarrer: Demarrer, limites: 
                         raise MessageInvalide("second start message")
                     if not (authentifie or secret_valide(m.parametres.get("secret"), secret)):
                         raise MessageInvalide("start without the PBX secret")
-                    ligne = LigneFlux(ws, m.stream_sid, m.call_sid, transferts, cible, limites.delai_ecriture_s)
+                    ligne = LigneFlux(ws, m.stream_sid, m.call_sid, limites.delai_ecriture_s)
                     file, appel = demarrer(m.call_sid, ligne, m.parametres.get("numero_appelant"))  # authenticated: trusted
                     deroulement = asyncio.ensure_future(appel)
                     continue

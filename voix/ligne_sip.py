@@ -21,7 +21,8 @@ from typing import Any
 
 from voix.appel import EvenementLigne, GenreEvenement
 from voix.codec import OCTETS_TRAME_PCM, TAUX_LIGNE
-from voix.entetes import ENTETE_REFERENCE
+from voix.entetes import ENTETE_MOTIF, ENTETE_REFERENCE
+from voix.transferts import DemandeTransfert, MotifTransfert
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ logger = logging.getLogger(__name__)
 class ConfigSip:
     hote: str = "127.0.0.1"
     port: int = 5070
-    cible_transfert: str = "sip:conseillers@127.0.0.1"  # REFER target
+    cible_transfert: str = "sip:conseillers@127.0.0.1"  # REFER target of an escalation
+    cible_secours: str = "sip:conseillers@127.0.0.1"  # REFER target when the dialogue cannot be reached
 
 
 Demarrer = Callable[[str, "LigneSip", "str | None"], "tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]"]
@@ -73,9 +75,9 @@ class LigneSip:
             self.ferme = True
             self.telephonie.commande(self.telephonie.raccrocher, self.ident)
 
-    async def transferer(self, reference: str) -> None:
+    async def transferer(self, demande: DemandeTransfert) -> None:
         self.ferme = True
-        self.telephonie.commande(self.telephonie.transferer, self.ident, reference)
+        self.telephonie.commande(self.telephonie.transferer, self.ident, demande)
 
 
 class TelephonieSip:
@@ -193,17 +195,19 @@ class TelephonieSip:
         prm.statusCode = 200
         appel_pj.hangup(prm)
 
-    def transferer(self, ident: str, reference: str) -> None:
+    def transferer(self, ident: str, demande: DemandeTransfert) -> None:
         import pjsua2 as pj
 
         appel_pj = self.appels.get(ident)
         if appel_pj is None:
             return
         prm = pj.CallOpParam(True)
-        entete = pj.SipHeader()
-        entete.hName, entete.hValue = ENTETE_REFERENCE, reference or "-"
-        prm.txOption.headers.append(entete)
-        appel_pj.xfer(self.config.cible_transfert, prm)
+        for nom, valeur in ((ENTETE_REFERENCE, demande.reference or "-"), (ENTETE_MOTIF, demande.motif.value)):
+            entete = pj.SipHeader()
+            entete.hName, entete.hValue = nom, valeur
+            prm.txOption.headers.append(entete)
+        secours = demande.motif is MotifTransfert.SECOURS
+        appel_pj.xfer(self.config.cible_secours if secours else self.config.cible_transfert, prm)
 
 
 def _classes() -> tuple[type, type, type]:

@@ -25,7 +25,7 @@ from voix.ligne_flux import route_flux
 from voix.limites import FileLigne
 from voix.reconnaissance import ModeleVosk
 from voix.synthese import VoixPiper
-from voix.transferts import Transferts
+from voix.transferts import CiblesTransfert, Transferts
 
 logger = logging.getLogger(__name__)
 NUMERO = re.compile(r"^\+?\d{3,20}$")
@@ -40,10 +40,13 @@ class Passerelle:
     invites: dict[str, str]
     textes_fixes: list[str] = field(default_factory=list)  # the domain's answers, pre-synthesised in the background
     cache: CacheVoix | None = None
-    transferts: Transferts = field(default_factory=Transferts)
+    transferts: Transferts = field(init=False)
     appels: dict[str, Appel] = field(default_factory=dict)
     terminees: list[Mesures] = field(default_factory=list)
     numeros: dict[str, str] = field(default_factory=dict)  # call id -> caller number, announced by the dialplan
+
+    def __post_init__(self) -> None:
+        self.transferts = Transferts(CiblesTransfert(self.config.cible_transfert, self.config.cible_secours))
 
     def demarrer_appel(self, ident: str, ligne: Ligne, numero: str | None = None) -> tuple[asyncio.Queue[EvenementLigne], Awaitable[None]]:
         numero = numero or self.numeros.pop(ident, None)
@@ -51,7 +54,8 @@ class Passerelle:
         if len(self.appels) >= limites.appels_max:
             logger.warning("call %s: refused, %d calls in progress (GUICHET_VOIX_APPELS_MAX)", ident[:8], len(self.appels))
             return FileLigne(limites.file_max, ident), self._lignes_occupees(ligne)
-        appel = Appel(ident, ligne, self.dialogue, self.vosk, self.voix, self.invites, self.config.reglages, numero)
+        appel = Appel(ident, ligne, self.dialogue, self.vosk, self.voix, self.invites, self.config.reglages, numero,
+                      self.transferts)
         appel.evenements = FileLigne(limites.file_max, ident)
         self.appels[ident] = appel
         logger.info("call %s: started", ident[:8])
@@ -93,7 +97,7 @@ class Passerelle:
             return await handler(request)
 
         app = web.Application(middlewares=[pbx_seulement], client_max_size=16 * 1024)
-        app.router.add_get("/flux", route_flux(self.transferts, self.config.cible_transfert, self.demarrer_appel,
+        app.router.add_get("/flux", route_flux(self.demarrer_appel,
                                                self.config.limites, secret))
 
         async def sante(request: web.Request) -> web.Response:
@@ -156,7 +160,7 @@ async def servir(passerelle: Passerelle) -> AsyncIterator[tuple[int, int]]:
             return
         ouvertes += 1
         try:
-            await servir_connexion(lecteur, ecrivain, passerelle.transferts, config.cible_transfert, passerelle.demarrer_appel,
+            await servir_connexion(lecteur, ecrivain, passerelle.demarrer_appel,
                                    config.limites)
         finally:
             ouvertes -= 1

@@ -10,6 +10,7 @@ import contextlib
 import json
 import math
 import re
+import socket
 import time
 import uuid
 from pathlib import Path
@@ -140,6 +141,27 @@ async def derouler_escalade(p, appel, port_http, serveurs, numero="0612345678"):
     assert escalade is not None and escalade.canal == "voix" and escalade.sender_id == str(appel.ident)
     assert escalade.contexte.get("numero_appelant") == numero
     assert not p.appels  # the call is over on the gateway's side
+
+
+async def test_rasa_lost_mid_call_the_caller_is_transferred_with_what_was_said(serveurs, tmp_path):
+    """The greeting comes from the real Rasa; then Rasa stops answering (its address now refuses connections):
+    the caller hears that an agent takes over, the gateway ends its leg, and the dialplan finds the fallback
+    target and the transcript."""
+    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, port_http)), AppelAudioSocket(port_tcp) as appel:
+        await appel.attendre_audio(25)
+        with contextlib.closing(socket.socket()) as ferme:
+            ferme.bind(("127.0.0.1", 0))
+            p.dialogue.url = f"http://127.0.0.1:{ferme.getsockname()[1]}"  # bound, not listening: refused
+            silence_avant = len(appel.audio)
+            await appel.touches("24578301#")
+            await asyncio.wait_for(appel.raccroche.wait(), 60)
+        assert len(appel.audio) > silence_avant + 25  # the fallback prompt was played before the leg ended
+        async with aiohttp.ClientSession() as s:
+            async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}", headers=PBX) as r:
+                transfert = await r.json()
+    assert transfert["motif"] == "secours" and transfert["cible"] == "conseillers" and transfert["reference"] == ""
+    assert transfert["transcription"][0]["qui"] == "assistant" and "assistant vocal" in transfert["transcription"][0]["texte"]
+    assert transfert["transcription"][-1] == {"qui": "appelant", "texte": "(clavier) 24578301"}
 
 
 async def test_barge_in_stops_playback_within_200_ms(serveurs, tmp_path):

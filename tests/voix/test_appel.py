@@ -11,9 +11,10 @@ from voix.dialogue_rasa import ReponseDialogue
 from voix.erreurs import DialogueIndisponible
 from voix.reconnaissance import ModeleVosk
 from voix.synthese import VoixPiper
+from voix.transferts import CiblesTransfert, MotifTransfert, Transferts
 
 INVITES = {"utter_relance_silence": "I cannot hear you.", "utter_fin_silence": "Goodbye, no sound.",
-           "utter_fin_duree_max": "Time is up, goodbye.", "utter_voix_indisponible": "Service unavailable, call later."}
+           "utter_fin_duree_max": "Time is up, goodbye.", "utter_voix_transfert_secours": "The assistant is down, an agent takes over."}
 
 
 class LigneMemoire:
@@ -32,19 +33,19 @@ class LigneMemoire:
     async def raccrocher(self):
         self.raccroche = True
 
-    async def transferer(self, reference):
-        self.transfert = reference
+    async def transferer(self, demande):
+        self.transfert = demande
 
 
 class DialogueScenarise:
     """Same methods as voix.dialogue_rasa.DialogueRasa; answers from a script, records what it was sent."""
 
-    def __init__(self, reponses=None, panne=False) -> None:
-        self.recus, self.reponses, self.panne = [], list(reponses or []), panne
+    def __init__(self, reponses=None, panne=False, panne_apres=None) -> None:
+        self.recus, self.reponses, self.panne, self.panne_apres = [], list(reponses or []), panne, panne_apres
 
     async def dire(self, appel, texte, **metadata):
         self.recus.append((texte, metadata))
-        if self.panne:
+        if self.panne or (self.panne_apres is not None and len(self.recus) > self.panne_apres):
             raise DialogueIndisponible("voix webhook: ClientConnectorError")
         return self.reponses.pop(0) if self.reponses else ReponseDialogue(["Okay."])
 
@@ -60,10 +61,39 @@ def appel(moteurs, dialogue, **reglages):
     return Appel("appel-test", ligne, dialogue, vosk, voix, INVITES, ReglagesAppel(**reglages), "0612345678"), ligne
 
 
-async def test_rasa_down_the_caller_hears_it_and_the_call_ends(moteurs):
+async def test_rasa_down_from_the_start_the_caller_is_told_and_transferred_to_the_fallback(moteurs):
     a, ligne = appel(moteurs, DialogueScenarise(panne=True))
     await asyncio.wait_for(a.derouler(), 30)
-    assert ligne.raccroche and ligne.audio and a.termine
+    assert ligne.audio and a.termine and not ligne.raccroche  # the caller is not hung up on: handed over
+    assert ligne.transfert.motif is MotifTransfert.SECOURS and ligne.transfert.reference == ""
+    enregistre = a.transferts.lire("appel-test")
+    assert enregistre is not None and enregistre.cible == "conseillers" and enregistre.demande == ligne.transfert
+
+
+async def test_rasa_lost_mid_call_hands_over_what_was_said_with_the_proofs_masked(moteurs):
+    dialogue = DialogueScenarise([ReponseDialogue(["Hello."]), ReponseDialogue(["Your birth date?"], slot="date_naissance")],
+                                 panne_apres=2)
+    vosk, voix = moteurs
+    ligne = LigneMemoire()
+    transferts = Transferts(CiblesTransfert(conseillers="conseillers", secours="standard"))
+    a = Appel("appel-test", ligne, dialogue, vosk, voix, INVITES, ReglagesAppel(silence_s=5), "0612345678", transferts)
+    tache = asyncio.ensure_future(a.derouler())
+    for touche in "24578301#":
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
+    await asyncio.sleep(0.3)
+    for touche in "12031985#":  # Rasa is gone when the birth date arrives
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
+    await asyncio.wait_for(tache, 30)
+    assert ligne.transfert.motif is MotifTransfert.SECOURS and not ligne.raccroche
+    transfert = transferts.lire("appel-test")
+    assert transfert is not None and transfert.cible == "standard"
+    assert transfert.en_json()["transcription"] == [
+        {"qui": "assistant", "texte": "Hello."},
+        {"qui": "appelant", "texte": "(clavier) 24578301"},
+        {"qui": "assistant", "texte": "Your birth date?"},
+        {"qui": "appelant", "texte": "***"},  # the identity proof never leaves in clear
+    ]
+    assert "1985" not in str(transfert.en_json())
 
 
 async def test_time_limit_says_goodbye_and_hangs_up(moteurs):
@@ -96,7 +126,8 @@ async def test_keypad_digits_follow_the_requested_slot_and_0_asks_for_an_agent(m
     textes = [t for t, _ in dialogue.recus]
     assert textes == ["/saluer", '/suivre_dossier{"numero_dossier": "24578301"}', "12/03/1985", "/parler_conseiller"]
     assert dialogue.recus[-1][1] == {"declencheur": True, "numero_appelant": "0612345678"}
-    assert ligne.transfert == "24578301" and a.transfere == "24578301"
+    assert ligne.transfert.reference == "24578301" and a.transfere == "24578301"
+    assert ligne.transfert.motif is MotifTransfert.ESCALADE and a.transferts.lire("appel-test").cible == "conseillers"
 
 
 async def test_repeat_request_replays_without_asking_the_dialogue(moteurs):

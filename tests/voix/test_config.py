@@ -13,6 +13,16 @@ def test_defaults_and_overrides(tmp_path):
     c = ConfigVoix.depuis_env({"GUICHET_API_TOKEN": "x" * 20, "GUICHET_SIP_PORT": "5070", "GUICHET_VOIX_SILENCE_S": "4.5",
                                "GUICHET_PIPER_FILS": "0"})
     assert c.port_sip == 5070 and c.reglages.silence_s == 4.5 and c.fils_piper == 0
+    assert (c.cible_transfert, c.cible_secours) == ("conseillers", "conseillers")
+
+
+def test_the_fallback_targets_default_to_the_agents_and_can_be_set_apart():
+    base = {"GUICHET_API_TOKEN": "x" * 20, "GUICHET_VOIX_TRANSFERT": "accueil", "GUICHET_SIP_TRANSFERT": "sip:accueil@pbx"}
+    c = ConfigVoix.depuis_env(base)
+    assert (c.cible_secours, c.cible_sip_secours) == ("accueil", "sip:accueil@pbx")
+    c = ConfigVoix.depuis_env({**base, "GUICHET_VOIX_TRANSFERT_SECOURS": "standard",
+                               "GUICHET_SIP_TRANSFERT_SECOURS": "sip:standard@pbx"})
+    assert (c.cible_transfert, c.cible_secours, c.cible_sip_secours) == ("accueil", "standard", "sip:standard@pbx")
 
 
 def test_pre_synthesis_and_its_disk_cache(tmp_path):

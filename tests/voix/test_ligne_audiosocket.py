@@ -7,7 +7,6 @@ import socket
 import time
 
 from voix.ligne_audiosocket import LigneAudioSocket
-from voix.transferts import Transferts
 
 
 async def test_a_peer_that_stops_reading_is_dropped_after_the_write_delay(caplog):
@@ -30,7 +29,7 @@ async def test_a_peer_that_stops_reading_is_dropped_after_the_write_delay(caplog
     _lecteur, ecrivain = await asyncio.open_connection(sock=brut)
     ecrivain.transport.set_write_buffer_limits(high=8192)
     await asyncio.wait_for(recu.wait(), 5)
-    ligne = LigneAudioSocket(ecrivain, "appel-bloque", Transferts(), "conseillers", delai_ecriture_s=1.0)
+    ligne = LigneAudioSocket(ecrivain, "appel-bloque", delai_ecriture_s=1.0)
     debut = time.monotonic()
     await ligne.jouer(b"\x00\x00" * 8000 * 600)  # ten minutes of audio queued, paced at real time
     while not ligne.ferme and time.monotonic() - debut < 60:
