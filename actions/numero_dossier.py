@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from actions.nombres_francais import mots_en_chiffres
+from actions.nombres_francais import lire_chiffres, mots_en_chiffres, nombre_en_mots
 from configuration.chiffres import chiffres_ascii
 
 _HUIT_CHIFFRES = re.compile(r"(?<![\d/])(?<!\d[ .\-/])(\d(?:[ .\-]?\d){7})(?![ .\-/]?\d)", re.ASCII)
@@ -22,5 +22,20 @@ def normaliser_numero_dossier(texte: str) -> str | None:
     trouve = _HUIT_CHIFFRES.search(texte)
     if trouve:
         return re.sub(r"\D", "", trouve.group(1))
-    chiffres = re.sub(r"\D", "", mots_en_chiffres(texte))
+    chiffres = chiffres_entendus(texte)
     return chiffres if len(chiffres) == 8 else None
+
+
+def chiffres_entendus(texte: str) -> str:
+    """Every digit in a message, typed or spoken in any grouping ('vingt-quatre cinq sept' -> '2457')."""
+    return re.sub(r"\D", "", mots_en_chiffres(chiffres_ascii(texte or "")))
+
+
+def lecture_chiffres(chiffres: str) -> dict[str, str]:
+    """The variables that say digits back: written in pairs ('24 57 8') and spoken in pairs, with their count."""
+    return {
+        "chiffres_lus": " ".join(chiffres[i:i + 2] for i in range(0, len(chiffres), 2)),
+        "chiffres_dits": lire_chiffres(chiffres),
+        "nombre_chiffres": str(len(chiffres)),
+        "nombre_chiffres_dit": nombre_en_mots(len(chiffres)) if len(chiffres) < 100 else str(len(chiffres)),
+    }

@@ -18,7 +18,7 @@ from actions.config import PREUVE_COURRIEL
 from actions.contact import normaliser_courriel
 from actions.date_naissance import analyser_date_naissance
 from actions.nombres_francais import date_en_lettres, lire_chiffres, nombre_en_mots
-from actions.numero_dossier import normaliser_numero_dossier
+from actions.numero_dossier import chiffres_entendus, lecture_chiffres, normaliser_numero_dossier
 from actions.reponse_formulaire import extraire_reponse
 from actions.source import source
 from configuration.preuves_identite import MASQUE
@@ -109,7 +109,11 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
     ) -> dict[str, Any]:
         numero = normaliser_numero_dossier(str(valeur or ""))
         if numero is None:
-            dispatcher.utter_message(response="utter_numero_dossier_invalide")
+            entendus = chiffres_entendus(str(valeur or ""))
+            if entendus:  # digits, but not eight: say back what was understood (in pairs on the phone) and ask again
+                dispatcher.utter_message(response="utter_numero_dossier_incomplet", **lecture_chiffres(entendus))
+            else:
+                dispatcher.utter_message(response="utter_numero_dossier_invalide")
             return {"numero_dossier": None}
         # whether the case exists is never said before the identity check (no existence oracle):
         # an unknown number gets the same answer as a wrong date, under the same lockout rule

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 CHIFFRES = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
-NOMBRES = CHIFFRES + ["dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "trente", "quarante",
-                      "cinquante", "soixante", "cent", "cents", "mille", "et"]
+NOMBRES = CHIFFRES + ["dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente",
+                      "quarante", "cinquante", "soixante", "cent", "cents", "mille", "et"]
 MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
         "décembre", "premier"]
 OUI_NON = ["oui", "non", "d'accord", "exactement", "pas", "du", "tout"]
 CONSEILLER = ["conseiller", "répéter", "répétez"]
 
-# slot requested by Rasa -> words the caller may say (digits also come from the keypad)
+# slot requested by Rasa -> words the caller may say (digits also come from the keypad); a case number is said
+# digit by digit, in pairs (« vingt-quatre, cinquante-sept ») or mixed, as the bot itself reads it back
 PAR_SLOT: dict[str, list[str]] = {
-    "numero_dossier": CHIFFRES + CONSEILLER,
+    "numero_dossier": NOMBRES + CONSEILLER,
     "telephone_rappel": CHIFFRES + NOMBRES[10:] + CONSEILLER,
     "date_naissance": NOMBRES + MOIS + CONSEILLER,
 }

@@ -27,6 +27,10 @@ AUJOURD_HUI = dt.date(2026, 11, 22)
         "vingt-quatre cinquante-sept quatre-vingt-trois zéro un",
         "deux quatre cinq sept huit trois zéro un",
         "vingt quatre, cinquante sept, quatre vingt trois, zero un",
+        "deux quatre cinquante-sept quatre-vingt-trois zéro un",  # digits and pairs mixed
+        "vingt-quatre cinq sept huit trois zéro un",
+        "24 cinquante-sept 83 01",
+        "euh vingt-quatre... cinquante-sept, quatre-vingt-trois, zéro, un",
     ],
 )
 def test_case_number_variants(texte):

@@ -20,13 +20,29 @@ async def test_invalid_and_unknown_numbers(grc, installer_services, dispatcher, 
     action = ValiderFormulaireSuiviDossier()
     assert await action.validate_numero_dossier("1234", dispatcher, tracker(), domaine) == {"numero_dossier": None}
     assert (await action.validate_numero_dossier("99 99 99 99", dispatcher, tracker(), domaine))["numero_dossier"] == "99999999"
-    assert reponses(dispatcher) == ["utter_numero_dossier_invalide"]
+    assert reponses(dispatcher) == ["utter_numero_dossier_incomplet"]  # 4 digits understood: said back
     assert (await action.validate_numero_dossier("24-57-83-01", dispatcher, tracker(), domaine))["numero_dossier"] == "24578301"
     inconnu = await valider_date(dispatcher, domaine, "12/03/1985", numero="99999999")
     connu = await valider_date(dispatcher, domaine, "12/03/1999", numero="24578301")
     assert {k: v for k, v in inconnu.items()} == {k: v for k, v in connu.items()}
     assert [m["response"] for m in dispatcher.messages[-2:]] == ["utter_identite_refusee"] * 2
     assert dispatcher.messages[-2]["essais"] == dispatcher.messages[-1]["essais"] == 2
+
+
+async def test_a_number_with_too_few_or_too_many_digits_is_read_back_in_pairs(grc, installer_services, dispatcher, domaine):
+    installer_services(grc)
+    action = ValiderFormulaireSuiviDossier()
+    for dit, lus, dits, nombre in (
+        ("vingt-quatre cinquante-sept quatre-vingt-trois", "24 57 83", "vingt-quatre, cinquante-sept, quatre-vingt-trois", "six"),
+        ("24 57 83 01 5", "24 57 83 01 5", "vingt-quatre, cinquante-sept, quatre-vingt-trois, zéro, un, cinq", "neuf"),
+    ):
+        assert await action.validate_numero_dossier(dit, dispatcher, tracker(), domaine) == {"numero_dossier": None}
+        message = dispatcher.messages[-1]
+        assert message["response"] == "utter_numero_dossier_incomplet"
+        assert (message["chiffres_lus"], message["chiffres_dits"], message["nombre_chiffres_dit"]) == (lus, dits, nombre)
+        assert message["nombre_chiffres"] == str(len(lus.replace(" ", "")))
+    await action.validate_numero_dossier("je ne sais plus", dispatcher, tracker(), domaine)
+    assert dispatcher.messages[-1]["response"] == "utter_numero_dossier_invalide"  # no digit: nothing to read back
 
 
 async def test_right_birth_date_gives_the_case_and_forgets_the_date(grc, installer_services, dispatcher, domaine):
