@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from configuration.chemins import fichier_prive
 from connecteurs.erreurs import ConnecteurIndisponible
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def _moteur(url: str, nom_dialecte: str) -> sa.engine.Engine:
                                 connect_args={"connect_timeout": 5})
     chemin = chemin_sqlite(url)
     if chemin is not None:
-        chemin.parent.mkdir(parents=True, exist_ok=True)
+        fichier_prive(chemin)  # SQLite would create it with the umask's mode (world-readable)
     moteur = sa.create_engine(url, connect_args={"timeout": 5.0, "check_same_thread": False})
 
     @event.listens_for(moteur, "connect")

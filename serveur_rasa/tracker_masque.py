@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from configuration.chemins import fichier_prive
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from serveur_rasa.masquage import masquer
 
@@ -152,6 +154,12 @@ class TrackerStoreMasque(SQLTrackerStore):
     """Rasa's SQL tracker store: personal data masked on the way in, the database read and written off the event loop."""
 
     _requetes: RequetesEvenements | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        db = kwargs.get("db")
+        if kwargs.get("dialect", "sqlite") == "sqlite" and not kwargs.get("host") and db and db != ":memory:":
+            fichier_prive(Path(db))  # conversations: readable by their owner only, never by the umask's default
+        super().__init__(*args, **kwargs)
 
     def _rapide(self) -> RequetesEvenements | None:
         """The direct statements, for the drivers whose parameter style they use (SQLite, PostgreSQL); else None."""

@@ -25,6 +25,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from configuration.chemins import fichier_prive
 from serveur_rasa.attente_verrou import ReveilVerrous
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,7 @@ class VerrousSqlite(ReveilVerrous, LockStore):
         chemin = db or (endpoint_config.kwargs.get("db") if endpoint_config else None)
         if not chemin:
             raise ValueError("VerrousSqlite needs a 'db' path in the lock_store configuration")
-        self.chemin = Path(chemin)
-        self.chemin.parent.mkdir(parents=True, exist_ok=True)
+        self.chemin = fichier_prive(Path(chemin))
         self._local = threading.local()
         with self._connexion() as c:
             c.execute("PRAGMA journal_mode = WAL")

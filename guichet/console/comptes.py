@@ -21,7 +21,7 @@ from enum import Enum
 import sqlalchemy as sa
 
 from configuration.chemins import dossier_donnees
-from connecteurs.base_sql import BaseSql, chemin_sqlite, dialecte, url_base
+from connecteurs.base_sql import BaseSql, dialecte, url_base
 
 
 class Role(str, Enum):
@@ -53,10 +53,7 @@ class Comptes:
         octets = "BYTEA" if dialecte(url) == "postgresql" else "BLOB"
         self.base = BaseSql(url, "console accounts", f"CREATE TABLE IF NOT EXISTS comptes (identifiant TEXT PRIMARY KEY, "
                             f"sel {octets} NOT NULL, hachage {octets} NOT NULL, role TEXT NOT NULL, cree_le TEXT NOT NULL)")
-        self.base.preparer()  # now: the file exists for the mode below
-        chemin = chemin_sqlite(url)
-        if chemin is not None:
-            os.chmod(chemin, 0o600)
+        self.base.preparer()  # a SQLite file is created readable by its owner only (connecteurs/base_sql.py)
 
     def creer(self, identifiant: str, mot_de_passe: str, role: str) -> Compte:
         if not identifiant.isidentifier() and not identifiant.replace(".", "").replace("-", "").isalnum():

@@ -76,6 +76,14 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
         assert "session_request" in script and f'"serveur": "http://127.0.0.1:{port_rasa}"' in script
         with urllib.request.urlopen(f"{console}/", timeout=10) as r:  # agents are asked to sign in
             assert r.url.endswith("/connexion")
+        requete = urllib.request.Request(f"http://127.0.0.1:{port_rasa}/webhooks/rest/webhook", method="POST",
+                                         data=b'{"sender": "essai-droits", "message": "bonjour"}',
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(requete, timeout=60) as r:
+            assert r.status == 200
+        bases = {f.name: oct(f.stat().st_mode & 0o777) for f in donnees.iterdir() if ".sqlite3" in f.name}
+        assert {"conversations.sqlite3", "grc.sqlite3", "comptes.sqlite3"} <= set(bases), bases
+        assert set(bases.values()) == {"0o600"}, bases  # conversations, cases, accounts: never world-readable
     finally:
         processus.send_signal(signal.SIGTERM)
         code = processus.wait(timeout=60)
