@@ -17,7 +17,11 @@ a medium French voice). Figures:
   calls as they come (staggered starts, the caller speaking 1 to 4 s between
   turns, a case lookup whose status answer is synthesised per call, the
   domain's fixed answers pre-synthesised at start as the gateway does);
-- the pre-synthesis of the domain's fixed answers: first start, then from disk.
+- the pre-synthesis of the domain's fixed answers: first start, then from disk;
+- speech detection on the sound set of tests/voix/sons: false barge-ins on noises (clicks, breathing,
+  coughs, a door, line hiss, far-away talk), truncated utterances (a turn closed inside a hesitation or
+  before the last word) and speech-onset detection time, for the detector in use and, side by side, the
+  energy rule it replaced (RMS >= 600 on two frames; 400 ms below it ends the turn).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from pathlib import Path
 from tests.integration.conftest import TOUJOURS_OUVERT, commune_avec_horaires
 from tests.integration.serveurs import JETON, lancer
 from tests.voix.modeles_test import NOM_PIPER, NOM_VOSK, dossier_modeles
+from voix.activite_vocale import DetecteurParole, Evenement, ReglagesParole
 from voix.appel import ReglagesAppel
 from voix.audiosocket import GenreTrame, Trame, lire_trame
 from voix.codec import TAUX_LIGNE, Reechantillonneur, energie, trames
@@ -121,7 +126,7 @@ class Client:
         return (self.premieres[-1] - fin) * 1000
 
     async def tour_parle(self, pcm: bytes) -> float:
-        voisees = [i for i, t in enumerate(trames(pcm)) if energie(t) >= ReglagesAppel().seuil_parole]
+        voisees = [i for i, t in enumerate(trames(pcm)) if energie(t) >= ReglagesParole().niveau_min]
         pcm = b"".join(trames(pcm)[: voisees[-1] + 1])  # up to the last voiced frame: the end of speech
         for trame in trames(pcm):
             self.ecrivain.write(Trame(GenreTrame.AUDIO, trame).en_octets())
@@ -273,10 +278,76 @@ async def comme_ils_viennent(port: int, appels_max: int) -> tuple[dict, int]:
     return paliers, max(tenus) if tenus else 0
 
 
+class RegleEnergie:
+    """The detector the gateway used before voix/activite_vocale.py, for comparison: RMS >= 600 on two
+    consecutive frames starts speech, 400 ms below it ends it."""
+
+    def __init__(self) -> None:
+        self.fortes, self.calmes, self.en_parole = 0, 0, False
+
+    def trame(self, pcm: bytes) -> Evenement | None:
+        if energie(pcm) >= 600:
+            self.fortes, self.calmes = self.fortes + 1, 0
+            if not self.en_parole and self.fortes >= 2:
+                self.en_parole = True
+                return Evenement.DEBUT
+            return None
+        self.fortes = 0
+        self.calmes += 1
+        if self.en_parole and self.calmes * 20 >= 400:
+            self.en_parole = False
+            return Evenement.FIN
+        return None
+
+
+def detection_parole() -> dict:
+    """False barge-ins, truncations and onset time on tests/voix/sons, for both detectors."""
+    sons = Path(__file__).resolve().parents[1] / "tests" / "voix" / "sons"
+
+    def lire(chemin: Path) -> bytes:
+        with wave.open(str(chemin)) as w:
+            return w.readframes(w.getnframes())
+
+    resultats = {}
+    for nom, fabrique in (("detecteur", lambda: DetecteurParole()), ("regle_energie_precedente", RegleEnergie)):
+        bruits = sorted(sons.glob("bruit-*.wav"))
+        declenchements = duree_bruit = 0.0
+        bruits_declenches = 0
+        for chemin in bruits:
+            pcm = lire(chemin)
+            d = fabrique()
+            n = sum(d.trame(t) is Evenement.DEBUT for t in trames(pcm + b"\0\0" * 8000))
+            declenchements += n
+            bruits_declenches += n > 0
+            duree_bruit += len(pcm) / 2 / TAUX_LIGNE
+        paroles = sorted(sons.glob("parole-*.wav"))
+        tronquees, delais = 0, []
+        for chemin in paroles:
+            morceaux = trames(lire(chemin) + b"\0\0" * 8000)
+            fortes = [i for i, t in enumerate(morceaux) if energie(t) >= 400]
+            d = fabrique()
+            vus = [(i, e) for i, t in enumerate(morceaux) if (e := d.trame(t)) is not None]
+            debuts = [i for i, e in vus if e is Evenement.DEBUT]
+            fins = [i for i, e in vus if e is Evenement.FIN]
+            tronquees += len(debuts) != 1 or not fins or fins[0] <= fortes[-1]
+            if debuts:
+                delais.append((debuts[0] - fortes[0]) * 20)
+        resultats[nom] = {
+            "faux_barge_in": f"{bruits_declenches}/{len(bruits)} noises",
+            "faux_barge_in_par_minute_de_bruit": round(declenchements / duree_bruit * 60, 1),
+            "enonces_tronques": f"{tronquees}/{len(paroles)}",
+            "detection_debut_ms": {"p50": round(statistics.median(delais)) if delais else None,
+                                   "max": max(delais) if delais else None},
+        }
+    return resultats
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appels-max", type=int, default=12)
     args = parser.parse_args()
+    detection = detection_parole()
+    print(f"speech detection: {json.dumps(detection, ensure_ascii=False)}", file=sys.stderr, flush=True)
     francais = Path(os.environ.get("GUICHET_MODELES") or Path(__file__).resolve().parents[1] / "modeles")
     with tempfile.TemporaryDirectory() as d:
         dossier = Path(d)
@@ -290,7 +361,7 @@ def main() -> int:
             resultats = asyncio.run(mesurer(modeles, vosk_nom, piper_nom, espeak, serveurs, args.appels_max))
         finally:
             serveurs.arreter()
-    print(json.dumps(resultats, indent=2, ensure_ascii=False))
+    print(json.dumps({"detection_parole": detection, **resultats}, indent=2, ensure_ascii=False))
     return 0
 
 

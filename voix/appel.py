@@ -10,6 +10,7 @@ Vosk model, one Piper voice) and per-call state stays here.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import re
 import time
@@ -18,7 +19,7 @@ from enum import Enum
 from typing import Protocol
 
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
-from voix.codec import energie
+from voix.activite_vocale import DetecteurParole, Evenement, ReglagesParole
 from voix.dialogue_rasa import DialogueRasa, ReponseDialogue
 from voix.erreurs import DialogueIndisponible
 from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
@@ -66,9 +67,7 @@ class ReglagesAppel:
     silence_s: float = 6.0  # reprompt after this long without speech or key
     silences_max: int = 3  # polite hang-up at the third
     duree_max_s: float = 900.0
-    seuil_parole: int = 600  # RMS of 16-bit PCM above which a frame is speech (barge-in)
-    trames_barge_in: int = 2  # consecutive speech frames (20 ms each) that stop playback
-    fin_parole_ms: int = 400  # this much non-speech after speech ends the utterance (if Vosk has not already)
+    parole: ReglagesParole = ReglagesParole()  # when the caller speaks: barge-in, end of the turn (voix/activite_vocale.py)
     premier_message: str = "/saluer"
     repliques_transfert: int = 40  # the last lines of the transcript handed over with a fallback transfer
 
@@ -98,10 +97,9 @@ class Appel:
         self._derniers_textes: list[str] = []
         self._touches = ""
         self._saisie = False  # "*" was pressed: the digits that follow are a number, not a choice
-        self._trames_fortes = 0
-        self._debut_fort: float | None = None
-        self._parole_entendue = False
-        self._trames_calmes = 0
+        self._detecteur = DetecteurParole(reglages.parole)
+        self._arrivees: collections.deque[float] = collections.deque(maxlen=500)  # when the last frames came
+        self._parole_entendue = False  # speech began and its turn is not closed yet
         self._debut_calme = 0.0
         self.termine = False
         self.transfere: str | None = None
@@ -213,33 +211,23 @@ class Appel:
             self._touches, self._saisie = "", True  # start the number again
 
     async def _audio(self, pcm: bytes) -> None:
-        if self._parle():
-            if energie(pcm) >= self.reglages.seuil_parole:
-                self._trames_fortes += 1
-                if self._trames_fortes == 1:
-                    self._debut_fort = time.monotonic()
-                if self._trames_fortes >= self.reglages.trames_barge_in:
-                    await self._interrompre()
-                    if self._debut_fort is not None:
-                        self.mesures.barge_in_ms.append((time.monotonic() - self._debut_fort) * 1000)
-            else:
-                self._trames_fortes = 0
-        else:
-            self._trames_fortes = 0
         maintenant = time.monotonic()
-        forte = energie(pcm) >= self.reglages.seuil_parole
-        if forte:
-            self._parole_entendue, self._trames_calmes = True, 0
-        elif self._parole_entendue:
-            self._trames_calmes += 1
-            if self._trames_calmes == 1:
-                self._debut_calme = maintenant
+        self._arrivees.append(maintenant)
+        evenement = self._detecteur.trame(pcm)
+        if self._detecteur.calme == 1:
+            self._debut_calme = maintenant
+        if evenement is Evenement.DEBUT:
+            self._parole_entendue = True
+            if self._parle():  # barge-in: speech (not a cough, a click, a breath) stops the bot
+                await self._interrompre()
+                debut = self._arrivees[-min(self._detecteur.course, len(self._arrivees))]
+                self.mesures.barge_in_ms.append((time.monotonic() - debut) * 1000)
         resultat = await self._reconnaisseur.accepter(pcm)
         if resultat is not None and resultat.final:
             self._parole_entendue = False
             if resultat.texte.strip():
                 await self._entendu(resultat.texte, maintenant)
-        elif self._parole_entendue and self._trames_calmes * 20 >= self.reglages.fin_parole_ms:
+        elif evenement is Evenement.FIN and self._parole_entendue:
             self._parole_entendue = False  # our own endpoint: the caller has stopped speaking
             final = await self._reconnaisseur.finir()
             await self._entendu(final.texte, self._debut_calme)
@@ -277,9 +265,9 @@ class Appel:
                     silences = 0
                     await self._touche(evenement.touche)
                 elif evenement.genre is GenreEvenement.AUDIO:
-                    if energie(evenement.pcm) >= self.reglages.seuil_parole:
-                        silences = 0
                     await self._audio(evenement.pcm)
+                    if self._detecteur.en_parole:
+                        silences = 0
         finally:
             self.termine = True
             if self._parole is not None and not self._parole.done():

@@ -13,6 +13,7 @@ from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
 from configuration.secrets import verifier_secret
 from connecteurs.serveur_http import LimitesHttp, limites_depuis_env
+from voix.activite_vocale import ReglagesParole
 from voix.appel import ReglagesAppel
 from voix.limites import LimitesLigne
 
@@ -107,6 +108,20 @@ class ConfigVoix:
             reglages=ReglagesAppel(
                 silence_s=reel(env, "GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=reel(env, "GUICHET_VOIX_DUREE_MAX_S", 900.0),
-                fin_parole_ms=entier(env, "GUICHET_VOIX_FIN_PAROLE_MS", 400, 1),
+                parole=ReglagesParole(
+                    agressivite=entier(env, "GUICHET_VOIX_VAD_AGRESSIVITE", 2, 0, 3),
+                    parole_min_ms=entier(env, "GUICHET_VOIX_PAROLE_MIN_MS", 160, 20, 2000),
+                    fin_parole_ms=entier(env, "GUICHET_VOIX_FIN_PAROLE_MS", 400, 20, 5000),
+                    niveau_min=entier(env, "GUICHET_VOIX_NIVEAU_MIN", 400, 0, 32767),
+                    voisement_min=_part(env, "GUICHET_VOIX_VOISEMENT_MIN", 0.4),
+                ),
             ),
         )
+
+
+def _part(env: Mapping[str, str], nom: str, defaut: float) -> float:
+    """A share, from 0 to 1."""
+    valeur = reel(env, nom, defaut, positif=False)
+    if not 0.0 <= valeur <= 1.0:
+        raise ErreurConfiguration(f"{nom} must be between 0 and 1, got {env.get(nom)!r}")
+    return valeur

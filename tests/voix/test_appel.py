@@ -176,3 +176,26 @@ async def test_a_star_without_digits_does_not_outlive_its_question(moteurs):
     a.evenements.put_nowait(EvenementLigne(GenreEvenement.FIN))
     await asyncio.wait_for(tache, 30)
     assert [t for t, _ in dialogue.recus] == ["/saluer", "9", "/parler_conseiller", "/affirmer"]
+
+
+class LigneEnLecture(LigneMemoire):
+    """The caller is hearing the bot until the playback is cleared."""
+
+    def en_lecture(self):
+        return self.vidages == 0
+
+
+async def test_a_cough_or_a_breath_does_not_cut_the_bot_off_but_the_caller_s_speech_does(moteurs):
+    from tests.voix.test_activite_vocale import SONS, pcm
+    from voix.codec import trames
+
+    vosk, voix = moteurs
+    ligne = LigneEnLecture()
+    a = Appel("appel-test", ligne, DialogueScenarise(), vosk, voix, INVITES, ReglagesAppel())
+    for bruit in ("bruit-toux", "bruit-respiration", "bruit-porte", "bruit-clics"):
+        for trame in trames(pcm(SONS / f"{bruit}.wav")):
+            await a._audio(trame)
+    assert ligne.vidages == 0 and a.mesures.barge_in_ms == []
+    for trame in trames(pcm(SONS / "parole-6.wav"))[:30]:
+        await a._audio(trame)
+    assert ligne.vidages == 1 and len(a.mesures.barge_in_ms) == 1
