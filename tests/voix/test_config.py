@@ -14,6 +14,10 @@ def test_defaults_and_overrides(tmp_path):
                                "GUICHET_PIPER_FILS": "0"})
     assert c.port_sip == 5070 and c.reglages.silence_s == 4.5 and c.fils_piper == 0
     assert (c.cible_transfert, c.cible_secours) == ("conseillers", "conseillers")
+    c = ConfigVoix.depuis_env({"GUICHET_API_TOKEN": "x" * 20, "GUICHET_VOIX_VAD_AGRESSIVITE": "3",
+                               "GUICHET_VOIX_PAROLE_MIN_MS": "120", "GUICHET_VOIX_VOISEMENT_MIN": "0.5"})
+    parole = c.reglages.parole
+    assert (parole.agressivite, parole.parole_min_ms, parole.voisement_min, parole.fin_parole_ms) == (3, 120, 0.5, 400)
 
 
 def test_the_fallback_targets_default_to_the_agents_and_can_be_set_apart():
@@ -37,6 +41,9 @@ def test_pre_synthesis_and_its_disk_cache(tmp_path):
     ({"GUICHET_VOIX_SILENCE_S": "six"}, "GUICHET_VOIX_SILENCE_S must be a number"),
     ({"GUICHET_VOIX_DUREE_MAX_S": "-1"}, "GUICHET_VOIX_DUREE_MAX_S must be a positive number"),
     ({"GUICHET_PIPER_FILS": "deux"}, "GUICHET_PIPER_FILS must be a whole number"),
+    ({"GUICHET_VOIX_VAD_AGRESSIVITE": "5"}, "GUICHET_VOIX_VAD_AGRESSIVITE must be a whole number (0 to 3), got '5'"),
+    ({"GUICHET_VOIX_PAROLE_MIN_MS": "5"}, "GUICHET_VOIX_PAROLE_MIN_MS must be a whole number (20 to 2000)"),
+    ({"GUICHET_VOIX_VOISEMENT_MIN": "1.5"}, "GUICHET_VOIX_VOISEMENT_MIN must be between 0 and 1, got '1.5'"),
     ({"GUICHET_RASA_URL": "rasa:5005"}, "GUICHET_RASA_URL must be an http"),
 ])
 def test_bad_values_are_refused_precisely(env, message):
