@@ -41,9 +41,9 @@ def test_pre_synthesis_and_its_disk_cache(tmp_path):
     ({"GUICHET_VOIX_SILENCE_S": "six"}, "GUICHET_VOIX_SILENCE_S must be a number"),
     ({"GUICHET_VOIX_DUREE_MAX_S": "-1"}, "GUICHET_VOIX_DUREE_MAX_S must be a positive number"),
     ({"GUICHET_PIPER_FILS": "deux"}, "GUICHET_PIPER_FILS must be a whole number"),
-    ({"GUICHET_VOIX_VAD_AGRESSIVITE": "5"}, "GUICHET_VOIX_VAD_AGRESSIVITE must be a whole number (0 to 3), got '5'"),
-    ({"GUICHET_VOIX_PAROLE_MIN_MS": "5"}, "GUICHET_VOIX_PAROLE_MIN_MS must be a whole number (20 to 2000)"),
-    ({"GUICHET_VOIX_VOISEMENT_MIN": "1.5"}, "GUICHET_VOIX_VOISEMENT_MIN must be between 0 and 1, got '1.5'"),
+    ({"GUICHET_VOIX_VAD_AGRESSIVITE": "5"}, r"GUICHET_VOIX_VAD_AGRESSIVITE must be a whole number \(0 to 3\), got '5'"),
+    ({"GUICHET_VOIX_PAROLE_MIN_MS": "5"}, r"GUICHET_VOIX_PAROLE_MIN_MS must be a whole number \(20 to 2000\)"),
+    ({"GUICHET_VOIX_VOISEMENT_MIN": "1.5"}, r"GUICHET_VOIX_VOISEMENT_MIN must be between 0 and 1, got '1\.5'"),
     ({"GUICHET_RASA_URL": "rasa:5005"}, "GUICHET_RASA_URL must be an http"),
 ])
 def test_bad_values_are_refused_precisely(env, message):
