@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from actions.nombres_francais import mots_en_chiffres
+from configuration.nombres_francais import mots_en_chiffres
 
 _COURRIEL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 

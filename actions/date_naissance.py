@@ -7,7 +7,7 @@ import re
 
 import dateparser
 
-from actions.nombres_francais import mots_en_chiffres
+from configuration.nombres_francais import mots_en_chiffres
 
 _PARAMETRES = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
     "PARSERS": ["custom-formats", "absolute-time"],

@@ -19,9 +19,9 @@ from actions.appel_connecteur import appeler
 from actions.choix import analyser_creneau
 from actions.contact import normaliser_telephone
 from actions.contexte_conversation import construire_contexte
-from actions.nombres_francais import lire_chiffres
 from actions.reponse_formulaire import extraire_reponse, valider
 from actions.source import source
+from configuration.nombres_francais import lire_chiffres
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import CreneauRappel, DemandeRappel
 

@@ -12,9 +12,9 @@ from rasa_sdk.types import DomainDict
 from actions import services
 from actions.appel_connecteur import appeler
 from actions.contact import normaliser_contact
-from actions.nombres_francais import lire_chiffres, nombre_en_lettres
 from actions.reponse_formulaire import extraire_reponse, valider
 from actions.texte_libre import texte_entre
+from configuration.nombres_francais import lire_chiffres, nombre_en_lettres
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import NouvelleReclamation
 

@@ -15,10 +15,10 @@ from actions import services
 from actions.appel_connecteur import appeler
 from actions.choix import analyser_categorie
 from actions.contact import normaliser_contact
-from actions.nombres_francais import date_en_lettres, lire_chiffres
 from actions.reponse_formulaire import extraire_reponse, valider
 from actions.reponses import libelle
 from actions.texte_libre import texte_entre
+from configuration.nombres_francais import date_en_lettres, lire_chiffres
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import CategorieSignalement, NouveauSignalement
 

@@ -17,10 +17,10 @@ from actions.appel_connecteur import appeler
 from actions.config import PREUVE_COURRIEL
 from actions.contact import normaliser_courriel
 from actions.date_naissance import analyser_date_naissance
-from actions.nombres_francais import date_en_lettres, lire_chiffres, nombre_en_mots
-from actions.numero_dossier import chiffres_entendus, lecture_chiffres, normaliser_numero_dossier
 from actions.reponse_formulaire import extraire_reponse
 from actions.source import source
+from configuration.nombres_francais import date_en_lettres, lire_chiffres, nombre_en_mots
+from configuration.numero_dossier import chiffres_entendus, lecture_chiffres, normaliser_numero_dossier
 from configuration.preuves_identite import MASQUE
 from connecteurs.erreurs import ErreurConnecteur
 from connecteurs.modeles import IssueVerification, ResultatVerification

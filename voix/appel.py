@@ -26,6 +26,7 @@ from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
 from voix.reconnaissance import ModeleVosk, Reconnaisseur
 from voix.synthese import VoixPiper
 from voix.transferts import DemandeTransfert, Locuteur, MotifTransfert, Replique, Transferts
+from voix.valeur_complete import valeur_complete
 
 logger = logging.getLogger(__name__)
 REPETER = re.compile(r"\b(r[ée]p[ée]t\w*|redi(?:re|tes)|pas (?:bien )?(?:compris|entendu))\b", re.IGNORECASE)
@@ -78,6 +79,7 @@ class Mesures:
 
     reponses_ms: list[float] = field(default_factory=list)  # end of caller speech -> first audio byte
     barge_in_ms: list[float] = field(default_factory=list)  # speech onset during playback -> playback cleared
+    fins_anticipees: int = 0  # turns ended as soon as the answer was complete (voix/valeur_complete.py)
 
 
 class Appel:
@@ -100,6 +102,7 @@ class Appel:
         self._detecteur = DetecteurParole(reglages.parole)
         self._arrivees: collections.deque[float] = collections.deque(maxlen=500)  # when the last frames came
         self._parole_entendue = False  # speech began and its turn is not closed yet
+        self._partiel = ""  # the recogniser's last partial result
         self._debut_calme = 0.0
         self.termine = False
         self.transfere: str | None = None
@@ -223,10 +226,17 @@ class Appel:
                 debut = self._arrivees[-min(self._detecteur.course, len(self._arrivees))]
                 self.mesures.barge_in_ms.append((time.monotonic() - debut) * 1000)
         resultat = await self._reconnaisseur.accepter(pcm)
+        partiel, self._partiel = self._partiel, (resultat.texte if resultat is not None and not resultat.final else "")
         if resultat is not None and resultat.final:
             self._parole_entendue = False
             if resultat.texte.strip():
                 await self._entendu(resultat.texte, maintenant)
+        elif self._partiel and self._partiel == partiel and valeur_complete(self._slot, self._partiel):
+            # the answer is complete and stable (8 digits, a full date…): end the turn now, not 400 ms later
+            self._parole_entendue, self._partiel = False, ""
+            self.mesures.fins_anticipees += 1
+            final = await self._reconnaisseur.finir()
+            await self._entendu(final.texte or partiel, maintenant)
         elif evenement is Evenement.FIN and self._parole_entendue:
             self._parole_entendue = False  # our own endpoint: the caller has stopped speaking
             final = await self._reconnaisseur.finir()

@@ -1,7 +1,7 @@
 from actions.incomprehension import ActionGererIncomprehension, ActionRepondreSujet
-from actions.numero_dossier import normaliser_numero_dossier
 from actions.reponse_formulaire import extraire_reponse
 from actions.satisfaction import ActionEnregistrerSatisfaction, ValiderFormulaireSatisfaction
+from configuration.numero_dossier import normaliser_numero_dossier
 from tests.actions.conftest import reponses, tracker
 
 CLASSEMENT = {

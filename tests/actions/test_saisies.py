@@ -7,9 +7,9 @@ import pytest
 from actions.choix import analyser_categorie, analyser_creneau, analyser_note
 from actions.contact import normaliser_contact, normaliser_courriel, normaliser_telephone
 from actions.date_naissance import analyser_date_naissance
-from actions.nombres_francais import lire_chiffres, mots_en_chiffres, nombre_en_mots
-from actions.numero_dossier import normaliser_numero_dossier
 from actions.texte_libre import nettoyer
+from configuration.nombres_francais import lire_chiffres, mots_en_chiffres, nombre_en_mots
+from configuration.numero_dossier import normaliser_numero_dossier
 from connecteurs.modeles import CategorieSignalement, CreneauRappel
 
 AUJOURD_HUI = dt.date(2026, 11, 22)
@@ -157,7 +157,7 @@ def test_free_text_cleaning():
 
 
 def test_numbers_and_dates_in_words_for_the_phone():
-    from actions.nombres_francais import date_en_lettres, nombre_en_lettres
+    from configuration.nombres_francais import date_en_lettres, nombre_en_lettres
 
     assert [nombre_en_lettres(n) for n in (15, 100, 200, 201, 1980, 1985, 2000, 2026)] == [
         "quinze", "cent", "deux cents", "deux cent un", "mille neuf cent quatre-vingts",

@@ -199,3 +199,39 @@ async def test_a_cough_or_a_breath_does_not_cut_the_bot_off_but_the_caller_s_spe
     for trame in trames(pcm(SONS / "parole-6.wav"))[:30]:
         await a._audio(trame)
     assert ligne.vidages == 1 and len(a.mesures.barge_in_ms) == 1
+
+
+class ReconnaisseurScenarise:
+    """Vosk's partial results as a French model would give them while a case number is said."""
+
+    def __init__(self, partiels):
+        self.partiels, self.grammaire, self.finis = list(partiels), ["vingt"], 0
+
+    async def accepter(self, pcm):
+        from voix.reconnaissance import Resultat
+
+        return Resultat(self.partiels.pop(0), False) if self.partiels else None
+
+    async def finir(self):
+        from voix.reconnaissance import Resultat
+
+        self.finis += 1
+        return Resultat("", True)
+
+
+@pytest.mark.parametrize("dernier, anticipe", [("zéro un", True), ("zéro quatre", False)])
+async def test_a_complete_case_number_ends_the_turn_at_once_unless_it_may_still_grow(moteurs, dernier, anticipe):
+    from tests.voix.test_activite_vocale import SONS, pcm
+    from voix.codec import trames
+
+    dialogue = DialogueScenarise()
+    a, _ = appel(moteurs, dialogue)
+    a._slot = "numero_dossier"
+    debut = "vingt quatre cinquante sept quatre vingt trois"
+    a._reconnaisseur = ReconnaisseurScenarise([debut, f"{debut} zéro", f"{debut} {dernier}", f"{debut} {dernier}"])
+    for trame in trames(pcm(SONS / "parole-2.wav"))[:10]:  # the caller is still speaking: no silence yet
+        await a._audio(trame)
+    if anticipe:
+        assert a.mesures.fins_anticipees == 1 and [t for t, _ in dialogue.recus] == [f"{debut} zéro un"]
+    else:  # « quatre » may become « quatre-vingt-… »: wait for the end of speech
+        assert a.mesures.fins_anticipees == 0 and dialogue.recus == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from actions.nombres_francais import lire_chiffres, mots_en_chiffres, nombre_en_mots
 from configuration.chiffres import chiffres_ascii
+from configuration.nombres_francais import lire_chiffres, mots_en_chiffres, nombre_en_mots
 
 _HUIT_CHIFFRES = re.compile(r"(?<![\d/])(?<!\d[ .\-/])(\d(?:[ .\-]?\d){7})(?![ .\-/]?\d)", re.ASCII)
 
