@@ -143,6 +143,44 @@ async def derouler_escalade(p, appel, port_http, serveurs, numero="0612345678"):
     assert not p.appels  # the call is over on the gateway's side
 
 
+async def test_the_agent_who_picks_up_a_transferred_call_sees_it_in_the_console_with_the_transcript(serveurs, tmp_path):
+    """The caller checks a case by keypad (identity confirmed), then presses 0: the PBX gets the reference,
+    and the agent opening that reference in the console reads the call: channel, caller number, what was
+    said on both sides, the case (identity checked), the birth date never in clear."""
+    from tests.integration.test_widget_console import MOT_DE_PASSE, console_pour
+
+    async with passerelle(serveurs, tmp_path) as (p, (port_tcp, port_http)):
+        appel = AppelAudioSocket(port_tcp)
+        async with aiohttp.ClientSession() as s:
+            async with s.post(f"http://127.0.0.1:{port_http}/appels/{appel.ident}", data={"numero_appelant": "0612345678"},
+                              headers=PBX) as r:
+                assert r.status == 200
+        async with appel:
+            for touches in ("", "24578301#", "12031985#", "0"):
+                await appel.touches(touches)
+                if touches != "0":
+                    avant = len(appel.audio)
+                    await appel.attendre_audio(avant + 25)
+                    await asyncio.sleep(1.0)
+            await asyncio.wait_for(appel.raccroche.wait(), 60)
+            async with aiohttp.ClientSession() as s:
+                async with s.get(f"http://127.0.0.1:{port_http}/transferts/{appel.ident}", headers=PBX) as r:
+                    transfert = await r.json()
+    assert transfert["motif"] == "escalade" and len(transfert["reference"]) == 8
+    async with console_pour(serveurs, tmp_path) as console, \
+            aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+        await s.post(f"{console}/connexion", data={"identifiant": "camille.agent", "mot_de_passe": MOT_DE_PASSE})
+        async with s.get(f"{console}/api/conversations/{transfert['reference']}") as r:
+            assert r.status == 200
+            vue = await r.json()
+    assert (vue["canal"], vue["numero_appelant"], vue["source"]) == ("voix", "0612345678", "direct")
+    assert vue["verification_identite"] == "confirmee" and vue["dossier"]["numero"] == "24578301"
+    auteurs = [t["auteur"] for t in vue["transcription"]]
+    assert "bot" in auteurs and "usager" in auteurs
+    assert any("24578301" in (t.get("texte") or "") for t in vue["transcription"] if t["auteur"] == "usager")
+    assert "1985" not in json.dumps(vue)  # the identity proof is never shown
+
+
 async def test_rasa_lost_mid_call_the_caller_is_transferred_with_what_was_said(serveurs, tmp_path):
     """The greeting comes from the real Rasa; then Rasa stops answering (its address now refuses connections):
     the caller hears that an agent takes over, the gateway ends its leg, and the dialplan finds the fallback
