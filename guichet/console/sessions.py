@@ -4,7 +4,7 @@ Kept in the accounts' database (SQLite, or PostgreSQL with GUICHET_GRC_BASE), so
 that every console process behind a balancer knows them and a restart signs
 nobody out. Only the SHA-256 of a token is stored: a copy of the database opens
 no session. Each request slides the expiry in one statement, which also ends the
-session when its account was deleted or its role changed since sign-in.
+session when its account was deleted, disabled, given a new password or role since sign-in.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ class Sessions:
                 ligne = c.execute(sa.text(
                     "UPDATE sessions_console SET expire = :x WHERE empreinte = :e AND expire >= :t AND ouverte >= :debut "
                     "AND EXISTS (SELECT 1 FROM comptes WHERE comptes.identifiant = sessions_console.identifiant "
-                    "AND comptes.role = sessions_console.role) RETURNING identifiant, role"
+                    "AND comptes.role = sessions_console.role AND comptes.actif = 1 "
+                    "AND comptes.sessions_depuis <= sessions_console.ouverte) RETURNING identifiant, role"
                 ), {"x": maintenant + self.duree_s, "e": _empreinte(jeton), "t": maintenant,
                     "debut": maintenant - self.duree_max_s}).first()
             return None if ligne is None else Compte(ligne[0], Role(ligne[1]))

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import re
 
 import aiohttp
 import pytest
@@ -91,8 +92,8 @@ def test_passwords_are_hashed_and_checked(url_sql):
     assert comptes.verifier("claire", MOT_DE_PASSE).role == "agent"
     assert comptes.verifier("claire", "autre chose encore") is None and comptes.verifier("inconnu", MOT_DE_PASSE) is None
     with comptes.base.lire() as c:
-        brut = bytes(c.execute(sa.text("SELECT hachage FROM comptes")).scalar_one())
-    assert MOT_DE_PASSE.encode() not in brut and len(brut) == 32
+        stocke = c.execute(sa.text("SELECT mot_de_passe FROM comptes")).scalar_one()
+    assert stocke.startswith("$argon2id$v=19$m=65536,t=3,p=4$") and MOT_DE_PASSE not in stocke  # parameters kept with it
     with pytest.raises(ValueError, match="already exists"):
         comptes.creer("claire", MOT_DE_PASSE, "agent")
     with pytest.raises(ValueError, match="at least 12"):
@@ -106,6 +107,78 @@ def test_account_command(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO(MOT_DE_PASSE + "\n"))
     assert comptes_main(["creer", "claire", "--role", "responsable", "--stdin"]) == 0
     assert Comptes(f"sqlite:///{tmp_path / 'comptes.sqlite3'}").verifier("claire", MOT_DE_PASSE).role == "responsable"
+
+
+def test_an_earlier_version_s_scrypt_account_signs_in_and_its_hash_becomes_argon2id(tmp_path):
+    import hashlib
+    import sqlite3
+
+    chemin = tmp_path / "comptes.sqlite3"
+    ancienne = sqlite3.connect(chemin)  # the table and hash of the previous version
+    ancienne.execute("CREATE TABLE comptes (identifiant TEXT PRIMARY KEY, sel BLOB NOT NULL, hachage BLOB NOT NULL, "
+                     "role TEXT NOT NULL, cree_le TEXT NOT NULL)")
+    sel = b"0123456789abcdef"
+    ancienne.execute("INSERT INTO comptes VALUES ('claire', ?, ?, 'agent', '2026-01-01T00:00:00+00:00')",
+                     (sel, hashlib.scrypt(MOT_DE_PASSE.encode(), salt=sel, n=2**14, r=8, p=1, dklen=32)))
+    ancienne.commit()
+    ancienne.close()
+    comptes = Comptes(f"sqlite:///{chemin}")
+    assert [(e.identifiant, e.actif, e.hachage) for e in comptes.lister()] == [("claire", True, "scrypt")]
+    assert comptes.verifier("claire", "pas le bon mot de passe") is None
+    assert comptes.lister()[0].hachage == "scrypt"  # a wrong password changes nothing
+    assert comptes.verifier("claire", MOT_DE_PASSE).role == "agent"
+    assert comptes.lister()[0].hachage == "argon2id"  # replaced at this sign-in
+    assert comptes.verifier("claire", MOT_DE_PASSE).role == "agent"
+
+
+def test_an_argon2_hash_of_weaker_parameters_is_replaced_at_sign_in(url_sql):
+    from argon2 import PasswordHasher
+
+    comptes = Comptes(url_sql)
+    comptes.creer("claire", MOT_DE_PASSE, "agent")
+    with comptes.base.ecrire() as c:
+        c.execute(sa.text("UPDATE comptes SET mot_de_passe = :m"),
+                  {"m": PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(MOT_DE_PASSE)})
+    assert comptes.verifier("claire", MOT_DE_PASSE) is not None
+    with comptes.base.lire() as c:
+        assert c.execute(sa.text("SELECT mot_de_passe FROM comptes")).scalar_one().startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+async def test_disabling_resetting_and_re_enabling_an_account_end_its_sessions_at_once(url_sql, monkeypatch, capsys):
+    import io
+
+    from guichet.console.comptes import Compte
+
+    t = [1000.0]
+    comptes = Comptes(url_sql, horloge=lambda: t[0])
+    comptes.creer("claire", MOT_DE_PASSE, "agent")
+    sessions = Sessions(url_sql, duree_s=600, horloge=lambda: t[0])
+    jeton = await sessions.ouvrir(Compte("claire", "agent"))
+    t[0] += 1
+    assert comptes.desactiver("claire")
+    assert await sessions.compte(jeton) is None and comptes.verifier("claire", MOT_DE_PASSE) is None
+    t[0] += 1
+    assert comptes.reactiver("claire") and comptes.verifier("claire", MOT_DE_PASSE) is not None
+    jeton = await sessions.ouvrir(Compte("claire", "agent"))
+    assert await sessions.compte(jeton) is not None
+    t[0] += 1
+    assert comptes.changer_mot_de_passe("claire", "un tout nouveau mot de passe")
+    assert await sessions.compte(jeton) is None
+    assert comptes.verifier("claire", MOT_DE_PASSE) is None and comptes.verifier("claire", "un tout nouveau mot de passe")
+    with pytest.raises(ValueError, match="at least 12"):
+        comptes.changer_mot_de_passe("claire", "court")
+    assert not comptes.desactiver("personne") and not comptes.changer_mot_de_passe("personne", MOT_DE_PASSE)
+    monkeypatch.setenv("GUICHET_GRC_BASE", url_sql)  # the command, on the same store
+    assert comptes_main(["desactiver", "claire"]) == 0
+    assert comptes_main(["lister"]) == 0
+    sortie = capsys.readouterr().out
+    assert "account claire disabled; its sessions are ended" in sortie
+    assert re.search(r"claire\s+agent\s+no\s+\S+\s+argon2id", sortie) and MOT_DE_PASSE not in sortie
+    monkeypatch.setattr("sys.stdin", io.StringIO("encore un autre mot de passe\n"))
+    assert comptes_main(["mot-de-passe", "claire", "--stdin"]) == 0 and comptes_main(["reactiver", "claire"]) == 0
+    assert comptes.verifier("claire", "encore un autre mot de passe") is not None
+    assert comptes_main(["reactiver", "personne"]) == 2
+    comptes.base.fermer()
 
 
 async def test_sessions_expire_after_inactivity_and_are_shared_by_console_processes(url_sql):
