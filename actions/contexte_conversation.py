@@ -6,11 +6,12 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from configuration.masquage import SLOTS_TEXTE_LIBRE, masquer
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from connecteurs.modeles import ContexteConversation, TourConversation
 
 # Slots never copied into an escalation (the identity proof is used once, for the check).
-SLOTS_EXCLUS = SLOTS_PREUVE | {"requested_slot"}
+SLOTS_EXCLUS = SLOTS_PREUVE | {"requested_slot"}# (the free-text slots are masked like the transcript; the contact and callback slots stay: the agent answers on them)
 
 
 def construire_contexte(tracker: Tracker) -> ContexteConversation:
@@ -24,15 +25,16 @@ def construire_contexte(tracker: Tracker) -> ContexteConversation:
         elif genre == "user":
             intention = (evenement.get("parse_data") or {}).get("intent") or {}
             nom, confiance = intention.get("name"), intention.get("confidence")
-            texte = evenement.get("text") or ""
-            if slot_demande in SLOTS_PREUVE:
-                texte = MASQUE
+            # the stored events are masked already, the message of this turn is not yet: mask them all alike
+            texte = MASQUE if slot_demande in SLOTS_PREUVE else masquer(evenement.get("text") or "")
             transcription.append(TourConversation("usager", texte, float(evenement.get("timestamp") or 0), nom, confiance))
             if nom:
                 intentions.append({"intention": nom, "confiance": confiance})
         elif genre == "bot":
-            transcription.append(TourConversation("bot", evenement.get("text") or "", float(evenement.get("timestamp") or 0)))
-    slots = {k: v for k, v in tracker.current_slot_values().items() if k not in SLOTS_EXCLUS and v is not None}
+            transcription.append(TourConversation("bot", masquer(evenement.get("text") or ""),
+                                                  float(evenement.get("timestamp") or 0)))
+    slots = {k: masquer(v) if k in SLOTS_TEXTE_LIBRE and isinstance(v, str) else v
+             for k, v in tracker.current_slot_values().items() if k not in SLOTS_EXCLUS and v is not None}
     metadonnees = (tracker.latest_message or {}).get("metadata") or {}
     return ContexteConversation(
         sender_id=tracker.sender_id,

@@ -19,18 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, TrackerEventDiffEngine
 from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from configuration.chemins import fichier_prive
+from configuration.masquage import LIBELLE_TELEPHONE, SLOTS_TEXTE_LIBRE, masquer
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
-from serveur_rasa.masquage import masquer
 
 logger = logging.getLogger(__name__)
 
 SLOTS_PERSONNELS = frozenset({"contact_abonnement", "contact_reclamation", "telephone_rappel"})
-SLOTS_TEXTE_LIBRE = frozenset({"description_signalement", "description_reclamation", "sujet_reclamation"})
+
+
+def _sans_numero(metadonnees: Any) -> Any:
+    """The caller's number leaves the metadata kept in the store (it lives in the GRC, with the escalation)."""
+    if isinstance(metadonnees, dict) and metadonnees.get("numero_appelant"):
+        return {**metadonnees, "numero_appelant": LIBELLE_TELEPHONE}
+    return metadonnees
 
 
 def masquer_evenement(donnees: dict[str, Any], slot_demande: str | None) -> dict[str, Any]:
@@ -40,9 +46,13 @@ def masquer_evenement(donnees: dict[str, Any], slot_demande: str | None) -> dict
     if genre == "user":
         texte = MASQUE if slot_demande in SLOTS_PREUVE else masquer(str(d.get("text") or ""))
         d["text"] = texte
+        if "metadata" in d:
+            d["metadata"] = _sans_numero(d["metadata"])
         if isinstance(d.get("parse_data"), dict):
             analyse = d["parse_data"] = dict(d["parse_data"])
             analyse["text"] = texte
+            if "metadata" in analyse:
+                analyse["metadata"] = _sans_numero(analyse["metadata"])
             if isinstance(analyse.get("entities"), list):
                 analyse["entities"] = [dict(e) if isinstance(e, dict) else e for e in analyse["entities"]]
                 for entite in analyse["entities"]:
@@ -133,21 +143,26 @@ def slot_demande_avant(evenements: Sequence[Event], fin: int) -> str | None:
     return None
 
 
-def lignes_masquees(tracker: DialogueStateTracker, debut: int) -> list[tuple[Any, ...]]:
-    """The rows to store for the tracker's events from ``debut`` on, personal data masked."""
+def evenements_masques(tracker: DialogueStateTracker, debut: int) -> list[tuple[Event, dict[str, Any]]]:
+    """The tracker's events from ``debut`` on, each with its masked copy (what is stored and what is published)."""
     evenements = list(tracker.events)
     slot_demande = slot_demande_avant(evenements, debut)
-    lignes = []
+    resultat = []
     for evenement in evenements[debut:]:
         donnees = evenement.as_dict()
-        stocke = masquer_evenement(donnees, slot_demande)
-        lignes.append((tracker.sender_id, evenement.type_name, stocke.get("timestamp"),
-                       (stocke.get("parse_data") or {}).get("intent", {}).get("name"), stocke.get("name"), json.dumps(stocke)))
+        resultat.append((evenement, masquer_evenement(donnees, slot_demande)))
         if donnees.get("event") == "slot" and donnees.get("name") == "requested_slot":
             slot_demande = donnees.get("value")
         elif donnees.get("event") == "active_loop" and not donnees.get("name"):
             slot_demande = None
-    return lignes
+    return resultat
+
+
+def lignes_masquees(tracker: DialogueStateTracker, debut: int) -> list[tuple[Any, ...]]:
+    """The rows to store for the tracker's events from ``debut`` on, personal data masked."""
+    return [(tracker.sender_id, evenement.type_name, stocke.get("timestamp"),
+             (stocke.get("parse_data") or {}).get("intent", {}).get("name"), stocke.get("name"), json.dumps(stocke))
+            for evenement, stocke in evenements_masques(tracker, debut)]
 
 
 class TrackerStoreMasque(SQLTrackerStore):
@@ -177,6 +192,18 @@ class TrackerStoreMasque(SQLTrackerStore):
         if self.domain and evenements:
             return DialogueStateTracker.from_dict(sender_id, evenements, self.domain.slots)
         return None
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's publishing to the event broker, with the stored (masked) copies of the new events only."""
+        if self.event_broker is None:
+            return
+        ancien = await self.retrieve(tracker.sender_id)
+        nouveaux = TrackerEventDiffEngine.event_difference(ancien, tracker)
+        if not nouveaux:
+            return
+        debut = len(tracker.events) - len(nouveaux)
+        for _, masque in await asyncio.to_thread(evenements_masques, tracker, debut):
+            self.event_broker.publish({"sender_id": tracker.sender_id, **masque})
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)

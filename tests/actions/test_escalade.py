@@ -92,3 +92,26 @@ async def test_escalations_and_callbacks_are_limited_per_source(grc, installer_s
                                                                 extra_message=adresse), domaine)
     assert reponses(dispatcher)[-4:] == ["utter_rappel_enregistre"] * 3 + ["utter_trop_de_demandes"]
     await quotas.fermer()
+
+
+async def test_the_message_of_this_turn_and_free_text_slots_reach_the_escalation_and_ticket_masked(
+        grc, installer_services, dispatcher, domaine):
+    """The stored events are masked by the tracker store, the current message is not yet: the context masks both."""
+    from actions.contexte_conversation import construire_contexte
+    from connecteurs.tickets import contenu_contexte
+
+    installer_services(grc)
+    dernier = {"event": "user", "text": "un conseiller svp, rappelez-moi au 06 12 34 56 78 ou claire.martin@example.org",
+               "timestamp": 5.0, "input_channel": "rest", "parse_data": {"intent": {"name": "parler_conseiller",
+                                                                                    "confidence": 0.99}}}
+    slots = {**SLOTS, "description_reclamation": "mon voisin Jean Dupont né le 04/05/1961 au 07 11 22 33 44"}
+    t = tracker(slots, evenements=[*CONVERSATION, dernier])
+    contexte = construire_contexte(t)
+    assert contexte.transcription[-1].texte == "un conseiller svp, rappelez-moi au [téléphone] ou [courriel]"
+    assert contexte.slots["description_reclamation"] == "mon voisin Jean Dupont né le [date] au [téléphone]"
+    ticket = contenu_contexte(contexte)
+    for donnee in ("06 12 34 56 78", "claire.martin@example.org", "07 11 22 33 44", "1961", "12/03/1985"):
+        assert donnee not in ticket
+    evenements = await ActionEscalader().run(dispatcher, t, domaine)
+    reference = next(e["value"] for e in evenements if e.get("name") == "reference_escalade")
+    assert "06 12 34 56 78" not in str(await grc.lire_escalade(reference))

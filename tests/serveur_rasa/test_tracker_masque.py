@@ -112,3 +112,38 @@ async def test_the_proof_answer_is_masked_when_the_question_was_asked_in_an_earl
     c.close()
     assert dernier["text"] == "***" and dernier["parse_data"]["text"] == "***" and dernier["parse_data"]["entities"][0]["value"] == "***"
     assert b"1985" not in base.read_bytes()
+
+
+async def test_the_caller_s_number_in_metadata_is_masked_and_the_event_broker_gets_masked_events_only(tmp_path):
+    """Rasa's own SQL event broker on a real SQLite file, as endpoints.yml would configure it."""
+    from rasa.core.brokers.sql import SQLEventBroker
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    courtier = SQLEventBroker(dialect="sqlite", db=str(tmp_path / "evenements.sqlite3"))
+    magasin = TrackerStoreMasque(Domain.empty(), dialect="sqlite", db=str(tmp_path / "conversations.sqlite3"),
+                                 event_broker=courtier)
+    tracker = DialogueStateTracker.from_events("appel-1", [
+        UserUttered("mon mail claire point martin arobase exemple point fr", metadata={"numero_appelant": "0612345678"}),
+        SlotSet("requested_slot", "date_naissance"),
+        UserUttered("douze mars mille neuf cent quatre-vingt-cinq", metadata={"numero_appelant": "0612345678"}),
+        SlotSet("date_naissance", "1985-03-12"),
+        SlotSet("requested_slot", None),
+        BotUttered("Merci."),
+    ], slots=Domain.empty().slots)
+    await magasin.save(tracker)
+    tracker.update(UserUttered("rappelez-moi au +33 (0)7 11 22 33 44", metadata={"numero_appelant": "0612345678"}))
+    await magasin.save(tracker)  # only the new event is published
+    assert tracker.latest_message.metadata["numero_appelant"] == "0612345678"  # the running dialogue keeps it
+
+    publies = [json.loads(d) for (d,) in sqlite3.connect(tmp_path / "evenements.sqlite3").execute(
+        "SELECT data FROM events ORDER BY id")]
+    assert [e["event"] for e in publies] == ["user", "slot", "user", "slot", "slot", "bot", "user"]
+    assert all(e["sender_id"] == "appel-1" for e in publies)
+    utilisateurs = [e for e in publies if e["event"] == "user"]
+    assert [e["text"] for e in utilisateurs] == ["mon mail [courriel]", "***", "rappelez-moi au [téléphone]"]
+    assert {e["metadata"]["numero_appelant"] for e in utilisateurs} == {"[téléphone]"}
+    for base in ("evenements.sqlite3", "conversations.sqlite3"):
+        brut = (tmp_path / base).read_bytes()
+        assert b"0612345678" not in brut and b"1985" not in brut and b"martin" not in brut and b"11 22 33" not in brut, base
