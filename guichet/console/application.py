@@ -9,13 +9,14 @@ import dataclasses
 import datetime as dt
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from configuration.chemins import RACINE
 from connecteurs.chatwoot import ClientChatwoot, ConfigChatwoot, LiensChatwoot
 from connecteurs.grc_embarquee.grc import ConfigGrcEmbarquee, GrcEmbarquee
 from guichet.affichage import duree, pourcentage
@@ -26,6 +27,7 @@ from guichet.console.gabarit import page, tableau
 from guichet.console.relais_chatwoot import RelaisChatwoot
 from guichet.console.sessions import Sessions
 from guichet.console.tentatives import Tentatives
+from guichet.construction.libelles import libelle, libelles
 from guichet.pilotage.attente_conseillers import AttenteConseillers
 from guichet.pilotage.attente_conseillers import mesurer as mesurer_attente
 from guichet.pilotage.export_csv import en_csv
@@ -53,9 +55,12 @@ class ConfigConsole:
     chatwoot: ConfigChatwoot | None = None  # Chatwoot as the handoff target (GUICHET_ESCALADES=chatwoot)
     secret_chatwoot: str = ""  # in the webhook URL Chatwoot calls
     proxy_de_confiance: bool = False  # behind a reverse proxy: the client's address is the last X-Forwarded-For hop
+    dossier_domaine: Path = RACINE / "bot" / "domain"  # the French labels of intents and FAQ entries (its utter_sujet_*)
 
 
-def rendre_tableau_de_bord(i: Indicateurs) -> str:
+def rendre_tableau_de_bord(i: Indicateurs, noms: Mapping[str, str] | None = None) -> str:
+    """The dashboard's tables; intents and FAQ entries by the French labels editors wrote."""
+    noms = dict(noms or {})
     resume = [("Conversations", i.conversations), ("Taux de résolution sans conseiller", pourcentage(i.taux_contenues, 1)),
               ("Taux de transfert à un conseiller", pourcentage(i.taux_escalade, 1)), ("Taux d'abandon", pourcentage(i.taux_abandon, 1)),
               ("Messages non compris", pourcentage(i.taux_repli, 1)), ("Consultations de dossier", i.consultations_dossier),
@@ -65,7 +70,7 @@ def rendre_tableau_de_bord(i: Indicateurs) -> str:
     return "".join([
         tableau("En résumé", ("Indicateur", "Valeur"), resume),
         tableau("Conversations par jour", ("Jour", "Chat", "Téléphone"), jours),
-        tableau("Demandes les plus fréquentes", ("Intention", "Messages"), list(i.intentions)),
+        tableau("Demandes les plus fréquentes", ("Demande", "Messages"), [(libelle(noms, k), n) for k, n in i.intentions]),
         tableau("Questions sans réponse (pour les rédacteurs)", ("Question", "Fois"), list(i.questions_sans_reponse)),
         tableau("Satisfaction", ("Réponse", "Nombre"), list(i.satisfaction.items())),
         tableau("Signalements par catégorie", ("Catégorie", "Nombre"), list(i.signalements_par_categorie.items())),
@@ -204,6 +209,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
     async def pilotage(request: web.Request) -> web.Response:
         du, au = periode(request)
         i = await indicateurs(du, au)
+        noms = await asyncio.to_thread(libelles, config.dossier_domaine)  # read again: a publication changes them
         filtre = f"""<form method="get" action="/pilotage"><label for="du">Du</label><input id="du" name="du" type="date" value="{du}">
 <label for="au">Au</label><input id="au" name="au" type="date" value="{au}"> <button>Afficher</button></form>
 <p><a href="/pilotage.csv?du={du}&amp;au={au}">Exporter en CSV</a></p>"""
@@ -212,12 +218,13 @@ def creer_application(config: ConfigConsole) -> web.Application:
             a = await asyncio.to_thread(mesurer_attente, config.url_grc, du, au, FUSEAU)
             attente = rendre_attente(a)
         return page("Tableau de bord",
-                    f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i)}{attente}")
+                    f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i, noms)}{attente}")
 
     @responsable
     async def pilotage_csv(request: web.Request) -> web.Response:
         du, au = periode(request)
-        return web.Response(text=en_csv(await indicateurs(du, au)), content_type="text/csv", charset="utf-8",
+        noms = await asyncio.to_thread(libelles, config.dossier_domaine)
+        return web.Response(text=en_csv(await indicateurs(du, au), noms), content_type="text/csv", charset="utf-8",
                             headers={"Content-Disposition": f'attachment; filename="guichet-{du}-{au}.csv"'})
 
     app = web.Application(client_max_size=64 * 1024, middlewares=[entetes_securite, meme_origine(config.cookie_securise)])
@@ -245,7 +252,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
 
         app.cleanup_ctx.append(ouvrir)
         ajouter_routes_agents(app, connecte, grc, api_rasa, journal,
-                              lambda: dt.datetime.now(dt.timezone.utc))
+                              lambda: dt.datetime.now(dt.timezone.utc), config.dossier_domaine)
     else:
         app.router.add_get("/", accueil)
     if config.widget is not None:

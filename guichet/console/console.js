@@ -90,7 +90,7 @@
       ]);
       var intentions = document.getElementById("intentions");
       intentions.textContent = "";
-      d.intentions.forEach(function (i) { intentions.appendChild(el("li", i.intention + " (" + Math.round((i.confiance || 0) * 100) + " %)")); });
+      d.intentions.forEach(function (i) { intentions.appendChild(el("li", (i.libelle || i.intention) + " (" + Math.round((i.confiance || 0) * 100) + " %)")); });
       definitions(document.getElementById("slots"), Object.keys(d.slots).map(function (k) { return [k, valeur(d.slots[k])]; }));
       var dossier = document.getElementById("dossier");
       dossier.textContent = "";

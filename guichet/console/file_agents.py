@@ -4,6 +4,7 @@ conversation is written to the access audit (guichet/rgpd/audit.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 import json
@@ -20,6 +21,7 @@ from guichet.console.api_rasa import ApiRasa, RasaIndisponible
 from guichet.console.comptes import Compte, Role
 from guichet.console.gabarit import page
 from guichet.console.prise_en_charge import ActionImpossible, PriseEnCharge, vue
+from guichet.construction.libelles import libelles
 from guichet.rgpd.audit import auditer
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ def _json(donnees: Any, statut: int = 200) -> web.Response:
 
 
 def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEscalades, rasa: ApiRasa,
-                          journal_audit: Path, horloge: Horloge) -> None:
+                          journal_audit: Path, horloge: Horloge, dossier_domaine: Path | None = None) -> None:
     prise = PriseEnCharge(file, rasa)
     script = (ICI / "console.js").read_bytes()
 
@@ -126,7 +128,8 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
         if escalade is None:
             return _json({"erreur": "Cette référence n'existe pas."}, 404)
         tracker = await tracker_ou_rien(escalade.sender_id)
-        return _json(vue(escalade, tracker, horloge()) | {"moi": compte.identifiant})
+        noms = await asyncio.to_thread(libelles, dossier_domaine) if dossier_domaine is not None else {}
+        return _json(vue(escalade, tracker, horloge(), noms) | {"moi": compte.identifiant})
 
     async def action_api(request: web.Request, compte: Compte) -> web.Response:
         reference, action = request.match_info["reference"], request.match_info["action"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +22,21 @@ from connecteurs.erreurs import CodeErreur, EscaladeDejaPrise, EscaladeInconnue
 from connecteurs.interfaces import FileEscalades
 from connecteurs.modeles import EscaladeEnFile, EtatEscalade, TypeEscalade
 from guichet.console.api_rasa import ApiRasa
+from guichet.construction.libelles import libelle
 
 LONGUEUR_MAX_MESSAGE = 2000
 CANAUX_SANS_MESSAGES = frozenset({"voix"})  # the phone call itself is transferred to the agent
 SLOTS_CACHES = SLOTS_PREUVE | {"requested_slot"}
+# what an agent is shown of the collected details, by its French name; every other slot is the dialogue's own
+# bookkeeping (proposer_rappel, reference_escalade, identite_verifiee…) and stays hidden
+INFORMATIONS_AGENTS = {
+    "numero_dossier": "Numéro de dossier", "categorie_signalement": "Catégorie du signalement",
+    "adresse_signalement": "Adresse du signalement", "description_signalement": "Description du signalement",
+    "numero_signalement": "Numéro du signalement", "contact_abonnement": "Contact pour le suivi du signalement",
+    "sujet_reclamation": "Objet de la réclamation", "description_reclamation": "Réclamation",
+    "contact_reclamation": "Contact pour la réponse", "creneau_rappel": "Créneau de rappel souhaité",
+    "telephone_rappel": "Numéro à rappeler", "note_satisfaction": "Satisfaction (sur 5)",
+}
 
 # Rasa's socket.io output sends a bot event's `custom` payload as the keyword
 # arguments of `emit`: {"data": {...}} reaches the widget as {...}.
@@ -85,8 +97,11 @@ def transcription(evenements: list[dict[str, Any]]) -> list[Tour]:
     return tours
 
 
-def vue(escalade: EscaladeEnFile, tracker: dict[str, Any] | None, maintenant: dt.datetime) -> dict[str, Any]:
-    """Everything the agent sees for one escalation (JSON for the console page)."""
+def vue(escalade: EscaladeEnFile, tracker: dict[str, Any] | None, maintenant: dt.datetime,
+        noms: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Everything the agent sees for one escalation (JSON for the console page): intents with the editors' French
+    labels (`noms`, guichet/construction/libelles.py), the collected details by their French names."""
+    noms = dict(noms or {})
     contexte = dict(escalade.contexte)
     if tracker is not None:
         tours = [t.__dict__ for t in transcription(tracker.get("events") or [])]
@@ -95,7 +110,8 @@ def vue(escalade: EscaladeEnFile, tracker: dict[str, Any] | None, maintenant: dt
     else:  # Rasa unreachable: what was recorded at escalation time
         tours = [t for t in contexte.get("transcription", [])]
         slots, en_pause = dict(contexte.get("slots") or {}), None
-    intentions = [{"intention": t["intention"], "confiance": t["confiance"]} for t in tours if t.get("intention")]
+    intentions = [{"intention": t["intention"], "libelle": libelle(noms, t["intention"]), "confiance": t["confiance"]}
+                  for t in tours if t.get("intention")]
     fin_attente = escalade.pris_le or (escalade.clos_le if escalade.etat != EtatEscalade.EN_ATTENTE else None) or maintenant
     return {
         "reference": escalade.reference,
@@ -110,8 +126,9 @@ def vue(escalade: EscaladeEnFile, tracker: dict[str, Any] | None, maintenant: dt
         "numero_appelant": contexte.get("numero_appelant"),
         "verification_identite": slots.get("verification_identite", contexte.get("verification_identite")),
         "dossier": slots.get("dossier") if slots.get("verification_identite") == "confirmee" else None,
-        "slots": {k: v for k, v in slots.items() if k != "dossier"},
-        "intentions": intentions or list(contexte.get("intentions") or []),
+        "slots": {nom: slots[k] for k, nom in INFORMATIONS_AGENTS.items() if slots.get(k) not in (None, "")},
+        "intentions": intentions or [{**i, "libelle": libelle(noms, str(i.get("intention")))}
+                                     for i in contexte.get("intentions") or [] if isinstance(i, dict)],
         "transcription": tours,
         "bot_en_pause": en_pause,
         "messages_possibles": escalade.type == TypeEscalade.CONVERSATION and escalade.canal not in CANAUX_SANS_MESSAGES,

@@ -32,11 +32,10 @@ from typing import Any
 import yaml
 
 from configuration.chemins import RACINE
+from guichet.construction.libelles import HORS_PERIMETRE, REPLI
 from guichet.construction.projet import Projet
 
 logger = logging.getLogger(__name__)
-HORS_PERIMETRE = "hors_perimetre"
-REPLI = "nlu_fallback"
 COMPOSANTS_REPLI = ("FallbackClassifier", "serveur_rasa.seuil_faq.SeuilReponseFaq")
 INTENTIONS_DEMANDES = {"suivre_dossier", "signaler_probleme", "deposer_reclamation", "parler_conseiller"}
 

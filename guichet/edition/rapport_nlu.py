@@ -32,6 +32,7 @@ from guichet.construction.evaluation_nlu import (
     mesurer,
     valider_croisee,
 )
+from guichet.construction.libelles import libelles as libelles_domaine
 from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import lire_sources
 from guichet.edition.projet_temporaire import projet_temporaire
@@ -84,13 +85,8 @@ def seuils(config: dict[str, Any]) -> tuple[float, float]:
 
 
 def libelles(fichiers: Projet, domaine: Path) -> dict[str, str]:
-    """French labels: entry titles for faq/<id>, the domain's utter_sujet_<intent> for intents."""
-    noms = {REPLI: "aucune réponse (le bot fait reformuler)", HORS_PERIMETRE: "hors sujet"}
-    for chemin in sorted(domaine.glob("*.yml")):
-        reponses = (yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}).get("responses") or {}
-        for nom, variantes in reponses.items():
-            if nom.startswith("utter_sujet_") and variantes:
-                noms[nom.removeprefix("utter_sujet_")] = str(variantes[0].get("text", ""))
+    """French labels (guichet/construction/libelles.py), with the titles of FAQ entries not trained yet."""
+    noms = libelles_domaine(domaine)
     sources, _ = lire_sources(fichiers.faq)
     for e in sources.entrees:
         noms[f"faq/{e.id}"] = e.titre

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy.exc
 
+from configuration.chemins import RACINE
 from connecteurs.adresses_bases import AdressesBases
+from guichet.construction.libelles import libelles
 from guichet.pilotage.export_csv import en_csv
 from guichet.pilotage.indicateurs import calculer
 from guichet.pilotage.lecture import lire_evenements
@@ -38,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     indicateurs = calculer(evenements, args.du, args.au, ZoneInfo(args.fuseau))
     if args.csv:
-        sys.stdout.write(en_csv(indicateurs))
+        sys.stdout.write(en_csv(indicateurs, libelles(RACINE / "bot" / "domain")))
     else:
         print(json.dumps(dataclasses.asdict(indicateurs), ensure_ascii=False, indent=2, default=str))
     return 0

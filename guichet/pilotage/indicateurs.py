@@ -8,9 +8,12 @@ Definitions (docs/pilotage.md):
 - abandoned: it ended while a form was still active;
 - contained: neither escalated nor abandoned, and the same sender did not come
   back within 24 hours;
-- fallback rate: citizen messages the bot did not understand (``nlu_fallback``)
-  among all citizen messages;
-- unanswered questions: the texts of those messages (already masked in storage);
+- free messages: what citizens wrote or said on their own — not an answer to a form's
+  question (a report's category, a complaint's text, a birth date), not a button, not a
+  trigger; intents are counted on those, a FAQ answer by its entry (``faq/<id>``);
+- fallback rate: free messages the bot did not understand (``nlu_fallback``) among
+  all free messages;
+- unanswered questions: the texts of those messages, masked again (configuration/masquage.py);
 - satisfaction: the ``note_satisfaction`` answers; case lookups: confirmed
   identity checks; reports by category: ``categorie_signalement`` when a
   report was created.
@@ -24,8 +27,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from configuration.masquage import masquer
+
 RETOUR_S = 24 * 3600
 CANAL_TELEPHONE = "voix"
+
+
+def intention_affichee(message: Mapping[str, Any]) -> str | None:
+    """The intent of a citizen message, a FAQ answer named by its entry (``faq/horaires_mairie``)."""
+    analyse = message.get("parse_data") or {}
+    nom = (analyse.get("intent") or {}).get("name")
+    if nom == "faq":
+        reponse = ((analyse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        return reponse.get("intent_response_key") or nom
+    return nom
 
 
 @dataclass
@@ -62,6 +77,21 @@ class Conversation:
     @property
     def repondue(self) -> bool:
         return any(e.get("event") == "bot" for e in self.evenements)
+
+    @property
+    def messages_libres(self) -> list[dict[str, Any]]:
+        """The citizen's own messages: neither the answer to a form's question, nor a button, nor a trigger."""
+        libres, demande = [], None
+        for e in self.evenements:
+            if e.get("event") == "slot" and e.get("name") == "requested_slot":
+                demande = e.get("value")
+            elif e.get("event") == "active_loop" and not e.get("name"):
+                demande = None
+            elif e.get("event") == "user":
+                texte = str(e.get("text") or "")
+                if demande is None and not texte.startswith("/") and not (e.get("metadata") or {}).get("declencheur"):
+                    libres.append(e)
+        return libres
 
     def slots(self, nom: str) -> list[Any]:
         return [e.get("value") for e in self.evenements if e.get("event") == "slot" and e.get("name") == nom]
@@ -168,12 +198,12 @@ def compter_par_jour(par_sender: Mapping[str, Sequence[Mapping[str, Any]]], debu
             k.escaladees += c.escaladee
             k.abandonnees += c.abandonnee and not c.escaladee
             k.contenues += not c.escaladee and not c.abandonnee and not revient(c)
-            for m in c.messages:
+            for m in c.messages_libres:
                 k.messages += 1
-                nom = ((m.get("parse_data") or {}).get("intent") or {}).get("name")
+                nom = intention_affichee(m)
                 if nom == "nlu_fallback":
                     k.replis += 1
-                    k.questions[str(m.get("text") or "")] += 1
+                    k.questions[masquer(str(m.get("text") or ""))] += 1
                 elif nom:
                     k.intentions[nom] += 1
             k.notes.update(str(v) for v in c.slots("note_satisfaction") if v)

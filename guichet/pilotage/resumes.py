@@ -23,6 +23,9 @@ from guichet.pilotage.lecture import lire_evenements
 
 TABLE = "guichet_resumes_journaliers"
 DELAI_STABLE = dt.timedelta(days=2)
+# the counting rules' version, stored with each summary: a summary of older rules is counted again from the
+# events while they are kept (2: form answers, buttons and triggers are no longer « questions »; FAQ per entry)
+REGLES_COMPTAGE = 2
 
 
 def _table(meta: sa.MetaData) -> sa.Table:
@@ -54,24 +57,38 @@ def indicateurs(url: str, debut: dt.date, fin: dt.date, fuseau: dt.tzinfo, aujou
         with moteur.connect() as c:
             lignes = c.execute(sa.select(table.c.jour, table.c.comptes).where(
                 table.c.jour >= debut.isoformat(), table.c.jour <= fin.isoformat())).all()
-        jours: dict[dt.date, ComptesJour] = {dt.date.fromisoformat(j): ComptesJour.depuis_dict(json.loads(k)) for j, k in lignes}
+        jours: dict[dt.date, ComptesJour] = {}
+        perimes: set[dt.date] = set()  # counted under older rules
+        for j, k in lignes:
+            donnees = json.loads(k)
+            jours[dt.date.fromisoformat(j)] = ComptesJour.depuis_dict(donnees)
+            if donnees.get("_regles") != REGLES_COMPTAGE:
+                perimes.add(dt.date.fromisoformat(j))
         manquants = [debut + dt.timedelta(days=i) for i in range((fin - debut).days + 1)]
-        manquants = [j for j in manquants if j not in jours]
-        nouveaux = []
+        manquants = [j for j in manquants if j not in jours or j in perimes]
+        nouveaux: list[dict[str, str]] = []
+        recomptes: list[dict[str, str]] = []
         for d, f in _plages(manquants):
             calcules = compter_par_jour(lire_evenements(url, d, f), d, f, fuseau)
             for i in range((f - d).days + 1):
                 j = d + dt.timedelta(days=i)
+                if j in perimes and j not in calcules and jours[j].conversations:
+                    continue  # its events are gone (retention): the older summary is all there is
                 jours[j] = calcules.get(j, ComptesJour())
                 if j <= stable:
-                    nouveaux.append({"jour": j.isoformat(), "comptes": json.dumps(jours[j].en_dict(), ensure_ascii=False),
-                                     "calcule_le": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")})
-        if nouveaux:
+                    ligne = {"jour": j.isoformat(), "comptes": json.dumps({**jours[j].en_dict(), "_regles": REGLES_COMPTAGE},
+                                                                          ensure_ascii=False),
+                             "calcule_le": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+                    (recomptes if j in perimes else nouveaux).append(ligne)
+        if nouveaux or recomptes:
             with moteur.begin() as c:
                 deja = {r[0] for r in c.execute(sa.select(table.c.jour).where(table.c.jour.in_([n["jour"] for n in nouveaux])))}
                 a_inserer = [n for n in nouveaux if n["jour"] not in deja]  # another request may have stored them
                 if a_inserer:
                     c.execute(table.insert(), a_inserer)
+                for ligne in recomptes:
+                    c.execute(table.update().where(table.c.jour == ligne["jour"]).values(
+                        comptes=ligne["comptes"], calcule_le=ligne["calcule_le"]))
     finally:
         moteur.dispose()
     return assembler(jours, debut, fin)

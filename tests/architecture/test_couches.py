@@ -1,6 +1,6 @@
 """The house rule: every import points down (configuration → connecteurs → actions | voix →
 serveur_rasa → guichet), never up nor sideways between actions and voix; inside guichet/, the
-rooms likewise (construction → edition; pilotage → rgpd → console → exploitation)."""
+rooms likewise (construction → edition, pilotage; pilotage → rgpd → console → exploitation)."""
 
 from __future__ import annotations
 
@@ -47,10 +47,10 @@ PIECES_GUICHET = {
     "affichage": set(),
     "construction": set(),
     "widget": set(),
-    "pilotage": {"affichage"},
+    "pilotage": {"affichage", "construction"},
     "edition": {"affichage", "construction"},
     "rgpd": {"pilotage"},
-    "console": {"affichage", "pilotage", "rgpd", "widget"},
+    "console": {"affichage", "construction", "pilotage", "rgpd", "widget"},
     "exploitation": {"construction", "console"},
 }
 

@@ -113,7 +113,7 @@ async def test_faq_handover_agent_reply_hand_back_and_reload(serveurs, tmp_path)
         # the full context, without asking the citizen anything
         await expect(agent.locator("#transcription")).to_contain_text("c'est quoi les horaires de la mairie ?", timeout=10_000)
         await expect(agent.locator("#transcription")).not_to_contain_text("/saluer")  # the widget's opening trigger
-        await expect(agent.locator("#intentions")).to_contain_text("parler_conseiller")
+        await expect(agent.locator("#intentions")).to_contain_text("Parler à un conseiller")  # the editors' label
         await expect(agent.locator("#intentions")).to_contain_text(" %")
         await expect(agent.locator("#contexte")).to_contain_text(reference)
         await expect(agent.get_by_role("button", name="Envoyer")).to_be_disabled()

@@ -63,9 +63,11 @@ async def test_dashboard_behind_sign_in_with_figures_and_csv(console):
         page = await (await s.get(f"{console}/pilotage", params={"du": "2026-11-02", "au": "2026-11-03"})).text()
         assert "<td>Conversations</td><td>15</td>" in page  # 14 of the history + the injection one
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+        assert "<td>Parler à un conseiller</td><td>1</td>" in page and "parler_conseiller" not in page  # the editors' labels
         r = await s.get(f"{console}/pilotage.csv", params={"du": "2026-11-02", "au": "2026-11-03"})
         assert r.headers["Content-Type"].startswith("text/csv") and "conversations;;15" in await r.text()
-        assert (await r.read()).startswith(b"\xef\xbb\xbfindicateur;cle;valeur\r\n")  # UTF-8 BOM: French Excel reads the accents
+        assert (await r.read()).startswith(b"\xef\xbb\xbfindicateur;cle;valeur;libelle\r\n")  # UTF-8 BOM: French Excel reads the accents
+        assert "intentions;parler_conseiller;1;Parler à un conseiller" in await r.text()
         assert (await s.get(f"{console}/pilotage", params={"du": "hier"})).status == 400
         await s.post(f"{console}/deconnexion")
         assert (await s.get(f"{console}/pilotage")).url.path == "/connexion"

@@ -136,3 +136,21 @@ async def test_rasa_down_during_take_over_is_reported(grc):
     reference = (await grc.creer_escalade(contexte())).reference
     with pytest.raises(RasaIndisponible):
         await prise.prendre(reference, "camille")
+
+
+def test_agents_read_french_labels_and_never_the_dialogue_s_bookkeeping(tmp_path):
+    import datetime as dt
+
+    from connecteurs.modeles import EscaladeEnFile, EtatEscalade, TypeEscalade
+    from guichet.console.prise_en_charge import vue
+
+    maintenant = dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone.utc)
+    escalade = EscaladeEnFile("24578301", TypeEscalade.CONVERSATION, EtatEscalade.EN_ATTENTE, "citoyen-1", "socketio",
+                              maintenant, {})
+    tracker = {"events": [{"event": "user", "text": "je veux un conseiller", "timestamp": 1,
+                           "parse_data": {"intent": {"name": "parler_conseiller", "confidence": 0.97}}}],
+               "slots": {"numero_dossier": "24578301", "proposer_rappel": False, "reference_escalade": "24578301",
+                         "identite_verifiee": False, "categorie_signalement": "voirie", "requested_slot": None}}
+    v = vue(escalade, tracker, maintenant, {"parler_conseiller": "Parler à un conseiller"})
+    assert v["intentions"] == [{"intention": "parler_conseiller", "libelle": "Parler à un conseiller", "confiance": 0.97}]
+    assert v["slots"] == {"Numéro de dossier": "24578301", "Catégorie du signalement": "voirie"}

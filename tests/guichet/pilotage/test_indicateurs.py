@@ -118,3 +118,28 @@ def test_command_reads_the_tracker_store_and_writes_csv(tmp_path, monkeypatch, c
     lignes = capsys.readouterr().out.splitlines()
     assert "conversations;;14" in lignes and "signalements_par_categorie;voirie;1" in lignes
     assert main(["--du", "2026-11-03", "--au", "2026-11-02"]) == 2
+
+
+def test_form_answers_buttons_and_triggers_are_never_unanswered_questions_and_faq_counts_per_entry():
+    """Tried on a fresh instance: all five « unanswered questions » were form answers. Only what the citizen
+    asked on their own counts; a FAQ answer counts for its entry; what is shown is masked."""
+    demande = lambda t, v: {"event": "slot", "timestamp": t, "name": "requested_slot", "value": v}  # noqa: E731
+    reponse_faq = message(JOUR + 4, "c'est quand que la mairie ouvre", "faq")
+    reponse_faq["parse_data"]["response_selector"] = {"faq": {"response": {"intent_response_key": "faq/horaires_mairie"}}}
+    h = {"reclamation": [
+        *session(JOUR), {**message(JOUR + 1, "/saluer", "saluer"), "metadata": {"declencheur": True}},
+        message(JOUR + 2, "je veux faire une réclamation", "deposer_reclamation"),
+        {"event": "active_loop", "timestamp": JOUR + 3, "name": "formulaire_reclamation"}, demande(JOUR + 3, "sujet_reclamation"),
+        message(JOUR + 3.5, "la cantine", "nlu_fallback"), demande(JOUR + 3.6, "description_reclamation"),
+        message(JOUR + 3.7, "mon fils Léo a été puni sans raison, appelez-moi au 06 12 34 56 78", "nlu_fallback"),
+        demande(JOUR + 3.8, "date_naissance"), message(JOUR + 3.9, "***", "nlu_fallback"),
+        demande(JOUR + 3.95, "contact_reclamation"), message(JOUR + 3.97, "[courriel]", "nlu_fallback"),
+        demande(JOUR + 3.98, None), {"event": "active_loop", "timestamp": JOUR + 3.99, "name": None},
+        reponse_faq, bot(JOUR + 5),
+        message(JOUR + 6, "/choisir_sujet{\"sujet\": \"collecte_dechets\"}", "choisir_sujet"),
+        message(JOUR + 7, "est-ce que mon voisin au 07 11 22 33 44 peut tondre le dimanche", "nlu_fallback"), bot(JOUR + 8),
+    ]}
+    i = calculer(h, dt.date(2026, 11, 2), dt.date(2026, 11, 2))
+    assert i.questions_sans_reponse == [("est-ce que mon voisin au [téléphone] peut tondre le dimanche", 1)]
+    assert dict(i.intentions) == {"deposer_reclamation": 1, "faq/horaires_mairie": 1}
+    assert i.taux_repli == round(1 / 3, 4)  # three free messages, one not understood

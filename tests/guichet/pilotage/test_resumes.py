@@ -67,3 +67,33 @@ def test_retention_forgets_question_texts_not_counts(tmp_path):
     apres = indicateurs(url, du, au, dt.timezone.utc, dt.date(2026, 11, 15))
     assert apres.questions_sans_reponse == [] and apres.taux_repli == avant.taux_repli and apres.conversations == avant.conversations
     assert oublier_textes(f"sqlite:///{tmp_path / 'vide.sqlite3'}", dt.date(2026, 11, 1)) == 0
+
+
+def test_summaries_counted_under_older_rules_are_counted_again_while_their_events_are_kept(tmp_path):
+    h = annee()
+    url = base(tmp_path, h)
+    du, au, aujourd_hui = dt.date(2026, 10, 1), dt.date(2026, 10, 31), dt.date(2026, 11, 15)
+    attendu = indicateurs(url, du, au, dt.timezone.utc, aujourd_hui)
+    moteur = sa.create_engine(url)
+    with moteur.begin() as c:  # as an earlier version stored them: no rules version, a form answer among the questions
+        for jour, comptes in c.execute(sa.text(f"SELECT jour, comptes FROM {TABLE}")).all():
+            donnees = json.loads(comptes)
+            donnees.pop("_regles")
+            donnees["questions"] = {**donnees.get("questions", {}), "***": 3}
+            c.execute(sa.text(f"UPDATE {TABLE} SET comptes = :c WHERE jour = :j"), {"c": json.dumps(donnees), "j": jour})
+        # the events of October 1–10 are gone (retention): those days keep their older summary
+        c.execute(sa.text("DELETE FROM events WHERE timestamp < :t"), {"t": dt.datetime(2026, 10, 11, tzinfo=dt.timezone.utc).timestamp()})
+    relu = indicateurs(url, du, au, dt.timezone.utc, aujourd_hui)
+    assert relu.conversations == attendu.conversations
+    questions = dict(relu.questions_sans_reponse)
+    anciens = sum(1 for j in range(1, 11) if dt.date(2026, 10, j) in _jours_actifs(h))
+    assert anciens and questions.get("***", 0) == 3 * anciens  # only the days whose events are gone keep it
+    with moteur.connect() as c:
+        versions = {json.loads(k).get("_regles") for (k,) in c.execute(sa.text(f"SELECT comptes FROM {TABLE} WHERE jour > '2026-10-10'"))}
+    assert versions == {2}  # counted again and stored with the current rules
+    moteur.dispose()
+
+
+def _jours_actifs(h):
+    return {dt.datetime.fromtimestamp(e["timestamp"], dt.timezone.utc).date() for evs in h.values() for e in evs
+            if e["event"] == "user"}
