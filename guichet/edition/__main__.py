@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from configuration.chemins import RACINE
+from configuration.chemins import RACINE, dossier_donnees
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import Niveau, erreurs, trier
 from guichet.construction.entrainement import Maniere
@@ -150,7 +150,9 @@ def _tester(args: argparse.Namespace, fichiers: Projet) -> int:
 def _essayer(args: argparse.Namespace, fichiers: Projet) -> int:
     from dataclasses import asdict
 
-    from guichet.edition.essai import formater, lancer
+    from configuration.erreurs import ErreurConfiguration
+    from configuration.jeton import lire_jeton
+    from guichet.edition.essai import formater, formater_modele, lancer
     from guichet.edition.rapport_nlu import libelles
 
     questions = [q for q in args.questions if q.strip()] or [ligne.strip() for ligne in sys.stdin if ligne.strip()]
@@ -158,11 +160,18 @@ def _essayer(args: argparse.Namespace, fichiers: Projet) -> int:
         print("erreur : aucune question (donnez-les en arguments ou une par ligne sur l'entrée standard)", file=sys.stderr)
         return IMPOSSIBLE
     noms = {k.removeprefix("faq/"): v for k, v in libelles(fichiers, fichiers.racine / "bot" / "domain").items()}
-    essais = lancer(fichiers, questions)
+    serveur = None  # the running assistant, when its API token is known
+    try:
+        url = os.environ.get("GUICHET_RASA_URL") or f"http://{os.environ.get('GUICHET_HOTE', '127.0.0.1')}:{os.environ.get('GUICHET_PORT', '5005')}"
+        serveur = (url.rstrip("/"), lire_jeton(os.environ, dossier_donnees(os.environ, fichiers.racine)))
+    except ErreurConfiguration:
+        pass
+    essais, modele = lancer(fichiers, questions, serveur)
     if args.json:
-        print(json.dumps([asdict(e) | {"repond": e.repond} for e in essais], ensure_ascii=False, indent=2, default=str))
+        print(json.dumps([asdict(e) | {"repond": e.repond, "modele": asdict(modele)} for e in essais], ensure_ascii=False,
+                         indent=2, default=str))
     else:
-        print("\n\n".join(formater(e, noms) for e in essais))
+        print(formater_modele(modele) + "\n\n" + "\n\n".join(formater(e, noms) for e in essais))
     return OK
 
 

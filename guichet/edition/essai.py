@@ -5,6 +5,11 @@ the published model when the training data have not changed since it was
 trained (a change of answer texts needs no retraining: the answers shown are
 read from the sources), otherwise an NLU-only model trained once for those
 data and kept in bot/models/essai/.
+
+When the assistant is running with that very model (its ``/status`` gives the same
+model id), the questions go to its parse API and the answer comes in well under
+two seconds; otherwise the model is loaded here (half a minute), saying so. The
+result names the model that answered and where.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from guichet.construction.projet import Projet
 from guichet.edition.projet_temporaire import projet_temporaire
 
 REPLI = "nlu_fallback"
+DELAI_SERVEUR_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -106,13 +112,80 @@ def _silence_rasa() -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
 
-async def essayer(fichiers: Projet, modele: Path, questions: Sequence[str]) -> list[Essai]:
+@dataclass(frozen=True)
+class Modele:
+    """The model that answered, for the editor: its file, its id, and where it ran."""
+
+    fichier: str
+    identifiant: str | None
+    serveur: str | None  # the running assistant's URL, or None: loaded by this tool
+
+
+def identifiant_modele(chemin: Path) -> str | None:
+    """The model id Rasa gives a trained model (its archive's metadata.json), or None if unreadable."""
+    import json
+    import tarfile
+
+    try:
+        with tarfile.open(chemin, "r:gz") as archive:
+            for membre in archive:
+                if membre.name == "metadata.json":
+                    contenu = archive.extractfile(membre)
+                    return str(json.load(contenu)["model_id"]) if contenu is not None else None
+    except (OSError, tarfile.TarError, ValueError, KeyError):
+        return None
+    return None
+
+
+async def analyser_par_serveur(url: str, jeton: str, identifiant: str | None,
+                               questions: Sequence[str]) -> list[dict[str, Any]] | str:
+    """The running assistant's parse of each question if it runs this very model; else why not (a French sentence)."""
+    import aiohttp
+
+    if identifiant is None:
+        return "identifiant du modèle illisible"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=DELAI_SERVEUR_S)) as session:
+            async with session.get(f"{url}/status", params={"token": jeton}) as r:
+                if r.status != 200:
+                    return f"le serveur {url} a répondu HTTP {r.status}"
+                statut = await r.json()
+            if statut.get("model_id") != identifiant:
+                return f"le serveur {url} fait tourner un autre modèle"
+            analyses = []
+            for question in questions:
+                async with session.post(f"{url}/model/parse", params={"token": jeton}, json={"text": question}) as r:
+                    if r.status != 200:
+                        return f"le serveur {url} a répondu HTTP {r.status} à l'analyse"
+                    analyses.append(await r.json())
+            return analyses
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        return f"pas de serveur joignable à {url} ({type(exc).__name__})"
+
+
+async def essayer(fichiers: Projet, modele: Path, questions: Sequence[str],
+                  serveur: tuple[str, str] | None = None) -> tuple[list[Essai], Modele]:
+    """The essays, and the model that answered: the running server's when it runs this model, else a local load."""
+    import time
+
+    reponses = {e.cle: e for e in charger_faq(fichiers.faq, charger_commune(fichiers.commune))}
+    identifiant = await asyncio.to_thread(identifiant_modele, modele)
+    if serveur is not None:
+        url, jeton = serveur
+        resultat = await analyser_par_serveur(url, jeton, identifiant, questions)
+        if not isinstance(resultat, str):
+            return [interpreter(q, a, reponses) for q, a in zip(questions, resultat, strict=True)], Modele(
+                modele.name, identifiant, url)
+        print(f"{resultat} : chargement du modèle ici (une demi-minute environ)…", file=sys.stderr, flush=True)
+    else:
+        print("chargement du modèle ici (une demi-minute environ)…", file=sys.stderr, flush=True)
     _silence_rasa()
     from rasa.core.agent import Agent
 
-    reponses = {e.cle: e for e in charger_faq(fichiers.faq, charger_commune(fichiers.commune))}
+    debut = time.monotonic()
     agent = Agent.load(str(modele))
-    return [interpreter(q, await agent.parse_message(q), reponses) for q in questions]
+    print(f"modèle chargé en {time.monotonic() - debut:.0f} s", file=sys.stderr, flush=True)
+    return [interpreter(q, await agent.parse_message(q), reponses) for q in questions], Modele(modele.name, identifiant, None)
 
 
 def formater(essai: Essai, libelles: dict[str, str]) -> str:
@@ -138,6 +211,11 @@ def formater(essai: Essai, libelles: dict[str, str]) -> str:
     return "\n".join(lignes)
 
 
-def lancer(fichiers: Projet, questions: Sequence[str]) -> list[Essai]:
+def formater_modele(modele: Modele) -> str:
+    ou = f"par l'assistant en marche ({modele.serveur})" if modele.serveur else "chargé par cet outil"
+    return f"Modèle : {modele.fichier} ({(modele.identifiant or '?')[:8]}), {ou}"
+
+
+def lancer(fichiers: Projet, questions: Sequence[str], serveur: tuple[str, str] | None = None) -> tuple[list[Essai], Modele]:
     modele = choisir_modele(fichiers, Projet(fichiers.racine))
-    return asyncio.run(essayer(fichiers, modele, questions))
+    return asyncio.run(essayer(fichiers, modele, questions, serveur))

@@ -32,7 +32,11 @@ def alleger(projet):
     chemin.write_text(yaml.safe_dump(config, allow_unicode=True))
 
 
-def test_essayer_trains_only_when_questions_change(projet, capsys):
+def test_essayer_trains_only_when_questions_change(projet, capsys, monkeypatch):
+    from tests.integration.serveurs import port_libre
+
+    monkeypatch.setenv("GUICHET_RASA_URL", f"http://127.0.0.1:{port_libre()}")  # no assistant running there
+    monkeypatch.setenv("GUICHET_API_TOKEN", "un-jeton-de-test-assez-long")
     alleger(projet)
     publie = Projet(projet.racine)
     modele = choisir_modele(projet, publie)  # no model yet: the NLU is trained once
@@ -45,7 +49,10 @@ def test_essayer_trains_only_when_questions_change(projet, capsys):
     assert time.monotonic() - debut < 10 and modele.stat().st_mtime == date
 
     assert main(["--racine", str(projet.racine), "essayer", "--json", "c'est combien l'entrée de la piscine", "quel temps fait il demain"]) == 0
-    essais = json.loads(capsys.readouterr().out)
+    sortie = capsys.readouterr()
+    essais = json.loads(sortie.out)
+    assert "pas de serveur joignable" in sortie.err and "chargement du modèle ici" in sortie.err  # says why and what
+    assert essais[0]["modele"]["serveur"] is None and essais[0]["modele"]["fichier"] == modele.name
     assert essais[0]["premier"]["etiquette"] == "piscine" and essais[0]["repond"]
     assert essais[0]["second"]["etiquette"] != "piscine"
     assert essais[0]["reponse"]["texte"].startswith("L'entrée à la piscine coûte 4 €")  # the new text, read from the sources
