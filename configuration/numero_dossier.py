@@ -35,7 +35,7 @@ def lecture_chiffres(chiffres: str) -> dict[str, str]:
     """The variables that say digits back: written in pairs ('24 57 8') and spoken in pairs, with their count."""
     return {
         "chiffres_lus": " ".join(chiffres[i:i + 2] for i in range(0, len(chiffres), 2)),
-        "chiffres_dits": lire_chiffres(chiffres),
+        "chiffres_lus_voix": lire_chiffres(chiffres),
         "nombre_chiffres": str(len(chiffres)),
-        "nombre_chiffres_dit": nombre_en_mots(len(chiffres)) if len(chiffres) < 100 else str(len(chiffres)),
+        "nombre_chiffres_voix": nombre_en_mots(len(chiffres)) if len(chiffres) < 100 else str(len(chiffres)),
     }

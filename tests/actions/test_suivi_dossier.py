@@ -39,7 +39,7 @@ async def test_a_number_with_too_few_or_too_many_digits_is_read_back_in_pairs(gr
         assert await action.validate_numero_dossier(dit, dispatcher, tracker(), domaine) == {"numero_dossier": None}
         message = dispatcher.messages[-1]
         assert message["response"] == "utter_numero_dossier_incomplet"
-        assert (message["chiffres_lus"], message["chiffres_dits"], message["nombre_chiffres_dit"]) == (lus, dits, nombre)
+        assert (message["chiffres_lus"], message["chiffres_lus_voix"], message["nombre_chiffres_voix"]) == (lus, dits, nombre)
         assert message["nombre_chiffres"] == str(len(lus.replace(" ", "")))
     await action.validate_numero_dossier("je ne sais plus", dispatcher, tracker(), domaine)
     assert dispatcher.messages[-1]["response"] == "utter_numero_dossier_invalide"  # no digit: nothing to read back

@@ -251,7 +251,7 @@ async def test_keypad_drives_case_status_with_identity_check_over_media_stream(s
             assert etat["slots"]["verification_identite"] == "confirmee"
             assert etat["latest_input_channel"] == "voix"
             premier = next(e for e in etat["events"] if e["event"] == "user")
-            assert premier["metadata"]["numero_appelant"] == "0612345678"
+            assert premier["metadata"]["numero_appelant"] == "[téléphone]"  # stored masked: the number lives in the GRC
             await ws.send_str(message_test("stop", streamSid="MZ1"))
 
 
