@@ -68,6 +68,8 @@ class Metriques:
     hors_perimetre_pris_pour_une_demande: float  # off-topic messages taken for a request (case, report, adviser…)
     n_dans_perimetre: int
     n_hors_perimetre: int
+    macro_f1_dans_perimetre: float = 0.0  # F1 per in-scope label, averaged (every topic counts alike)
+    reponses_fausses_assurees: float = 0.0  # all messages answered with a wrong topic or wrong request (not a fallback)
 
 
 def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq: float) -> Metriques:
@@ -79,7 +81,20 @@ def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq
     def part(n: int, total: int) -> float:
         return round(n / total, 4) if total else 0.0
 
+    toutes = [(p.attendu, p.decision(seuil_intention, seuil_faq)) for p in predictions]
+    fausses = sum(d not in (REPLI, HORS_PERIMETRE) and d != a for a, d in toutes)
+    f1s = []
+    for etiquette in sorted({p.attendu for p in dedans}):
+        vrais = sum(a == etiquette and d == etiquette for a, d in toutes)
+        predits = sum(d == etiquette for _, d in toutes)
+        attendus = sum(a == etiquette for a, _ in toutes)
+        precision = vrais / predits if predits else 0.0
+        rappel = vrais / attendus if attendus else 0.0
+        f1s.append(2 * precision * rappel / (precision + rappel) if precision + rappel else 0.0)
+
     return Metriques(
+        macro_f1_dans_perimetre=round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+        reponses_fausses_assurees=part(fausses, len(toutes)),
         exactitude_dans_perimetre=part(sum(d == p.attendu for d, p in zip(decisions_dedans, dedans, strict=True)), len(dedans)),
         repli_dans_perimetre=part(sum(d == REPLI for d in decisions_dedans), len(dedans)),
         hors_perimetre_rejete=part(sum(d in (HORS_PERIMETRE, REPLI) for d in decisions_dehors), len(dehors)),
@@ -132,7 +147,11 @@ def config_brute(config: dict[str, Any]) -> dict[str, Any]:
 
 # -- cross-validation ---------------------------------------------------------------
 async def predire(modele: str, textes: Iterable[tuple[str, str]]) -> list[Prediction]:
+    import structlog
     from rasa.core.agent import Agent
+
+    # Rasa's debug lines print every phrase parsed: not for a report's output
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     agent = Agent.load(modele)
     predictions = []
@@ -231,16 +250,49 @@ def pires_confusions(predictions: Sequence[Prediction], seuil_i: float, seuil_f:
     return [{"attendu": a, "predit": d, "nombre": c, "exemple": exemples[(a, d)]} for (a, d), c in paires.most_common(n)]
 
 
+FICHIERS_PHRASES = {  # written apart from the training data; the held-out one is never read by any tuning
+    "phrases_independantes": RACINE / "tests" / "nlu" / "phrases_independantes.yml",
+    "phrases_reservees": RACINE / "tests" / "nlu" / "phrases_reservees.yml",
+}
+
+
+def mesurer_phrases(projet: Projet) -> dict[str, Any]:
+    """The trained model (its own thresholds applied) on each file of independent phrases, with its errors."""
+    rapport: dict[str, Any] = {}
+    for nom, chemin in FICHIERS_PHRASES.items():
+        if not chemin.exists():
+            continue
+        predictions = asyncio.run(predire(str(projet.modele), charger_phrases_independantes(chemin)))
+        rapport[nom] = asdict(mesurer(predictions, 0.0, 0.0))  # the production model already applies its thresholds
+        rapport[f"{nom}_erreurs"] = [
+            {"texte": p.texte, "attendu": p.attendu, "predit": p.decision(0.0, 0.0)}
+            for p in predictions
+            if p.decision(0.0, 0.0) != p.attendu and not (p.attendu == HORS_PERIMETRE and p.decision(0.0, 0.0) == REPLI)
+        ]
+    return rapport
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Cross-validate Guichet's NLU and write a report.")
     parser.add_argument("--plis", type=int, default=5, help="number of folds (default 5)")
     parser.add_argument("--graine", type=int, default=42)
     parser.add_argument("--pipelines", nargs="*", type=Path, default=[], help="other config files to compare")
     parser.add_argument("--sortie", type=Path, default=RACINE / "resultats" / "nlu")
+    parser.add_argument("--phrases-seulement", action="store_true",
+                        help="only measure the trained model (bot/models) on the independent and held-out phrases")
     args = parser.parse_args(argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     projet = Projet()
     args.sortie.mkdir(parents=True, exist_ok=True)
+    if args.phrases_seulement:
+        if not projet.modele.exists():
+            print(f"error: no trained model at {projet.modele} (make train)", file=sys.stderr)
+            return 2
+        mesures = mesurer_phrases(projet)
+        (args.sortie / "phrases.json").write_text(json.dumps(mesures, ensure_ascii=False, indent=2))
+        print(json.dumps({k: v for k, v in mesures.items() if not k.endswith("_erreurs")}, ensure_ascii=False, indent=2))
+        print(f"errors: {args.sortie / 'phrases.json'}")
+        return 0
     rapport: dict[str, Any] = {"plis": args.plis, "pipelines": {}}
     configs = [projet.bot / "config.yml", *args.pipelines]
     predictions_retenues: list[Prediction] = []
@@ -268,15 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     rapport["pires_confusions"] = pires_confusions(predictions_retenues, seuil_i, seuil_f)
     dessiner_matrice(predictions_retenues, seuil_i, seuil_f, args.sortie / "matrice_confusion.png")
     if projet.modele.exists():
-        phrases = charger_phrases_independantes(RACINE / "tests" / "nlu" / "phrases_independantes.yml")
-        independantes = asyncio.run(predire(str(projet.modele), phrases))
-        # the production model already applies its thresholds: decide with 0/0
-        rapport["phrases_independantes"] = asdict(mesurer(independantes, 0.0, 0.0))
-        rapport["phrases_independantes_erreurs"] = [
-            {"texte": p.texte, "attendu": p.attendu, "predit": p.decision(0.0, 0.0)}
-            for p in independantes
-            if p.decision(0.0, 0.0) != p.attendu and not (p.attendu == HORS_PERIMETRE and p.decision(0.0, 0.0) == REPLI)
-        ]
+        rapport |= mesurer_phrases(projet)
     (args.sortie / "rapport.json").write_text(json.dumps(rapport, ensure_ascii=False, indent=2))
     print(json.dumps({k: v for k, v in rapport.items() if k != "pires_confusions"}, ensure_ascii=False, indent=2))
     print(f"report: {args.sortie / 'rapport.json'}, confusion matrix: {args.sortie / 'matrice_confusion.png'}")
