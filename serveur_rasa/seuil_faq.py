@@ -5,8 +5,10 @@ FAQ topics under one retrieval intent, "faq" is a strong intent and off-topic
 messages reach it with a confident intent but no clear topic. This component,
 placed after the ResponseSelector and the FallbackClassifier, turns such
 messages into `nlu_fallback`, the way the FallbackClassifier does, so the
-dialogue's fallback rules apply. The threshold is chosen by cross-validation
-(`make test-nlu`, docs/nlu.md).
+dialogue's fallback rules apply. It does the same when the two likeliest topics
+are too close to tell (``ambiguity_threshold``: a confident wrong answer is worse
+than the two-button question). Both are chosen by cross-validation (`make test-nlu`,
+docs/nlu.md).
 """
 
 from __future__ import annotations
@@ -30,17 +32,27 @@ def confiance_selecteur(message: Message, intention_recherche: str) -> float | N
     return float(confiance) if confiance is not None else None
 
 
+def ecart_selecteur(message: Message, intention_recherche: str) -> float | None:
+    """How far the likeliest topic is ahead of the next one (None with fewer than two)."""
+    classement = ((message.get("response_selector") or {}).get(intention_recherche) or {}).get("ranking") or []
+    confiances = sorted((float(r.get("confidence") or 0.0) for r in classement), reverse=True)
+    return confiances[0] - confiances[1] if len(confiances) >= 2 else None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class SeuilReponseFaq(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"threshold": 0.5, "retrieval_intent": "faq"}
+        return {"threshold": 0.5, "ambiguity_threshold": 0.0, "retrieval_intent": "faq"}
 
     def __init__(self, config: dict[str, Any]) -> None:
         seuil = float(config["threshold"])
         if not 0.0 <= seuil <= 1.0:
             raise ValueError(f"SeuilReponseFaq: threshold must be in [0, 1], got {seuil}")
-        self.seuil = seuil
+        ecart = float(config.get("ambiguity_threshold", 0.0))
+        if not 0.0 <= ecart <= 1.0:
+            raise ValueError(f"SeuilReponseFaq: ambiguity_threshold must be in [0, 1], got {ecart}")
+        self.seuil, self.ecart_min = seuil, ecart
         self.intention_recherche = str(config["retrieval_intent"])
 
     @classmethod
@@ -59,7 +71,8 @@ class SeuilReponseFaq(GraphComponent):
             if intention.get(INTENT_NAME_KEY) != self.intention_recherche:
                 continue
             confiance = confiance_selecteur(message, self.intention_recherche)
-            if confiance is None or confiance >= self.seuil:
+            ecart = ecart_selecteur(message, self.intention_recherche)
+            if confiance is None or (confiance >= self.seuil and (ecart is None or ecart >= self.ecart_min)):
                 continue
             repli = {INTENT_NAME_KEY: NLU_FALLBACK, PREDICTED_CONFIDENCE_KEY: self.seuil}
             message.data[INTENT] = repli

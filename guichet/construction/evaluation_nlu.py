@@ -48,12 +48,15 @@ class Prediction:
     confiance_intention: float
     cle_faq: str | None
     confiance_faq: float | None
+    ecart_intention: float = 1.0  # the likeliest intent's lead over the next one
+    ecart_faq: float = 1.0  # the likeliest FAQ topic's lead over the next one
 
-    def decision(self, seuil_intention: float, seuil_faq: float) -> str:
-        if self.confiance_intention < seuil_intention:
+    def decision(self, seuil_intention: float, seuil_faq: float, ecart_intention: float = 0.0,
+                 ecart_faq: float = 0.0) -> str:
+        if self.confiance_intention < seuil_intention or self.ecart_intention < ecart_intention:
             return REPLI
         if self.intention == "faq":
-            if self.cle_faq is None or (self.confiance_faq or 0.0) < seuil_faq:
+            if self.cle_faq is None or (self.confiance_faq or 0.0) < seuil_faq or self.ecart_faq < ecart_faq:
                 return REPLI
             return self.cle_faq
         return self.intention
@@ -72,16 +75,17 @@ class Metriques:
     reponses_fausses_assurees: float = 0.0  # all messages answered with a wrong topic or wrong request (not a fallback)
 
 
-def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq: float) -> Metriques:
+def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq: float, ecart_intention: float = 0.0,
+            ecart_faq: float = 0.0) -> Metriques:
     dedans = [p for p in predictions if p.attendu != HORS_PERIMETRE]
     dehors = [p for p in predictions if p.attendu == HORS_PERIMETRE]
-    decisions_dedans = [p.decision(seuil_intention, seuil_faq) for p in dedans]
-    decisions_dehors = [p.decision(seuil_intention, seuil_faq) for p in dehors]
+    decisions_dedans = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq) for p in dedans]
+    decisions_dehors = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq) for p in dehors]
 
     def part(n: int, total: int) -> float:
         return round(n / total, 4) if total else 0.0
 
-    toutes = [(p.attendu, p.decision(seuil_intention, seuil_faq)) for p in predictions]
+    toutes = [(p.attendu, d) for p, d in zip([*dedans, *dehors], [*decisions_dedans, *decisions_dehors], strict=True)]
     fausses = sum(d not in (REPLI, HORS_PERIMETRE) and d != a for a, d in toutes)
     f1s = []
     for etiquette in sorted({p.attendu for p in dedans}):
@@ -105,18 +109,24 @@ def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq
     )
 
 
-def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[float, float, Metriques]:
-    """Thresholds maximising in-scope accuracy, penalising off-topic messages that get an
-    FAQ answer (x2) or start a request (x1)."""
-    meilleur: tuple[float, float, float, Metriques] | None = None
+ECARTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+
+
+def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[float, float, Metriques, float, float]:
+    """Thresholds and margins maximising in-scope accuracy, penalising confident wrong answers (x3: worse than
+    asking), off-topic messages that get an FAQ answer (x2) or start a request (x1)."""
+    meilleur: tuple[float, float, float, Metriques, float, float] | None = None
     for si in [x / 100 for x in range(5, 80, 5)]:
         for sf in [x / 100 for x in range(0, 95, 5)]:
-            m = mesurer(predictions, si, sf)
-            score = m.exactitude_dans_perimetre - 2 * m.hors_perimetre_repondu_par_faq - m.hors_perimetre_pris_pour_une_demande
-            if meilleur is None or score > meilleur[0] + 1e-9:
-                meilleur = (score, si, sf, m)
+            for ei in ECARTS:
+                for ef in ECARTS:
+                    m = mesurer(predictions, si, sf, ei, ef)
+                    score = (m.exactitude_dans_perimetre - 3 * m.reponses_fausses_assurees
+                             - 2 * m.hors_perimetre_repondu_par_faq - m.hors_perimetre_pris_pour_une_demande)
+                    if meilleur is None or score > meilleur[0] + 1e-9:
+                        meilleur = (score, si, sf, m, ei, ef)
     assert meilleur is not None
-    return meilleur[1], meilleur[2], meilleur[3]
+    return meilleur[1], meilleur[2], meilleur[3], meilleur[4], meilleur[5]
 
 
 # -- data -------------------------------------------------------------------------
@@ -156,21 +166,31 @@ async def predire(modele: str, textes: Iterable[tuple[str, str]]) -> list[Predic
     agent = Agent.load(modele)
     predictions = []
     for texte, attendu in textes:
-        analyse = await agent.parse_message(texte)
-        intention = analyse.get("intent") or {}
-        selecteur = (analyse.get("response_selector") or {}).get("faq") or {}
-        reponse = selecteur.get("response") or {}
-        predictions.append(
-            Prediction(
-                texte=texte,
-                attendu=attendu,
-                intention=str(intention.get("name")),
-                confiance_intention=float(intention.get("confidence") or 0.0),
-                cle_faq=reponse.get("intent_response_key"),
-                confiance_faq=float(reponse["confidence"]) if reponse.get("confidence") is not None else None,
-            )
-        )
+        predictions.append(prediction(texte, attendu, await agent.parse_message(texte)))
     return predictions
+
+
+def _ecart(confiances: Iterable[float]) -> float:
+    triees = sorted(confiances, reverse=True)
+    return triees[0] - triees[1] if len(triees) >= 2 else 1.0
+
+
+def prediction(texte: str, attendu: str, analyse: dict[str, Any]) -> Prediction:
+    """What the NLU decided for one phrase, with the leads of its likeliest intent and FAQ topic."""
+    intention = analyse.get("intent") or {}
+    selecteur = (analyse.get("response_selector") or {}).get("faq") or {}
+    reponse = selecteur.get("response") or {}
+    return Prediction(
+        texte=texte,
+        attendu=attendu,
+        intention=str(intention.get("name")),
+        confiance_intention=float(intention.get("confidence") or 0.0),
+        cle_faq=reponse.get("intent_response_key"),
+        confiance_faq=float(reponse["confidence"]) if reponse.get("confidence") is not None else None,
+        ecart_intention=_ecart(float(i.get("confidence") or 0.0) for i in analyse.get("intent_ranking") or []
+                               if i.get("name") != REPLI),
+        ecart_faq=_ecart(float(r.get("confidence") or 0.0) for r in selecteur.get("ranking") or []),
+    )
 
 
 def _afficher_pli(i: int, plis: int, duree: float) -> None:
@@ -304,19 +324,22 @@ def main(argv: list[str] | None = None) -> int:
             debut = time.monotonic()
             predictions = valider_croisee(projet, config, args.plis, args.graine, Path(dossier))
             duree = time.monotonic() - debut
-        si, sf, m = choisir_seuils(predictions)
+        si, sf, m, ei, ef = choisir_seuils(predictions)
         rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] = {
-            "seuils_optimaux": {"intention": si, "faq": sf},
+            "seuils_optimaux": {"intention": si, "faq": sf, "ecart_intention": ei, "ecart_faq": ef},
             "metriques": asdict(m),
             "duree_s": round(duree),
         }
-        print(f"  best thresholds intent={si} faq={sf}: {asdict(m)}", flush=True)
+        print(f"  best thresholds intent={si} faq={sf}, margins intent={ei} faq={ef}: {asdict(m)}", flush=True)
         if chemin == configs[0]:
             predictions_retenues = predictions
-    seuil_i = next(c["threshold"] for c in config_retenue["pipeline"] if c["name"] == "FallbackClassifier")
-    seuil_f = next(c["threshold"] for c in config_retenue["pipeline"] if c["name"] == COMPOSANTS_REPLI[1])
-    rapport["seuils_configures"] = {"intention": seuil_i, "faq": seuil_f}
-    rapport["validation_croisee_avec_seuils_configures"] = asdict(mesurer(predictions_retenues, seuil_i, seuil_f))
+    repli_i = next(c for c in config_retenue["pipeline"] if c["name"] == "FallbackClassifier")
+    repli_f = next(c for c in config_retenue["pipeline"] if c["name"] == COMPOSANTS_REPLI[1])
+    seuil_i, seuil_f = repli_i["threshold"], repli_f["threshold"]
+    ecart_i, ecart_f = repli_i.get("ambiguity_threshold", 0.0), repli_f.get("ambiguity_threshold", 0.0)
+    rapport["seuils_configures"] = {"intention": seuil_i, "faq": seuil_f, "ecart_intention": ecart_i, "ecart_faq": ecart_f}
+    rapport["validation_croisee_avec_seuils_configures"] = asdict(mesurer(predictions_retenues, seuil_i, seuil_f, ecart_i,
+                                                                          ecart_f))
     rapport["pires_confusions"] = pires_confusions(predictions_retenues, seuil_i, seuil_f)
     dessiner_matrice(predictions_retenues, seuil_i, seuil_f, args.sortie / "matrice_confusion.png")
     if projet.modele.exists():
