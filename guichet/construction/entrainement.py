@@ -15,7 +15,9 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -65,10 +67,20 @@ def a_jour(projet: Projet) -> bool:
     )
 
 
-def entrainer_vers(projet: Projet, modele: Path, complet: bool = False) -> float:
+PAS_PROGRESSION_S = 10.0
+
+
+def afficher_progression(secondes: float) -> None:
+    """What an editor or an operator sees while Rasa trains (standard error, so that JSON output stays clean)."""
+    print(f"  … training, {secondes:.0f} s", file=sys.stderr, flush=True)
+
+
+def entrainer_vers(projet: Projet, modele: Path, complet: bool = False,
+                   progression: Callable[[float], None] = afficher_progression) -> float:
     """Train the bot's current sources into ``modele`` (a .tar.gz path); return the seconds taken.
 
     Incremental through Rasa's cache unless ``complet``. Generated files must be up to date.
+    ``progression(seconds)`` is called every ``PAS_PROGRESSION_S`` while Rasa works.
     """
     debut = time.monotonic()
     modele.parent.mkdir(parents=True, exist_ok=True)
@@ -79,10 +91,19 @@ def entrainer_vers(projet: Projet, modele: Path, complet: bool = False) -> float
     ]
     if complet:
         commande.append("--force")
-    resultat = subprocess.run(commande, cwd=projet.bot, env=environnement_rasa(), capture_output=True, text=True)
-    if resultat.returncode != 0 or not modele.exists():
-        sys.stderr.write(resultat.stdout[-5000:] + resultat.stderr[-5000:])
-        raise ErreurConfiguration(f"rasa train failed (exit {resultat.returncode}); see the output above")
+    with tempfile.TemporaryFile("w+") as sortie:
+        processus = subprocess.Popen(commande, cwd=projet.bot, env=environnement_rasa(), stdout=sortie,
+                                     stderr=subprocess.STDOUT, text=True)
+        while True:
+            try:
+                code = processus.wait(timeout=PAS_PROGRESSION_S)
+                break
+            except subprocess.TimeoutExpired:
+                progression(time.monotonic() - debut)
+        if code != 0 or not modele.exists():
+            sortie.seek(0)
+            sys.stderr.write(sortie.read()[-10000:])
+            raise ErreurConfiguration(f"rasa train failed (exit {code}); see the output above")
     return time.monotonic() - debut
 
 

@@ -121,20 +121,14 @@ class Modele:
     serveur: str | None  # the running assistant's URL, or None: loaded by this tool
 
 
-def identifiant_modele(chemin: Path) -> str | None:
-    """The model id Rasa gives a trained model (its archive's metadata.json), or None if unreadable."""
-    import json
-    import tarfile
+def identifiant_lisible(chemin: Path) -> str | None:
+    """The model id Rasa gives a trained model, or None if the archive cannot be read."""
+    from guichet.edition.publication import ErreurPublication, identifiant_modele
 
     try:
-        with tarfile.open(chemin, "r:gz") as archive:
-            for membre in archive:
-                if membre.name == "metadata.json":
-                    contenu = archive.extractfile(membre)
-                    return str(json.load(contenu)["model_id"]) if contenu is not None else None
-    except (OSError, tarfile.TarError, ValueError, KeyError):
+        return identifiant_modele(chemin)
+    except ErreurPublication:
         return None
-    return None
 
 
 async def analyser_par_serveur(url: str, jeton: str, identifiant: str | None,
@@ -169,7 +163,7 @@ async def essayer(fichiers: Projet, modele: Path, questions: Sequence[str],
     import time
 
     reponses = {e.cle: e for e in charger_faq(fichiers.faq, charger_commune(fichiers.commune))}
-    identifiant = await asyncio.to_thread(identifiant_modele, modele)
+    identifiant = await asyncio.to_thread(identifiant_lisible, modele)
     if serveur is not None:
         url, jeton = serveur
         resultat = await analyser_par_serveur(url, jeton, identifiant, questions)

@@ -18,7 +18,9 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tarfile
+import time
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -216,19 +218,32 @@ def _remplacer(source: Path, cible: Path) -> None:
     os.replace(temporaire, cible)
 
 
+def etape(numero: int, total: int, texte: str) -> None:
+    """A step of the publication, for the editor (standard error: `--json` output stays clean)."""
+    print(f"[{numero}/{total}] {texte}", file=sys.stderr, flush=True)
+
+
 def publier(fichiers: Projet, config: ConfigPublication | None, maintenant: dt.datetime | None = None) -> ResultatPublication:
     """Build and deploy the model of the current sources (``config`` None: build only, no server)."""
+    total = 3 if config is not None else 2
+    debut = time.monotonic()
     projet = Projet(fichiers.racine)
+    etape(1, total, "lecture des sources et préparation des fichiers du bot")
     ecrire(fichiers)
     attendu = attendu_des_sources(fichiers, config.questions_par_entree if config else 2)
     dossier = projet.bot / "models" / "publications"
     horodatage = (maintenant or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     if a_jour(projet):
+        etape(2, total, "modèle déjà à jour")
         nouveau, maniere, duree = projet.modele, Maniere.INCHANGE, 0.0
     else:
+        etape(2, total, "construction du modèle (quelques secondes si seules les réponses ont changé, "
+                        "une minute environ sinon)")
         nouveau = dossier / f"guichet-{horodatage}.tar.gz"
         maniere, duree = preparer_modele(projet, nouveau)
     if config is not None:
+        etape(3, total, f"chargement sur {len(config.serveurs)} serveur(s) et vérification des réponses "
+                        f"({time.monotonic() - debut:.0f} s écoulées)")
         try:
             resultat = asyncio.run(deployer(config, nouveau, projet.modele, attendu))
         except ErreurPublication:

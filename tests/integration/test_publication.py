@@ -99,6 +99,8 @@ async def test_publier_changes_an_answer_live_without_downtime(rasa_a_publier):
         assert processus.returncode == 0, erreurs.decode()
         texte = sortie.decode()
         assert "seules les réponses ont changé" in texte and f"publié sur {url}" in texte
+        etapes = erreurs.decode()  # the steps, as the editor sees them while waiting
+        assert "[1/3] lecture des sources" in etapes and "[2/3] construction du modèle" in etapes and "[3/3] chargement sur 1 serveur(s)" in etapes
         # nobody was left without an answer while the model was swapped
         assert len(reponses) >= 3 and all(s == 200 and t for s, t, _ in reponses), reponses
         print(f"\npublication: {len(reponses)} turns during it, slowest {max(d for _, _, d in reponses):.1f} s")

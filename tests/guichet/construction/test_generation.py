@@ -87,3 +87,23 @@ def test_voice_variants_say_numbers_in_words():
                 assert not re.search(r"\d", texte), (cle, v["text"])
                 for variable in re.findall(r"\{([a-z0-9_]+)\}", v["text"]):
                     assert variable.endswith("_voix") or variable in {"intitule", "motif", "piece_manquante", "etat", "sujet1", "sujet2"}, (cle, variable)
+
+
+def test_training_shows_its_progress_and_a_failure_explains_itself(tmp_path, monkeypatch, capsys):
+    """Rasa's training is silent for up to a minute: a line every PAS_PROGRESSION_S seconds; a failed training
+    raises with Rasa's own output (here an unknown pipeline component)."""
+    import shutil
+
+    from guichet.construction import entrainement
+
+    shutil.copytree(RACINE / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("models", ".rasa"))
+    config = tmp_path / "bot" / "config.yml"
+    config.write_text(config.read_text().replace("LogisticRegressionClassifier", "ClassifieurInexistant"))
+    monkeypatch.setattr(entrainement, "PAS_PROGRESSION_S", 0.5)
+    vus = []
+    with pytest.raises(ErreurConfiguration, match="rasa train failed"):
+        entrainement.entrainer_vers(Projet(tmp_path), tmp_path / "bot" / "models" / "essai.tar.gz", progression=vus.append)
+    assert len(vus) >= 2 and vus == sorted(vus)  # Rasa takes seconds just to start: several progress lines
+    assert "ClassifieurInexistant" in capsys.readouterr().err
+    entrainement.afficher_progression(12.4)
+    assert capsys.readouterr().err == "  … training, 12 s\n"
