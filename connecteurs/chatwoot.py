@@ -86,13 +86,24 @@ class Lien:
     actif: bool
 
 
+@dataclass(frozen=True)
+class Livraison:
+    """One webhook delivery from Chatwoot, kept until it has been handled (Chatwoot does not retry)."""
+
+    ident: str  # X-Chatwoot-Delivery
+    corps: str  # the raw JSON body
+
+
 class LiensChatwoot:
-    """Chatwoot conversation ↔ Rasa conversation, shared by the action server and the console."""
+    """Chatwoot conversation ↔ Rasa conversation, shared by the action server and the console; and the
+    deliveries received from Chatwoot, stored before they are handled so that none is lost."""
 
     SCHEMA = """CREATE TABLE IF NOT EXISTS liens_chatwoot (
         conversation INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, canal TEXT NOT NULL, reference TEXT NOT NULL,
         dernier_horodatage DOUBLE PRECISION NOT NULL, conseiller_annonce INTEGER NOT NULL DEFAULT 0,
-        actif INTEGER NOT NULL DEFAULT 1, cree_le TEXT NOT NULL)"""
+        actif INTEGER NOT NULL DEFAULT 1, cree_le TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS livraisons_chatwoot (
+        livraison TEXT PRIMARY KEY, recue DOUBLE PRECISION NOT NULL, corps TEXT, traitee DOUBLE PRECISION)"""
 
     def __init__(self, url: str) -> None:
         self.base = BaseSql(url, "chatwoot links", self.SCHEMA, _nom_actuel)
@@ -142,6 +153,29 @@ class LiensChatwoot:
 
     async def clore(self, conversation: int) -> bool:
         return await self._modifiees("UPDATE liens_chatwoot SET actif = 0 WHERE conversation = :c AND actif = 1", c=conversation) == 1
+
+    # -- deliveries from Chatwoot ----------------------------------------------------------
+    async def recevoir_livraison(self, livraison: Livraison, maintenant: float) -> bool:
+        """Store a delivery before it is handled; False if it was already received (a replay or a duplicate)."""
+        return await self._modifiees("INSERT INTO livraisons_chatwoot (livraison, recue, corps) VALUES (:l, :r, :c) "
+                                     "ON CONFLICT (livraison) DO NOTHING",
+                                     l=livraison.ident, r=maintenant, c=livraison.corps) == 1
+
+    async def livraison_traitee(self, ident: str, maintenant: float) -> None:
+        """Handled: the body is forgotten (it may hold an agent's words), the id kept a while against replays."""
+        await self._modifiees("UPDATE livraisons_chatwoot SET traitee = :t, corps = NULL WHERE livraison = :l",
+                              t=maintenant, l=ident)
+
+    async def livraisons_en_attente(self, limite: int = 100) -> list[Livraison]:
+        """Deliveries received but not handled yet (the Rasa server was unreachable), oldest first."""
+        lignes, _ = await self.base.executer(lambda: self._executer(
+            "SELECT livraison, corps FROM livraisons_chatwoot WHERE traitee IS NULL ORDER BY recue, livraison LIMIT :n",
+            {"n": limite}))
+        return [Livraison(str(ligne["livraison"]), str(ligne["corps"])) for ligne in lignes]
+
+    async def oublier_livraisons(self, avant: float) -> int:
+        """Handled deliveries' ids older than `avant` (the replay window is long past)."""
+        return await self._modifiees("DELETE FROM livraisons_chatwoot WHERE traitee IS NOT NULL AND traitee < :a", a=avant)
 
 
 def _nom_actuel(c: sa.engine.Connection) -> None:

@@ -53,7 +53,7 @@ class ConfigConsole:
     journal_audit: Path | None = None  # the agents' access audit trail (required with url_grc)
     widget: ConfigWidget | None = None
     chatwoot: ConfigChatwoot | None = None  # Chatwoot as the handoff target (GUICHET_ESCALADES=chatwoot)
-    secret_chatwoot: str = ""  # in the webhook URL Chatwoot calls
+    secret_chatwoot: str = ""  # the secret Chatwoot signs its webhook deliveries with (X-Chatwoot-Signature)
     proxy_de_confiance: bool = False  # behind a reverse proxy: the client's address is the last X-Forwarded-For hop
     dossier_domaine: Path = RACINE / "bot" / "domain"  # the French labels of intents and FAQ entries (its utter_sujet_*)
 

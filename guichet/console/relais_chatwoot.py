@@ -3,9 +3,16 @@ citizen's messages to Chatwoot.
 
 - Chatwoot → citizen: Chatwoot POSTs its events (agent bot outgoing URL or
   account webhook, `message_created` and `conversation_status_changed`) to
-  `/chatwoot/webhook/<secret>` of the console. An agent's public reply becomes
-  a bot event in the agent's name in the Rasa tracker, sent live to the
-  widget; a resolved conversation resumes the bot with the satisfaction question.
+  `/chatwoot/webhook` of the console, signed as Chatwoot 4.x signs them
+  (`X-Chatwoot-Signature: sha256=<HMAC-SHA256(secret, "<timestamp>.<body>")>`,
+  `X-Chatwoot-Timestamp`, `X-Chatwoot-Delivery`): a wrong or missing signature,
+  a timestamp more than five minutes away or a delivery already received is
+  refused. Each delivery is stored before it is handled and answered 200:
+  Chatwoot does not retry, so when the Rasa server is unreachable the delivery
+  waits in the store and the relay hands it over, in order, once Rasa is back.
+  An agent's public reply becomes a bot event in the agent's name in the Rasa
+  tracker, sent live to the widget; a resolved conversation resumes the bot with
+  the satisfaction question.
 - citizen → Chatwoot: every second, the citizen's new messages in the Rasa
   tracker of each linked conversation are posted as `incoming` messages.
 """
@@ -13,13 +20,17 @@ citizen's messages to Chatwoot.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
+import json
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
-from connecteurs.chatwoot import ClientChatwoot, LiensChatwoot
+from connecteurs.chatwoot import ClientChatwoot, LiensChatwoot, Livraison
 from connecteurs.erreurs import ErreurConnecteur
 from guichet.console.api_rasa import ApiRasa, RasaIndisponible
 from guichet.console.prise_en_charge import (
@@ -32,13 +43,23 @@ from guichet.console.prise_en_charge import (
 
 logger = logging.getLogger(__name__)
 LONGUEUR_MIN_SECRET = 16
+FENETRE_HORODATAGE_S = 300  # a signed delivery older or newer than this is refused (replays)
+GARDE_LIVRAISONS_S = 24 * 3600  # handled deliveries' ids kept this long (duplicates)
+ENTETE_SIGNATURE, ENTETE_HORODATAGE, ENTETE_LIVRAISON = "X-Chatwoot-Signature", "X-Chatwoot-Timestamp", "X-Chatwoot-Delivery"
+
+
+def signature_chatwoot(secret: str, horodatage: str, corps: bytes) -> str:
+    """What Chatwoot sends in X-Chatwoot-Signature for a body sent at `horodatage` (Unix seconds, as text)."""
+    return "sha256=" + hmac.new(secret.encode(), horodatage.encode() + b"." + corps, hashlib.sha256).hexdigest()
 
 
 class RelaisChatwoot:
-    def __init__(self, client: ClientChatwoot, liens: LiensChatwoot, rasa: ApiRasa, secret: str, intervalle_s: float = 1.0) -> None:
+    def __init__(self, client: ClientChatwoot, liens: LiensChatwoot, rasa: ApiRasa, secret: str, intervalle_s: float = 1.0,
+                 horloge: Callable[[], float] = time.time) -> None:
         if len(secret) < LONGUEUR_MIN_SECRET:
             raise ValueError(f"GUICHET_CHATWOOT_SECRET must be at least {LONGUEUR_MIN_SECRET} characters")
         self.client, self.liens, self.rasa, self.secret, self.intervalle_s = client, liens, rasa, secret, intervalle_s
+        self.horloge = horloge
 
     async def recevoir(self, evenement: dict[str, Any]) -> str:
         """Handle one Chatwoot event; returns what was done (for the logs and the tests)."""
@@ -92,32 +113,79 @@ class RelaisChatwoot:
                     envoyes += 1
         return envoyes
 
+    async def traiter(self, livraison: Livraison) -> str:
+        """Handle one stored delivery; it stays pending (for the next pass) while Rasa cannot be reached."""
+        try:
+            evenement = json.loads(livraison.corps)
+        except ValueError:
+            evenement = None
+        resultat = await self.recevoir(evenement) if isinstance(evenement, dict) else "ignore: not a JSON object"
+        await self.liens.livraison_traitee(livraison.ident, self.horloge())
+        return resultat
+
+    async def livrer_en_attente(self) -> int:
+        """One pass over the deliveries that waited for Rasa, oldest first; the number handled."""
+        faites = 0
+        for livraison in await self.liens.livraisons_en_attente():
+            try:
+                resultat = await self.traiter(livraison)
+            except RasaIndisponible:
+                return faites  # still away: keep the order, try again at the next pass
+            logger.info("chatwoot webhook (delivered late): %s", resultat)
+            faites += 1
+        await self.liens.oublier_livraisons(self.horloge() - GARDE_LIVRAISONS_S)
+        return faites
+
     async def boucle(self) -> None:
         while True:
-            try:
-                await self.relayer_usagers()
-            except ErreurConnecteur as exc:
-                logger.warning("chatwoot relay: %s", exc)
-            except Exception as exc:  # supervised: an unexpected error never ends the relay
-                logger.error("chatwoot relay: unexpected %s; the relay goes on at the next round", type(exc).__name__)
+            for passe in (self.livrer_en_attente, self.relayer_usagers):  # one failing never stops the other
+                try:
+                    await passe()
+                except ErreurConnecteur as exc:
+                    logger.warning("chatwoot relay: %s", exc)
+                except Exception as exc:  # supervised: an unexpected error never ends the relay
+                    logger.error("chatwoot relay: unexpected %s; the relay goes on at the next round", type(exc).__name__)
             await asyncio.sleep(self.intervalle_s)
+
+    def signature_valide(self, request_entetes: Any, corps: bytes) -> str | None:
+        """Why a delivery is refused (an English sentence for the logs), or None when it is Chatwoot's."""
+        horodatage = str(request_entetes.get(ENTETE_HORODATAGE) or "")
+        signature = str(request_entetes.get(ENTETE_SIGNATURE) or "")
+        if not horodatage or not signature:
+            return "unsigned delivery"
+        if not horodatage.isdigit() or abs(self.horloge() - int(horodatage)) > FENETRE_HORODATAGE_S:
+            return "timestamp missing or more than five minutes away"
+        if not hmac.compare_digest(signature.encode(), signature_chatwoot(self.secret, horodatage, corps).encode()):
+            return "wrong signature"
+        return None
 
     def ajouter_routes(self, app: web.Application) -> None:
         async def webhook(request: web.Request) -> web.Response:
-            if not hmac.compare_digest(request.match_info["secret"].encode(), self.secret.encode()):
-                raise web.HTTPNotFound()
+            corps = await request.read()
+            refus = self.signature_valide(request.headers, corps)
+            if refus is not None:
+                logger.warning("chatwoot webhook refused: %s", refus)
+                return web.json_response({"error": "missing or wrong X-Chatwoot-Signature"}, status=401)
             try:
-                evenement = await request.json()
+                evenement = json.loads(corps)
             except ValueError:
                 return web.json_response({"error": "body must be JSON"}, status=400)
             if not isinstance(evenement, dict):
                 return web.json_response({"error": "body must be a JSON object"}, status=400)
+            ident = str(request.headers.get(ENTETE_LIVRAISON) or "")[:100] or signature_chatwoot(self.secret, "", corps)[7:]
+            livraison = Livraison(ident, corps.decode("utf-8", errors="replace"))
             try:
-                resultat = await self.recevoir(evenement)
+                if not await self.liens.recevoir_livraison(livraison, self.horloge()):
+                    return web.json_response({"ok": True, "resultat": "already received"})
+            except ErreurConnecteur as exc:  # nowhere to keep it: the only case where Chatwoot is told to try again
+                logger.error("chatwoot webhook: delivery not stored (%s)", exc)
+                return web.json_response({"error": "temporarily unavailable"}, status=503)
+            try:
+                resultat = await self.traiter(livraison)
             except (RasaIndisponible, ErreurConnecteur) as exc:
-                logger.error("chatwoot webhook: %s", exc)
-                return web.json_response({"error": "temporarily unavailable"}, status=503)  # Chatwoot retries
+                logger.warning("chatwoot webhook: kept for later (%s)", exc)
+                return web.json_response({"ok": True, "resultat": "queued until the assistant is back"}, status=202)
             logger.info("chatwoot webhook: %s", resultat)
             return web.json_response({"ok": True, "resultat": resultat})
 
-        app.router.add_post("/chatwoot/webhook/{secret}", webhook)
+        app.router.add_post("/chatwoot/webhook", webhook)

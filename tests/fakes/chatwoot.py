@@ -22,7 +22,11 @@ agent), ``conversation`` (``id``, ``status``), ``account``, ``inbox``; and
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
+import json
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +48,7 @@ class FauxChatwoot:
     compte: int = 3
     boite: int = 7
     url_webhook: str | None = None  # where "Chatwoot" posts its events (the console's relay)
+    secret_webhook: str | None = None  # the webhook's secret: deliveries are then signed as Chatwoot 4.x signs them
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
     conversations: dict[int, dict[str, Any]] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
@@ -130,10 +135,23 @@ class FauxChatwoot:
                                                           "conversation_id": conversation["id"]}})
 
     # -- what Chatwoot sends out -----------------------------------------------------------
+    def entetes_signes(self, corps: bytes, horodatage: int | None = None, livraison: str | None = None) -> dict[str, str]:
+        """Chatwoot's lib/webhooks/trigger.rb: X-Chatwoot-Delivery (a UUID per request), X-Chatwoot-Timestamp
+        (Unix seconds) and, when the webhook has a secret, X-Chatwoot-Signature: sha256=<hex HMAC-SHA256 of
+        "<timestamp>.<body>">."""
+        ts = str(int(time.time()) if horodatage is None else horodatage)
+        entetes = {"Content-Type": "application/json", "Accept": "application/json",
+                   "X-Chatwoot-Delivery": livraison or str(uuid.uuid4()), "X-Chatwoot-Timestamp": ts}
+        if self.secret_webhook:
+            entetes["X-Chatwoot-Signature"] = "sha256=" + hmac.new(
+                self.secret_webhook.encode(), f"{ts}.".encode() + corps, hashlib.sha256).hexdigest()
+        return entetes
+
     async def _poster(self, evenement: dict[str, Any]) -> int:
         assert self.url_webhook, "url_webhook not set"
+        corps = json.dumps(evenement).encode()  # Ruby's payload.to_json: the body is sent as it was signed
         async with aiohttp.ClientSession() as s:
-            async with s.post(self.url_webhook, json=evenement) as r:
+            async with s.post(self.url_webhook, data=corps, headers=self.entetes_signes(corps)) as r:
                 return r.status
 
     async def agent_repond(self, conversation: int, texte: str, agent: str = "Camille Martin", prive: bool = False) -> int:

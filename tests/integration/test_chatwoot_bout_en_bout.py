@@ -43,7 +43,7 @@ async def test_handoff_to_chatwoot_and_back(serveurs, actions_avec, session, tmp
                                 rasa=ConfigRasa(serveurs.url, JETON), url_grc=f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}",
                                 chatwoot=config_chatwoot, secret_chatwoot=SECRET, journal_audit=tmp_path / "audit.jsonl")
         async with servir(creer_application(console)) as url_console, ClientSocketIO(session, serveurs.url) as citoyen:
-            faux.url_webhook = f"{url_console}/chatwoot/webhook/{SECRET}"
+            faux.url_webhook, faux.secret_webhook = f"{url_console}/chatwoot/webhook", SECRET
             await citoyen.emettre("session_request", {"session_id": None})
             session_id = await citoyen.attendre("session_confirm")
             await citoyen.emettre("user_uttered", {"message": "je veux parler à un conseiller", "session_id": session_id})

@@ -35,7 +35,7 @@ async def relais(tmp_path):
         app = web.Application()
         relais.ajouter_routes(app)
         async with servir(app) as url_console:
-            faux.url_webhook = f"{url_console}/chatwoot/webhook/{SECRET}"
+            faux.url_webhook, faux.secret_webhook = f"{url_console}/chatwoot/webhook", SECRET
             connecteur = EscaladesChatwoot(config)
             contexte = ContexteConversation("citoyen-9", "socketio", (TourConversation("usager", "un humain", 50.0),), (), {}, None)
             escalade = await connecteur.creer_escalade(contexte)
@@ -98,20 +98,64 @@ async def test_two_console_processes_forward_each_message_once_and_an_outage_los
     assert entrants == [f"message {i}" for i in range(6)]  # each once, in order, none lost to the outage
 
 
-async def test_webhook_refuses_wrong_secret_and_bad_bodies_and_ignores_others(relais):
-    faux, rasa, _, _, url = relais
+async def test_webhook_refuses_unsigned_forged_stale_and_replayed_deliveries_and_bad_bodies(relais):
+    import json
+    import time
+
+    faux, rasa, _, conversation, url = relais
+    reponse = {"event": "message_created", "content": "Bonjour", "message_type": "outgoing", "private": False,
+               "sender": {"type": "user", "name": "Camille"}, "conversation": {"id": conversation}}
+    corps = json.dumps(reponse).encode()
     async with aiohttp.ClientSession() as s:
-        async with s.post(f"{url}/chatwoot/webhook/mauvais-secret-xxxxxxxx", json={}) as r:
-            assert r.status == 404
-        async with s.post(f"{url}/chatwoot/webhook/{SECRET}", data=b"{") as r:
-            assert r.status == 400
-        async with s.post(f"{url}/chatwoot/webhook/{SECRET}", json=[1]) as r:
-            assert r.status == 400
+        async def poster(donnees, entetes):
+            async with s.post(f"{url}/chatwoot/webhook", data=donnees, headers=entetes) as r:
+                return r.status, await r.json()
+
+        assert (await poster(corps, {"Content-Type": "application/json"}))[0] == 401  # unsigned
+        faux.secret_webhook = "un-autre-secret-que-le-bon"
+        assert (await poster(corps, faux.entetes_signes(corps)))[0] == 401  # signed with another secret
+        faux.secret_webhook = SECRET
+        entetes = faux.entetes_signes(corps)
+        assert (await poster(corps.replace(b"Bonjour", b"Bonsoir"), entetes))[0] == 401  # body changed after signing
+        assert (await poster(corps, faux.entetes_signes(corps, horodatage=int(time.time()) - 3600)))[0] == 401  # stale
+        assert rasa.appels == []
+        assert await poster(corps, entetes) == (200, {"ok": True, "resultat": "reply relayed"})
+        assert await poster(corps, entetes) == (200, {"ok": True, "resultat": "already received"})  # replayed: once
+        assert len(rasa.appels) == 1
+        for donnees in (b"{", b"[1]"):
+            assert (await poster(donnees, faux.entetes_signes(donnees)))[0] == 400
         for evenement in ({"event": "message_created", "conversation": {"id": 999}, "message_type": "outgoing"},
                           {"event": "conversation_created", "id": 1}, {"event": "message_created"}):
-            async with s.post(f"{url}/chatwoot/webhook/{SECRET}", json=evenement) as r:
-                assert r.status == 200 and (await r.json())["resultat"].startswith("ignore")
-    assert rasa.appels == []
+            donnees = json.dumps(evenement).encode()
+            statut, resultat = await poster(donnees, faux.entetes_signes(donnees))
+            assert statut == 200 and resultat["resultat"].startswith("ignore")
+    assert len(rasa.appels) == 1
+
+
+async def test_agent_replies_sent_while_rasa_is_down_are_kept_and_delivered_in_order_once_it_is_back(relais):
+    """Chatwoot does not retry: a reply that arrives while Rasa restarts is stored, answered 202, then handed over."""
+    from guichet.console.api_rasa import RasaIndisponible
+
+    faux, rasa, relais_, conversation, _ = relais
+    ajouter = rasa.ajouter
+
+    async def en_panne(*args, **kwargs):
+        raise RasaIndisponible("restarting")
+
+    rasa.ajouter = en_panne
+    assert await faux.agent_repond(conversation, "Premier message") == 202
+    assert await faux.agent_repond(conversation, "Second message") == 202
+    assert await relais_.livrer_en_attente() == 0 and rasa.appels == []  # still away: nothing lost, nothing out of order
+    rasa.ajouter = ajouter
+    assert await relais_.livrer_en_attente() == 2
+    assert await relais_.livrer_en_attente() == 0  # once
+    textes = [e.get("text") for _, _, evenements in rasa.appels for e in evenements if e.get("text")]
+    assert textes == ["Premier message", "Second message"]
+    with relais_.liens.base.lire() as c:
+        import sqlalchemy as sa
+
+        corps = c.execute(sa.text("SELECT corps FROM livraisons_chatwoot")).scalars().all()
+    assert corps and all(x is None for x in corps)  # handled deliveries keep no agent's words
 
 
 def test_short_secret_refused():
