@@ -31,6 +31,7 @@ from guichet.construction.libelles import libelle, libelles
 from guichet.pilotage.attente_conseillers import AttenteConseillers
 from guichet.pilotage.attente_conseillers import mesurer as mesurer_attente
 from guichet.pilotage.export_csv import en_csv
+from guichet.pilotage.graphiques import barres_comparees, conversations_par_jour, figure
 from guichet.pilotage.indicateurs import Indicateurs
 from guichet.pilotage.resumes import indicateurs as indicateurs_resumes
 from guichet.widget.service import ConfigWidget, ajouter_routes_widget
@@ -58,18 +59,46 @@ class ConfigConsole:
     dossier_domaine: Path = RACINE / "bot" / "domain"  # the French labels of intents and FAQ entries (its utter_sujet_*)
 
 
-def rendre_tableau_de_bord(i: Indicateurs, noms: Mapping[str, str] | None = None) -> str:
-    """The dashboard's tables; intents and FAQ entries by the French labels editors wrote."""
+def rendre_graphiques(i: Indicateurs, noms: Mapping[str, str], p: Indicateurs | None) -> str:
+    """The charts people look at, the previous period (``p``) beside: conversations per day, the key rates,
+    the most frequent requests (per FAQ entry), satisfaction."""
+    noms = dict(noms)
+    svg, _ = conversations_par_jour(i.par_jour)
+    blocs = [figure("Conversations par jour", svg, ("Jour", "Chat", "Téléphone"),
+                    [(j, c.get("chat", 0), c.get("telephone", 0)) for j, c in i.par_jour.items()])]
+    taux = [("Résolution sans conseiller", "taux_contenues"), ("Transfert à un conseiller", "taux_escalade"),
+            ("Abandon en cours de démarche", "taux_abandon"), ("Messages non compris", "taux_repli"),
+            ("Appels répondus", "taux_appels_repondus")]
+    lignes = [(nom, float(getattr(i, attr)), float(getattr(p, attr)) if p else None) for nom, attr in taux]
+    svg, _ = barres_comparees("Indicateurs clés", lignes, en_pourcentage=True)
+    blocs.append(figure("Indicateurs clés, comparés à la période précédente", svg, ("Indicateur", "Cette période", "Période précédente"),
+                        [(n, pourcentage(a, 1), pourcentage(b, 1) if b is not None else "—") for n, a, b in lignes]))
+    avant = dict(p.intentions) if p else {}
+    demandes = [(libelle(noms, k), float(n), float(avant.get(k, 0)) if p else None) for k, n in i.intentions]
+    svg, _ = barres_comparees("Demandes les plus fréquentes", demandes)
+    blocs.append(figure("Demandes les plus fréquentes (par question fréquente ou démarche)", svg,
+                        ("Demande", "Messages", "Période précédente"),
+                        [(n, int(a), int(b) if b is not None else "—") for n, a, b in demandes]))
+    notes = [(f"{n} sur 5", float(i.satisfaction.get(str(n), 0)), float(p.satisfaction.get(str(n), 0)) if p else None)
+             for n in range(5, 0, -1)]
+    svg, _ = barres_comparees("Satisfaction", notes)
+    blocs.append(figure("Satisfaction des usagers", svg, ("Réponse", "Nombre", "Période précédente"),
+                        [(n, int(a), int(b) if b is not None else "—") for n, a, b in notes]))
+    return '<div class="graphiques">' + "".join(blocs) + "</div>"
+
+
+def rendre_tableau_de_bord(i: Indicateurs, noms: Mapping[str, str] | None = None, precedent: Indicateurs | None = None) -> str:
+    """The dashboard: charts with their data tables, then the detailed tables; intents and FAQ entries by the French
+    labels editors wrote."""
     noms = dict(noms or {})
     resume = [("Conversations", i.conversations), ("Taux de résolution sans conseiller", pourcentage(i.taux_contenues, 1)),
               ("Taux de transfert à un conseiller", pourcentage(i.taux_escalade, 1)), ("Taux d'abandon", pourcentage(i.taux_abandon, 1)),
               ("Messages non compris", pourcentage(i.taux_repli, 1)), ("Consultations de dossier", i.consultations_dossier),
               ("Appels téléphoniques", i.appels), ("Appels répondus (Services Publics+)", pourcentage(i.taux_appels_repondus, 1)),
               ("Satisfaction moyenne (sur 5)", i.satisfaction_moyenne if i.satisfaction_moyenne is not None else "—")]
-    jours = [(j, c.get("chat", 0), c.get("telephone", 0)) for j, c in i.par_jour.items()]
     return "".join([
         tableau("En résumé", ("Indicateur", "Valeur"), resume),
-        tableau("Conversations par jour", ("Jour", "Chat", "Téléphone"), jours),
+        rendre_graphiques(i, noms, precedent),
         tableau("Demandes les plus fréquentes", ("Demande", "Messages"), [(libelle(noms, k), n) for k, n in i.intentions]),
         tableau("Questions sans réponse (pour les rédacteurs)", ("Question", "Fois"), list(i.questions_sans_reponse)),
         tableau("Satisfaction", ("Réponse", "Nombre"), list(i.satisfaction.items())),
@@ -209,6 +238,8 @@ def creer_application(config: ConfigConsole) -> web.Application:
     async def pilotage(request: web.Request) -> web.Response:
         du, au = periode(request)
         i = await indicateurs(du, au)
+        duree_periode = au - du + dt.timedelta(days=1)
+        precedent = await indicateurs(du - duree_periode, du - dt.timedelta(days=1))  # the same length, just before
         noms = await asyncio.to_thread(libelles, config.dossier_domaine)  # read again: a publication changes them
         filtre = f"""<form method="get" action="/pilotage"><label for="du">Du</label><input id="du" name="du" type="date" value="{du}">
 <label for="au">Au</label><input id="au" name="au" type="date" value="{au}"> <button>Afficher</button></form>
@@ -218,7 +249,7 @@ def creer_application(config: ConfigConsole) -> web.Application:
             a = await asyncio.to_thread(mesurer_attente, config.url_grc, du, au, FUSEAU)
             attente = rendre_attente(a)
         return page("Tableau de bord",
-                    f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i, noms)}{attente}")
+                    f"<h1>Tableau de bord du {du:%d/%m/%Y} au {au:%d/%m/%Y}</h1>{filtre}{rendre_tableau_de_bord(i, noms, precedent)}{attente}")
 
     @responsable
     async def pilotage_csv(request: web.Request) -> web.Response:

@@ -17,7 +17,12 @@ textarea{font:inherit;width:100%;max-width:40rem}.colonnes{display:flex;flex-wra
 dt{font-weight:700}dd{margin:0 0 .4rem 0}#transcription{list-style:none;padding:0}
 #transcription li{margin:.4rem 0;padding:.4rem .6rem;border-left:4px solid #929292;background:#f6f6f6}
 #transcription li.usager{border-color:#000091;background:#f5f5fe}#transcription li.conseiller{border-color:#18753c;background:#f0faf3}
-.meta{font-size:.875rem;color:#3a3a3a}"""
+.meta{font-size:.875rem;color:#3a3a3a}
+th{background:#eeeeee}tbody tr:nth-child(even){background:#f6f6f6}h1,h2{color:#000091}
+.graphiques{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1.5rem;margin:1rem 0}
+figure.graphique{margin:0;padding:1rem;border:1px solid #dddddd;border-radius:.25rem;background:#fff}
+figure.graphique figcaption{font-weight:700;margin-bottom:.5rem}figure.graphique svg{display:block;height:auto}
+details{margin-top:.5rem}summary{cursor:pointer;color:#000091}"""
 
 
 def page(titre: str, corps: str, statut: int = 200, page_js: str | None = None, **donnees: Any) -> web.Response:

@@ -64,6 +64,9 @@ async def test_dashboard_behind_sign_in_with_figures_and_csv(console):
         assert "<td>Conversations</td><td>15</td>" in page  # 14 of the history + the injection one
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
         assert "<td>Parler à un conseiller</td><td>1</td>" in page and "parler_conseiller" not in page  # the editors' labels
+        # charts drawn on the server, each readable without seeing it (title, summary, data table), previous period beside
+        assert page.count('role="img"') == 4 and page.count("<desc id=") == 4 and page.count("<details>") == 4
+        assert "Du 02/11 au 03/11 : 15 conversations" in page and "Période précédente" in page
         r = await s.get(f"{console}/pilotage.csv", params={"du": "2026-11-02", "au": "2026-11-03"})
         assert r.headers["Content-Type"].startswith("text/csv") and "conversations;;15" in await r.text()
         assert (await r.read()).startswith(b"\xef\xbb\xbfindicateur;cle;valeur;libelle\r\n")  # UTF-8 BOM: French Excel reads the accents
