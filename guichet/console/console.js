@@ -33,36 +33,86 @@
   }
 
   // --- queue -------------------------------------------------------------------------
+  // Pushed by the server (server-sent events, /api/file/flux) as it changes; polling only if the stream cannot
+  // be opened. A new request waiting makes a short sound (which can be turned off, remembered on this browser)
+  // and shows its count in the tab's title until the agent comes back to the page.
   function file() {
     var corpsTable = document.querySelector("#file tbody"), etat = document.getElementById("etat-file");
-    var dernierNombre = null;
-    async function rafraichir() {
+    var bouton = document.getElementById("son"), titre = document.title;
+    var dernierNombre = null, vues = null, nouvelles = 0, audio = null;
+    var muet = window.localStorage.getItem("guichet-son") === "coupe";
+    function afficherSon() {
+      bouton.setAttribute("aria-pressed", muet ? "true" : "false");
+      bouton.textContent = muet ? "Son des nouvelles demandes : coupé" : "Son des nouvelles demandes : activé";
+    }
+    bouton.addEventListener("click", function () {
+      muet = !muet;
+      window.localStorage.setItem("guichet-son", muet ? "coupe" : "actif");
+      afficherSon();
+    });
+    afficherSon();
+    function sonner() {
+      corps.dataset.alertes = String(Number(corps.dataset.alertes || "0") + 1);
+      if (muet) { return; }
       try {
-        var d = await api("/api/file");
-        corpsTable.textContent = "";
-        d.escalades.forEach(function (e) {
-          var tr = document.createElement("tr");
-          var td = document.createElement("td"), a = el("a", e.reference);
-          a.href = "/conversations/" + encodeURIComponent(e.reference);
-          td.appendChild(a); tr.appendChild(td);
-          var demande = e.type === "rappel" ? "Rappeler le " + (e.telephone || "?") + " (" + libelle(e.creneau) + ")"
-            : (e.numero_appelant ? "Appelant : " + e.numero_appelant + ". " : "") + (e.intention ? "Dernière intention : " + e.intention : "");
-          [libelle(e.type), libelle(e.canal), duree(e.attente_s), libelle(e.etat), e.conseiller || "—", demande].forEach(function (v) {
-            tr.appendChild(el("td", v));
-          });
-          corpsTable.appendChild(tr);
+        audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+        var o = audio.createOscillator(), g = audio.createGain();
+        o.frequency.value = 880; g.gain.value = 0.08;
+        o.connect(g); g.connect(audio.destination);
+        o.start(); o.stop(audio.currentTime + 0.25);
+      } catch (e) { /* no audio device: the title still tells */ }
+    }
+    function vu() { nouvelles = 0; document.title = titre; }
+    ["focus", "click", "keydown"].forEach(function (nom) { window.addEventListener(nom, vu); });
+    function afficher(d) {
+      if (d.erreur) { etat.textContent = d.erreur; return; }
+      corpsTable.textContent = "";
+      d.escalades.forEach(function (e) {
+        var tr = document.createElement("tr");
+        var td = document.createElement("td"), a = el("a", e.reference);
+        a.href = "/conversations/" + encodeURIComponent(e.reference);
+        td.appendChild(a); tr.appendChild(td);
+        var intention = e.intention_libelle || e.intention;
+        var demande = e.type === "rappel" ? "Rappeler le " + (e.telephone || "?") + " (" + libelle(e.creneau) + ")"
+          : (e.numero_appelant ? "Appelant : " + e.numero_appelant + ". " : "") + (intention ? "Dernière demande : " + intention : "");
+        [libelle(e.type), libelle(e.canal), duree(e.attente_s), libelle(e.etat), e.conseiller || "—", demande].forEach(function (v) {
+          tr.appendChild(el("td", v));
         });
-        if (!d.escalades.length) { var vide = el("td", "Aucune demande en attente."); vide.colSpan = 7; var l = document.createElement("tr"); l.appendChild(vide); corpsTable.appendChild(l); }
-        var attente = d.escalades.filter(function (e) { return e.etat === "en_attente"; }).length;
-        var texte = attente + " demande(s) en attente" + (d.total > d.escalades.length
-          ? " parmi les " + d.escalades.length + " plus anciennes ; " + d.total + " demandes ouvertes au total." : ".");
-        if (texte !== dernierNombre) { etat.textContent = texte; dernierNombre = texte; }
-      } catch (e) {
+        corpsTable.appendChild(tr);
+      });
+      if (!d.escalades.length) { var vide = el("td", "Aucune demande en attente."); vide.colSpan = 7; var l = document.createElement("tr"); l.appendChild(vide); corpsTable.appendChild(l); }
+      var enAttente = d.escalades.filter(function (e) { return e.etat === "en_attente"; });
+      var texte = enAttente.length + " demande(s) en attente" + (d.total > d.escalades.length
+        ? " parmi les " + d.escalades.length + " plus anciennes ; " + d.total + " demandes ouvertes au total." : ".");
+      if (texte !== dernierNombre) { etat.textContent = texte; dernierNombre = texte; }
+      var references = enAttente.map(function (e) { return e.reference; });
+      if (vues !== null) {
+        var arrivees = references.filter(function (r) { return vues.indexOf(r) < 0; }).length;
+        if (arrivees) {
+          nouvelles += arrivees;
+          document.title = "(" + nouvelles + " nouvelle" + (nouvelles > 1 ? "s" : "") + ") " + titre;
+          sonner();
+        }
+      }
+      vues = references;
+    }
+    async function interroger() {
+      try { afficher(await api("/api/file")); }
+      catch (e) {
         if (e.message !== "session") { etat.textContent = e.metier ? e.message : "Connexion à la console perdue, nouvel essai…"; }
       }
     }
-    rafraichir();
-    window.setInterval(rafraichir, 2000);
+    var echecs = 0, scrutation = null;
+    function scruter() { if (!scrutation) { interroger(); scrutation = window.setInterval(interroger, 2000); } }
+    if (!window.EventSource) { scruter(); return; }
+    var flux = new EventSource("/api/file/flux");
+    flux.addEventListener("file", function (m) { echecs = 0; afficher(JSON.parse(m.data)); });
+    flux.addEventListener("session", function () { flux.close(); window.location.assign("/connexion"); });
+    flux.onerror = function () {
+      echecs += 1;
+      if (echecs >= 3) { flux.close(); scruter(); }  // the stream cannot be kept (a proxy): the page asks instead
+      else { etat.textContent = "Connexion à la console perdue, nouvel essai…"; }
+    };
   }
 
   // --- one conversation --------------------------------------------------------------

@@ -21,7 +21,7 @@ from guichet.console.api_rasa import ApiRasa, RasaIndisponible
 from guichet.console.comptes import Compte, Role
 from guichet.console.gabarit import page
 from guichet.console.prise_en_charge import ActionImpossible, PriseEnCharge, vue
-from guichet.construction.libelles import libelles
+from guichet.construction.libelles import libelle, libelles
 from guichet.rgpd.audit import auditer
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,51 @@ TAILLE_PAGE = 50  # escalations per page of the queue API (oldest first)
 
 def _json(donnees: Any, statut: int = 200) -> web.Response:
     return web.json_response(donnees, status=statut, dumps=lambda d: json.dumps(d, ensure_ascii=False, default=str))
+
+
+DELAI_BATTEMENT_S = 15.0  # an idle stream still says something this often (proxies close silent connections)
+
+
+class DiffusionFile:
+    """One reader of the queue for every agent's page: while at least one page listens, the queue is read every
+    ``intervalle_s``; each listener is woken when it changed (a new escalation, a take-over, the waits)."""
+
+    def __init__(self, lire: Callable[[], Awaitable[dict[str, Any]]], intervalle_s: float = 1.0) -> None:
+        self._lire, self.intervalle_s = lire, intervalle_s
+        self._version, self._donnees = 0, b""
+        self._changement = asyncio.Condition()
+        self._ecouteurs = 0
+        self._tache: asyncio.Task[None] | None = None
+
+    async def _tourner(self) -> None:
+        while self._ecouteurs:
+            try:
+                donnees = json.dumps(await self._lire(), ensure_ascii=False).encode()
+            except ErreurConnecteur as exc:
+                donnees = json.dumps({"erreur": "La file d'attente est momentanément indisponible."}).encode()
+                logger.error("console: escalation queue unreadable (%s)", exc.code.value)
+            if donnees != self._donnees:
+                async with self._changement:
+                    self._version, self._donnees = self._version + 1, donnees
+                    self._changement.notify_all()
+            await asyncio.sleep(self.intervalle_s)
+        self._tache = None
+
+    async def attendre(self, vue: int, delai_s: float) -> tuple[int, bytes | None]:
+        """The queue once its version differs from `vue` (None after `delai_s` without a change)."""
+        self._ecouteurs += 1
+        try:
+            if self._tache is None:
+                self._tache = asyncio.create_task(self._tourner())
+            async with self._changement:
+                try:
+                    await asyncio.wait_for(self._changement.wait_for(lambda: self._version != vue and bool(self._donnees)),
+                                           delai_s)
+                except asyncio.TimeoutError:
+                    return vue, None
+                return self._version, self._donnees
+        finally:
+            self._ecouteurs -= 1
 
 
 def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEscalades, rasa: ApiRasa,
@@ -67,32 +112,58 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
         return page("File d'attente", f"""<h1>File d'attente des conversations</h1>
 <p>Connecté : {html.escape(compte.identifiant)}{lien}</p>
 <form method="post" action="/deconnexion"><button>Se déconnecter</button></form>
+<p><button type="button" id="son" aria-pressed="false">Son des nouvelles demandes : activé</button></p>
 <p id="etat-file" role="status" aria-live="polite"></p>
 <table id="file"><caption>Demandes en attente ou en cours, la plus ancienne en premier (mise à jour automatique)</caption>
 <thead><tr><th scope="col">Référence</th><th scope="col">Type</th><th scope="col">Canal</th><th scope="col">Attente</th>
 <th scope="col">État</th><th scope="col">Conseiller</th><th scope="col">Demande</th></tr></thead><tbody></tbody></table>""",
                     page_js="file", identifiant=compte.identifiant)
 
-    async def file_api(request: web.Request, compte: Compte) -> web.Response:
-        brut = request.query.get("page", "1")
-        if not brut.isdigit() or not 1 <= int(brut) <= 100_000:
-            return _json({"erreur": "page: un nombre entier à partir de 1"}, 400)
-        numero_page = int(brut)
-        try:
-            total = await file.compter_escalades_ouvertes()
-            escalades = await file.escalades_ouvertes(TAILLE_PAGE, (numero_page - 1) * TAILLE_PAGE)
-        except ErreurConnecteur as exc:
-            logger.error("console: escalation queue unreadable (%s)", exc.code.value)
-            return _json({"erreur": "La file d'attente est momentanément indisponible."}, 503)
+    async def etat_file(numero_page: int = 1) -> dict[str, Any]:
+        """The queue as the agents' page shows it (raises ErreurConnecteur when the store cannot be read)."""
+        total = await file.compter_escalades_ouvertes()
+        escalades = await file.escalades_ouvertes(TAILLE_PAGE, (numero_page - 1) * TAILLE_PAGE)
+        noms = await asyncio.to_thread(libelles, dossier_domaine) if dossier_domaine is not None else {}
         maintenant = horloge()
         lignes = []
         for e in escalades:
             v = vue(e, None, maintenant)
             derniere = next((t["intention"] for t in reversed(v["transcription"]) if t.get("intention")), None)
             lignes.append({k: v[k] for k in ("reference", "type", "etat", "canal", "attente_s", "conseiller", "creneau",
-                                             "telephone", "numero_appelant")} | {"intention": derniere})
-        return _json({"escalades": lignes, "maintenant": maintenant.isoformat(), "total": total, "page": numero_page,
-                      "pages": max(1, -(-total // TAILLE_PAGE))})
+                                             "telephone", "numero_appelant")}
+                          | {"intention": derniere, "intention_libelle": libelle(noms, derniere) if derniere else None})
+        return {"escalades": lignes, "maintenant": maintenant.isoformat(), "total": total, "page": numero_page,
+                "pages": max(1, -(-total // TAILLE_PAGE))}
+
+    diffusion = DiffusionFile(lambda: etat_file(1))
+
+    async def file_api(request: web.Request, compte: Compte) -> web.Response:
+        brut = request.query.get("page", "1")
+        if not brut.isdigit() or not 1 <= int(brut) <= 100_000:
+            return _json({"erreur": "page: un nombre entier à partir de 1"}, 400)
+        try:
+            return _json(await etat_file(int(brut)))
+        except ErreurConnecteur as exc:
+            logger.error("console: escalation queue unreadable (%s)", exc.code.value)
+            return _json({"erreur": "La file d'attente est momentanément indisponible."}, 503)
+
+    async def file_flux(request: web.Request, compte: Compte) -> web.StreamResponse:
+        """The queue pushed to the page (server-sent events) each time it changes; one reading of the store per
+        second for all the agents connected, whatever their number. Ends when the session does."""
+        reponse = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache",
+                                              "X-Accel-Buffering": "no"})
+        await reponse.prepare(request)
+        version = -1
+        try:
+            while True:
+                version, donnees = await diffusion.attendre(version, DELAI_BATTEMENT_S)
+                if await connecte(request) is None:
+                    await reponse.write(b"event: session\ndata: {}\n\n")
+                    break
+                await reponse.write(b"event: file\ndata: " + donnees + b"\n\n" if donnees is not None else b": battement\n\n")
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        return reponse
 
     async def conversation_page(request: web.Request, compte: Compte) -> web.Response:
         reference = request.match_info["reference"]
@@ -167,6 +238,7 @@ def ajouter_routes_agents(app: web.Application, connecte: Connecte, file: FileEs
 
     app.router.add_get("/", agent(file_page))
     app.router.add_get("/api/file", agent(file_api, api=True))
+    app.router.add_get("/api/file/flux", agent(file_flux, api=True))
     app.router.add_get("/conversations/{reference}", agent(conversation_page))
     app.router.add_get("/api/conversations/{reference}", agent(conversation_api, api=True))
     app.router.add_post("/api/conversations/{reference}/{action}", agent(action_api, api=True))

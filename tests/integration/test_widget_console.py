@@ -416,3 +416,35 @@ async def test_bot_answers_render_links_but_never_html(serveurs, tmp_path):
         assert await bulle.get_by_role("link").count() == 1  # javascript: is never a link
         await expect(bulle.locator("strong")).to_have_text("important")
         assert await page.evaluate("window.__pirate") is None and await bulle.locator("img").count() == 0
+
+
+async def test_the_queue_is_pushed_to_agents_with_a_sound_and_the_title_and_the_sound_can_be_turned_off(serveurs, tmp_path):
+    """No polling: the page holds one server-sent-events stream; a new escalation appears by itself, rings once
+    and shows in the tab's title; the sound switch is remembered."""
+    import uuid
+
+    async with console_pour(serveurs, tmp_path) as url, navigateur() as browser:
+        agent = await (await browser.new_context(locale="fr-FR")).new_page()
+        requetes: list[str] = []
+        agent.on("request", lambda r: requetes.append(r.url))
+        await connecter_agent(agent, url)
+        son = agent.get_by_role("button", name=re.compile("Son des nouvelles demandes"))
+        await expect(son).to_have_attribute("aria-pressed", "false")
+        await expect(agent.locator("#etat-file")).to_contain_text("demande(s) en attente", timeout=DELAI_MS)
+        titre = await agent.title()
+        async with aiohttp.ClientSession() as s:  # a citizen asks for an agent (REST channel)
+            async with s.post(f"{serveurs.url}/webhooks/rest/webhook", json={
+                    "sender": f"flux-{uuid.uuid4().hex[:8]}", "message": "je veux parler à un conseiller"}) as r:
+                texte = " ".join(m.get("text", "") for m in await r.json())
+        reference = re.search(r"\d{8}", texte).group(0)
+        await expect(agent.get_by_role("link", name=reference)).to_be_visible(timeout=10_000)
+        await expect(agent).to_have_title(re.compile(r"^\(1 nouvelle\) "), timeout=5_000)
+        assert await agent.evaluate("document.body.dataset.alertes") == "1"
+        assert titre in await agent.title()
+        assert not any(u.split("?")[0].endswith("/api/file") for u in requetes)  # pushed, not polled
+        assert sum(u.endswith("/api/file/flux") for u in requetes) == 1
+        await son.click()  # the agent turns the sound off; coming back to the page clears the title
+        await expect(son).to_have_attribute("aria-pressed", "true")
+        assert await agent.title() == titre
+        await agent.reload()
+        await expect(agent.get_by_role("button", name=re.compile("Son des nouvelles demandes"))).to_have_attribute("aria-pressed", "true")
