@@ -333,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  best thresholds intent={si} faq={sf}, margins intent={ei} faq={ef}: {asdict(m)}", flush=True)
         if chemin == configs[0]:
             predictions_retenues = predictions
+            # kept for a later look at other thresholds without cross-validating again
+            (args.sortie / "predictions_validation_croisee.json").write_text(
+                json.dumps([asdict(p) for p in predictions], ensure_ascii=False))
     repli_i = next(c for c in config_retenue["pipeline"] if c["name"] == "FallbackClassifier")
     repli_f = next(c for c in config_retenue["pipeline"] if c["name"] == COMPOSANTS_REPLI[1])
     seuil_i, seuil_f = repli_i["threshold"], repli_f["threshold"]

@@ -62,6 +62,10 @@ async def test_strange_text_gets_a_polite_answer(session, serveurs, message):
 async def test_server_still_healthy_and_data_intact(conversation, serveurs):
     import sqlite3
 
+    c = conversation()  # a whole case lookup: the embedded GRC is open (it opens at the first identity check)
+    await c.textes("je voudrais savoir où en est mon dossier")
+    await c.textes("24578301")
+    assert "instruction" in await c.textes("12/03/1985")
     assert sqlite3.connect(serveurs.dossier / "grc.sqlite3").execute("SELECT count(*) FROM dossiers").fetchone()[0] == 5
     assert "assistant virtuel" in await conversation().textes("bonjour")
 
