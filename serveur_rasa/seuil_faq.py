@@ -7,8 +7,11 @@ placed after the ResponseSelector and the FallbackClassifier, turns such
 messages into `nlu_fallback`, the way the FallbackClassifier does, so the
 dialogue's fallback rules apply. It does the same when the two likeliest topics
 are too close to tell (``ambiguity_threshold``: a confident wrong answer is worse
-than the two-button question). Both are chosen by cross-validation (`make test-nlu`,
-docs/nlu.md).
+than the two-button question). And the other way round, an FAQ question whose topic
+is beyond doubt is answered even when the FallbackClassifier found "faq" itself too
+unsure (``sure_topic_threshold``: « quels sont vos horaires ? » gives faq 0.53 but
+horaires_mairie 0.97), as long as "faq" was the likeliest intent with at least
+``PLANCHER_SUJET_SUR``. All are chosen by cross-validation (`make test-nlu`, docs/nlu.md).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 NLU_FALLBACK = "nlu_fallback"
+PLANCHER_SUJET_SUR = 0.4  # the same floor as guichet/construction/evaluation_nlu.py's search
 
 
 def confiance_selecteur(message: Message, intention_recherche: str) -> float | None:
@@ -43,7 +47,7 @@ def ecart_selecteur(message: Message, intention_recherche: str) -> float | None:
 class SeuilReponseFaq(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"threshold": 0.5, "ambiguity_threshold": 0.0, "retrieval_intent": "faq"}
+        return {"threshold": 0.5, "ambiguity_threshold": 0.0, "sure_topic_threshold": 1.1, "retrieval_intent": "faq"}
 
     def __init__(self, config: dict[str, Any]) -> None:
         seuil = float(config["threshold"])
@@ -53,6 +57,7 @@ class SeuilReponseFaq(GraphComponent):
         if not 0.0 <= ecart <= 1.0:
             raise ValueError(f"SeuilReponseFaq: ambiguity_threshold must be in [0, 1], got {ecart}")
         self.seuil, self.ecart_min = seuil, ecart
+        self.sujet_sur = float(config.get("sure_topic_threshold", 1.1))  # above 1: never
         self.intention_recherche = str(config["retrieval_intent"])
 
     @classmethod
@@ -65,9 +70,25 @@ class SeuilReponseFaq(GraphComponent):
     ) -> SeuilReponseFaq:
         return cls(config)
 
+    def _sauver(self, message: Message) -> None:
+        """Undo the FallbackClassifier's fallback when the likeliest intent is the FAQ and its topic is sure."""
+        classement = [i for i in message.data.get(INTENT_RANKING_KEY) or [] if i.get(INTENT_NAME_KEY) != NLU_FALLBACK]
+        if not classement or classement[0].get(INTENT_NAME_KEY) != self.intention_recherche:
+            return
+        confiance_faq = float(classement[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        confiance = confiance_selecteur(message, self.intention_recherche)
+        if confiance_faq >= PLANCHER_SUJET_SUR and confiance is not None and confiance >= max(self.sujet_sur, self.seuil):
+            cle = ((message.get("response_selector") or {}).get(self.intention_recherche) or {}).get("response", {}).get(
+                "intent_response_key")
+            message.data[INTENT] = {**classement[0], **({"full_retrieval_intent_name": cle} if cle else {})}
+            message.data[INTENT_RANKING_KEY] = classement
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intention = message.data.get(INTENT) or {}
+            if intention.get(INTENT_NAME_KEY) == NLU_FALLBACK and self.sujet_sur <= 1.0:
+                self._sauver(message)
+                intention = message.data.get(INTENT) or {}
             if intention.get(INTENT_NAME_KEY) != self.intention_recherche:
                 continue
             confiance = confiance_selecteur(message, self.intention_recherche)

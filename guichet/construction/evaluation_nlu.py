@@ -40,6 +40,9 @@ COMPOSANTS_REPLI = ("FallbackClassifier", "serveur_rasa.seuil_faq.SeuilReponseFa
 INTENTIONS_DEMANDES = {"suivre_dossier", "signaler_probleme", "deposer_reclamation", "parler_conseiller"}
 
 
+PLANCHER_SUJET_SUR = 0.4  # below this, "faq" is too unsure for any topic to rescue it
+
+
 @dataclass(frozen=True)
 class Prediction:
     texte: str
@@ -52,8 +55,13 @@ class Prediction:
     ecart_faq: float = 1.0  # the likeliest FAQ topic's lead over the next one
 
     def decision(self, seuil_intention: float, seuil_faq: float, ecart_intention: float = 0.0,
-                 ecart_faq: float = 0.0) -> str:
+                 ecart_faq: float = 0.0, sujet_sur: float = 1.1) -> str:
         if self.confiance_intention < seuil_intention or self.ecart_intention < ecart_intention:
+            # an FAQ question whose topic is beyond doubt is answered even when "faq" itself is less sure
+            # (« quels sont vos horaires ? »: faq 0.53, horaires_mairie 0.97): SeuilReponseFaq's sure_topic_threshold
+            if (self.intention == "faq" and self.cle_faq and self.confiance_intention >= PLANCHER_SUJET_SUR
+                    and (self.confiance_faq or 0.0) >= sujet_sur):
+                return self.cle_faq
             return REPLI
         if self.intention == "faq":
             if self.cle_faq is None or (self.confiance_faq or 0.0) < seuil_faq or self.ecart_faq < ecart_faq:
@@ -76,11 +84,11 @@ class Metriques:
 
 
 def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq: float, ecart_intention: float = 0.0,
-            ecart_faq: float = 0.0) -> Metriques:
+            ecart_faq: float = 0.0, sujet_sur: float = 1.1) -> Metriques:
     dedans = [p for p in predictions if p.attendu != HORS_PERIMETRE]
     dehors = [p for p in predictions if p.attendu == HORS_PERIMETRE]
-    decisions_dedans = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq) for p in dedans]
-    decisions_dehors = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq) for p in dehors]
+    decisions_dedans = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq, sujet_sur) for p in dedans]
+    decisions_dehors = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq, sujet_sur) for p in dehors]
 
     def part(n: int, total: int) -> float:
         return round(n / total, 4) if total else 0.0
@@ -109,24 +117,36 @@ def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq
     )
 
 
-ECARTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+ECARTS = (0.0, 0.1, 0.2, 0.3)
+SUJETS_SURS = (1.1, 0.95, 0.9)  # 1.1: no rescue
+POIDS_REPONSE_FAUSSE = 2.0  # a confident wrong answer costs as much as two right answers lost to a fallback
 
 
-def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[float, float, Metriques, float, float]:
-    """Thresholds and margins maximising in-scope accuracy, penalising confident wrong answers (x3: worse than
-    asking), off-topic messages that get an FAQ answer (x2) or start a request (x1)."""
-    meilleur: tuple[float, float, float, Metriques, float, float] | None = None
+@dataclass(frozen=True)
+class Seuils:
+    intention: float
+    faq: float
+    ecart_intention: float
+    ecart_faq: float
+    sujet_sur: float
+
+
+def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[Seuils, Metriques]:
+    """Thresholds, margins and the sure-topic rescue maximising in-scope accuracy, penalising confident wrong
+    answers (x3: worse than asking), off-topic messages that get an FAQ answer (x2) or start a request (x1)."""
+    meilleur: tuple[float, Seuils, Metriques] | None = None
     for si in [x / 100 for x in range(5, 80, 5)]:
         for sf in [x / 100 for x in range(0, 95, 5)]:
             for ei in ECARTS:
                 for ef in ECARTS:
-                    m = mesurer(predictions, si, sf, ei, ef)
-                    score = (m.exactitude_dans_perimetre - 3 * m.reponses_fausses_assurees
-                             - 2 * m.hors_perimetre_repondu_par_faq - m.hors_perimetre_pris_pour_une_demande)
-                    if meilleur is None or score > meilleur[0] + 1e-9:
-                        meilleur = (score, si, sf, m, ei, ef)
+                    for sur in SUJETS_SURS:
+                        m = mesurer(predictions, si, sf, ei, ef, sur)
+                        score = (m.exactitude_dans_perimetre - POIDS_REPONSE_FAUSSE * m.reponses_fausses_assurees
+                                 - 2 * m.hors_perimetre_repondu_par_faq - m.hors_perimetre_pris_pour_une_demande)
+                        if meilleur is None or score > meilleur[0] + 1e-9:
+                            meilleur = (score, Seuils(si, sf, ei, ef, sur), m)
     assert meilleur is not None
-    return meilleur[1], meilleur[2], meilleur[3], meilleur[4], meilleur[5]
+    return meilleur[1], meilleur[2]
 
 
 # -- data -------------------------------------------------------------------------
@@ -324,13 +344,13 @@ def main(argv: list[str] | None = None) -> int:
             debut = time.monotonic()
             predictions = valider_croisee(projet, config, args.plis, args.graine, Path(dossier))
             duree = time.monotonic() - debut
-        si, sf, m, ei, ef = choisir_seuils(predictions)
+        seuils, m = choisir_seuils(predictions)
         rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] = {
-            "seuils_optimaux": {"intention": si, "faq": sf, "ecart_intention": ei, "ecart_faq": ef},
+            "seuils_optimaux": asdict(seuils),
             "metriques": asdict(m),
             "duree_s": round(duree),
         }
-        print(f"  best thresholds intent={si} faq={sf}, margins intent={ei} faq={ef}: {asdict(m)}", flush=True)
+        print(f"  best thresholds {asdict(seuils)}: {asdict(m)}", flush=True)
         if chemin == configs[0]:
             predictions_retenues = predictions
             # kept for a later look at other thresholds without cross-validating again
@@ -340,9 +360,10 @@ def main(argv: list[str] | None = None) -> int:
     repli_f = next(c for c in config_retenue["pipeline"] if c["name"] == COMPOSANTS_REPLI[1])
     seuil_i, seuil_f = repli_i["threshold"], repli_f["threshold"]
     ecart_i, ecart_f = repli_i.get("ambiguity_threshold", 0.0), repli_f.get("ambiguity_threshold", 0.0)
-    rapport["seuils_configures"] = {"intention": seuil_i, "faq": seuil_f, "ecart_intention": ecart_i, "ecart_faq": ecart_f}
+    sur = repli_f.get("sure_topic_threshold", 1.1)
+    rapport["seuils_configures"] = asdict(Seuils(seuil_i, seuil_f, ecart_i, ecart_f, sur))
     rapport["validation_croisee_avec_seuils_configures"] = asdict(mesurer(predictions_retenues, seuil_i, seuil_f, ecart_i,
-                                                                          ecart_f))
+                                                                          ecart_f, sur))
     rapport["pires_confusions"] = pires_confusions(predictions_retenues, seuil_i, seuil_f)
     dessiner_matrice(predictions_retenues, seuil_i, seuil_f, args.sortie / "matrice_confusion.png")
     if projet.modele.exists():

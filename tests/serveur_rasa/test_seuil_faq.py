@@ -38,3 +38,27 @@ def test_other_intents_are_left_alone_and_settings_are_checked():
         with pytest.raises(ValueError):
             SeuilReponseFaq({"retrieval_intent": "faq", **mauvais})
     assert SeuilReponseFaq.get_default_config()["ambiguity_threshold"] == 0.0
+
+
+@pytest.mark.parametrize("confiance_faq, confiance_sujet, sauve", [
+    (0.53, 0.97, True),  # « quels sont vos horaires ? »: faq unsure, its topic beyond doubt
+    (0.35, 0.97, False),  # faq itself too weak
+    (0.53, 0.80, False),  # the topic is not sure enough
+])
+def test_a_sure_faq_topic_rescues_the_fallback(confiance_faq, confiance_sujet, sauve):
+    composant = SeuilReponseFaq({"threshold": 0.6, "sure_topic_threshold": 0.9, "retrieval_intent": "faq"})
+    m = message([confiance_sujet, 0.02])
+    m.data["intent"] = {"name": "nlu_fallback", "confidence": 0.55}  # what the FallbackClassifier left
+    m.data["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.55}, {"name": "faq", "confidence": confiance_faq},
+                                {"name": "bot_challenge", "confidence": 0.26}]
+    [m] = composant.process([m])
+    if sauve:
+        assert m.data["intent"] == {"name": "faq", "confidence": confiance_faq, "full_retrieval_intent_name": "faq/sujet0"}
+        assert [i["name"] for i in m.data["intent_ranking"]] == ["faq", "bot_challenge"]
+    else:
+        assert m.data["intent"]["name"] == "nlu_fallback"
+    sans = SeuilReponseFaq({"threshold": 0.6, "retrieval_intent": "faq"})  # not configured: never rescues
+    m2 = message([0.97, 0.02])
+    m2.data["intent"], m2.data["intent_ranking"] = {"name": "nlu_fallback", "confidence": 0.55}, [
+        {"name": "nlu_fallback", "confidence": 0.55}, {"name": "faq", "confidence": 0.53}]
+    assert sans.process([m2])[0].data["intent"]["name"] == "nlu_fallback"
