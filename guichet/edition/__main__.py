@@ -82,6 +82,12 @@ def _analyseur() -> argparse.ArgumentParser:
     e.add_argument("questions", nargs="*", help="questions (sans question : une par ligne sur l'entrée standard)")
     e.add_argument("--json", action="store_true", help="résultat en JSON")
 
+    rv = commande("revoir", "revoir les questions que l'assistant n'a pas comprises (ou à peine) et, d'une touche, "
+                            "les ajouter aux questions d'une entrée, aux exemples d'une intention ou au hors sujet")
+    rv.add_argument("--jours", type=int, default=30, help="les conversations des N derniers jours (30)")
+    rv.add_argument("--max", type=int, default=20, help="nombre de questions proposées, les plus fréquentes d'abord (20)")
+    rv.add_argument("--liste", action="store_true", help="seulement lister les questions, sans rien modifier")
+
     i = commande("importer", "créer des brouillons depuis les fiches officielles service-public.fr (données DILA)")
     i.add_argument("--fiche", action="append", default=[], metavar="ID", help="identifiant de fiche, par exemple F1341 (répétable)")
     i.add_argument("--cherche", metavar="MOTS", help="mots à chercher dans les titres des fiches")
@@ -172,6 +178,54 @@ def _essayer(args: argparse.Namespace, fichiers: Projet) -> int:
                          indent=2, default=str))
     else:
         print(formater_modele(modele) + "\n\n" + "\n\n".join(formater(e, noms) for e in essais))
+    return OK
+
+
+def _revoir(args: argparse.Namespace, fichiers: Projet) -> int:
+    import sqlalchemy.exc
+
+    from configuration.jeton import lire_jeton
+    from connecteurs.adresses_bases import AdressesBases
+    from guichet.construction.sources_faq import lire_sources
+    from guichet.edition.essai import lancer
+    from guichet.edition.rapport_nlu import libelles
+    from guichet.edition.revue import periode, questions_a_revoir, revoir
+    from guichet.pilotage.lecture import lire_evenements
+
+    if args.jours < 1 or args.max < 1:
+        print("erreur : --jours et --max sont des nombres entiers à partir de 1", file=sys.stderr)
+        return IMPOSSIBLE
+    du, au = periode(args.jours)
+    try:
+        evenements = lire_evenements(AdressesBases.depuis_env(os.environ).url_conversations, du, au)
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        print(f"erreur : les conversations ne peuvent pas être lues ({exc.__class__.__name__})", file=sys.stderr)
+        return IMPOSSIBLE
+    questions = questions_a_revoir(evenements)[: args.max]
+    if not questions:
+        print(f"aucune question à revoir sur les {args.jours} derniers jours")
+        return OK
+    if args.liste:
+        for q in questions:
+            print(f"{q.fois:>4}  {q.texte}")
+        return OK
+    serveur = None
+    try:
+        url = os.environ.get("GUICHET_RASA_URL") or f"http://{os.environ.get('GUICHET_HOTE', '127.0.0.1')}:{os.environ.get('GUICHET_PORT', '5005')}"
+        serveur = (url.rstrip("/"), lire_jeton(os.environ, dossier_donnees(os.environ, fichiers.racine)))
+    except ErreurConfiguration:
+        pass
+    essais, _ = lancer(fichiers, [q.texte for q in questions], serveur)
+    entrees = {e.id for e in lire_sources(fichiers.faq)[0].entrees}
+
+    def cle(c: object) -> str | None:
+        etiquette = getattr(c, "etiquette", None)
+        return None if etiquette is None else f"faq/{etiquette}" if etiquette in entrees else str(etiquette)
+
+    suggestions = {e.question: (cle(e.premier), cle(e.second)) for e in essais}
+    noms = libelles(fichiers, fichiers.racine / "bot" / "domain")
+    faites = revoir(fichiers, questions, suggestions, noms, input, print)
+    print(f"\n{faites} question(s) ajoutée(s)" + (" : lancez `valider` puis `publier`." if faites else "."))
     return OK
 
 
@@ -306,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     fichiers = Projet(args.racine.resolve())
     actions = {
-        "valider": _valider, "tester": _tester, "essayer": _essayer, "importer": _importer,
+        "valider": _valider, "tester": _tester, "essayer": _essayer, "revoir": _revoir, "importer": _importer,
         "exporter": _exporter, "importer-tableur": _importer_tableur, "publier": _publier,
     }
     try:

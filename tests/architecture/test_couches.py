@@ -1,6 +1,6 @@
 """The house rule: every import points down (configuration → connecteurs → actions | voix →
 serveur_rasa → guichet), never up nor sideways between actions and voix; inside guichet/, the
-rooms likewise (construction → edition, pilotage; pilotage → rgpd → console → exploitation)."""
+rooms likewise (construction → pilotage → edition; pilotage → rgpd → console → exploitation)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ PIECES_GUICHET = {
     "construction": set(),
     "widget": set(),
     "pilotage": {"affichage", "construction"},
-    "edition": {"affichage", "construction"},
+    "edition": {"affichage", "construction", "pilotage"},
     "rgpd": {"pilotage"},
     "console": {"affichage", "construction", "pilotage", "rgpd", "widget"},
     "exploitation": {"construction", "console"},
