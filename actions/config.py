@@ -11,6 +11,7 @@ from pathlib import Path
 from configuration.chemins import RACINE, dossier_donnees
 from configuration.environnement import entier, reel
 from configuration.erreurs import ErreurConfiguration
+from configuration.numero_dossier import FORME_PAR_DEFAUT, FormeNumero, forme_depuis_env
 from connecteurs.base_sql import VARIABLE_URL, dialecte, url_base
 from connecteurs.essais_identite import ConfigEssais
 from connecteurs.ouverture import GRC_EMBARQUEE, ConfigOuverture
@@ -43,6 +44,7 @@ class ConfigActions:
     escalades_par_heure: int = 5  # per source (connecteurs/quotas.py)
     rappels_par_heure: int = 3
     url_base: str = ""  # GUICHET_GRC_BASE: one database (SQLAlchemy URL) for the embedded GRC and the counters; "" = SQLite files
+    forme_numero: FormeNumero = FORME_PAR_DEFAUT  # the case numbers' digits (GUICHET_NUMERO_DOSSIER_CHIFFRES, else GUICHET_SUIVI's)
 
     def __post_init__(self) -> None:
         if not 0 < self.delai_connecteur <= 60:
@@ -113,4 +115,5 @@ class ConfigActions:
             escalades=(env.get("GUICHET_ESCALADES") or GRC_EMBARQUEE),
             preuve_identite=(env.get("GUICHET_PREUVE_IDENTITE") or "date_naissance"),
             url_base=env.get(VARIABLE_URL, ""),
+            forme_numero=forme_depuis_env(env),
         )

@@ -92,7 +92,8 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
         return _apres_verification(resultat, "courriel_identite", "utter_identite_refusee_courriel", numero, dispatcher)
 
     async def extract_numero_dossier(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
-        return extraire_reponse(tracker, "numero_dossier", normaliser_numero_dossier)
+        forme = (await services.obtenir()).config.forme_numero
+        return extraire_reponse(tracker, "numero_dossier", lambda texte: normaliser_numero_dossier(texte, forme))
 
     async def extract_date_naissance(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         s = await services.obtenir()
@@ -107,13 +108,15 @@ class ValiderFormulaireSuiviDossier(FormValidationAction):
     async def validate_numero_dossier(
         self, valeur: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        numero = normaliser_numero_dossier(str(valeur or ""))
+        forme = (await services.obtenir()).config.forme_numero
+        numero = normaliser_numero_dossier(str(valeur or ""), forme)
         if numero is None:
             entendus = chiffres_entendus(str(valeur or ""))
-            if entendus:  # digits, but not eight: say back what was understood (in pairs on the phone) and ask again
-                dispatcher.utter_message(response="utter_numero_dossier_incomplet", **lecture_chiffres(entendus))
+            forme_dite = {"description_numero": forme.description, "description_numero_voix": forme.description_voix}
+            if entendus:  # digits, but not as many: say back what was understood (in pairs on the phone) and ask again
+                dispatcher.utter_message(response="utter_numero_dossier_incomplet", **lecture_chiffres(entendus), **forme_dite)
             else:
-                dispatcher.utter_message(response="utter_numero_dossier_invalide")
+                dispatcher.utter_message(response="utter_numero_dossier_invalide", **forme_dite)
             return {"numero_dossier": None}
         # whether the case exists is never said before the identity check (no existence oracle):
         # an unknown number gets the same answer as a wrong date, under the same lockout rule

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
+from configuration.numero_dossier import FORME_PAR_DEFAUT, FormeNumero
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from voix.activite_vocale import DetecteurParole, Evenement, ReglagesParole
 from voix.dialogue_rasa import DialogueRasa, ReponseDialogue
@@ -71,6 +72,7 @@ class ReglagesAppel:
     parole: ReglagesParole = ReglagesParole()  # when the caller speaks: barge-in, end of the turn (voix/activite_vocale.py)
     premier_message: str = "/saluer"
     repliques_transfert: int = 40  # the last lines of the transcript handed over with a fallback transfer
+    forme_numero: FormeNumero = FORME_PAR_DEFAUT  # the case numbers' digits (GUICHET_NUMERO_DOSSIER_CHIFFRES / GUICHET_SUIVI)
 
 
 @dataclass
@@ -196,7 +198,8 @@ class Appel:
         if touche == "#":
             chiffres, self._touches, self._saisie = self._touches, "", False
             if chiffres:
-                await self._tour(texte_touches(self._slot, chiffres), time.monotonic(), transcrit=f"(clavier) {chiffres}")
+                await self._tour(texte_touches(self._slot, chiffres, self.reglages.forme_numero), time.monotonic(),
+                                 transcrit=f"(clavier) {chiffres}")
             return
         if touche == "0" and not self._touches and self._slot not in SLOTS_CHIFFRES:
             await self._tour("/parler_conseiller", time.monotonic(), declencheur=True)
@@ -231,7 +234,7 @@ class Appel:
             self._parole_entendue = False
             if resultat.texte.strip():
                 await self._entendu(resultat.texte, maintenant)
-        elif self._partiel and self._partiel == partiel and valeur_complete(self._slot, self._partiel):
+        elif self._partiel and self._partiel == partiel and valeur_complete(self._slot, self._partiel, self.reglages.forme_numero):
             # the answer is complete and stable (8 digits, a full date…): end the turn now, not 400 ms later
             self._parole_entendue, self._partiel = False, ""
             self.mesures.fins_anticipees += 1

@@ -11,6 +11,7 @@ from configuration.chemins import RACINE, dossier_donnees
 from configuration.environnement import entier, reel
 from configuration.erreurs import ErreurConfiguration
 from configuration.jeton import lire_jeton
+from configuration.numero_dossier import forme_depuis_env
 from configuration.secrets import verifier_secret
 from connecteurs.serveur_http import LimitesHttp, limites_depuis_env
 from voix.activite_vocale import ReglagesParole
@@ -106,6 +107,7 @@ class ConfigVoix:
             secret_pbx=env.get("GUICHET_VOIX_SECRET_PBX", ""),
             limites_http=limites_depuis_env(env),
             reglages=ReglagesAppel(
+                forme_numero=forme_depuis_env(env),
                 silence_s=reel(env, "GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=reel(env, "GUICHET_VOIX_DUREE_MAX_S", 900.0),
                 parole=ReglagesParole(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from configuration.numero_dossier import FORME_PAR_DEFAUT, FormeNumero
+
 CHIFFRES = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
 NOMBRES = CHIFFRES + ["dix", "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente",
                       "quarante", "cinquante", "soixante", "cent", "cents", "mille", "et"]
@@ -28,11 +30,11 @@ def grammaire_pour(slot: str | None) -> list[str] | None:
     return sorted(set(mots)) if mots else None
 
 
-def texte_touches(slot: str | None, chiffres: str) -> str:
+def texte_touches(slot: str | None, chiffres: str, forme: FormeNumero = FORME_PAR_DEFAUT) -> str:
     """What keypad digits mean: the answer to the slot asked for (a birth date typed DDMMYYYY is sent as
-    DD/MM/YYYY); with no question pending, 8 digits are a case number to look up."""
+    DD/MM/YYYY); with no question pending, digits shaped like a case number (`forme`) are one to look up."""
     if slot == "date_naissance" and len(chiffres) == 8:
         return f"{chiffres[:2]}/{chiffres[2:4]}/{chiffres[4:]}"
-    if slot is None and len(chiffres) == 8:
+    if slot is None and forme.accepte(chiffres) and len(chiffres) >= 4:
         return '/suivre_dossier{"numero_dossier": "' + chiffres + '"}'
     return chiffres

@@ -1,7 +1,7 @@
 """Whether what the caller has said so far already holds a complete answer to the question asked:
 then the turn can end at once instead of waiting for the end-of-speech silence.
 
-Complete means: a case number's eight digits, a callback number's ten (starting with 0), a date with
+Complete means: a case number's digits (eight for the embedded GRC: the shape's greatest length), a callback number's ten (starting with 0), a date with
 its day, month and four-digit year — and the last word cannot grow the number (« quatre » may become
 « quatre-vingt-trois », « vingt » may become « vingt-cinq »), so the caller is never cut mid-number.
 """
@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from configuration.nombres_francais import mots_en_chiffres
-from configuration.numero_dossier import chiffres_entendus
+from configuration.numero_dossier import FORME_PAR_DEFAUT, FormeNumero, chiffres_entendus
 
 # words after which a French number may go on
 _EXTENSIBLES = {"quatre", "vingt", "vingts", "trente", "quarante", "cinquante", "soixante", "dix", "cent", "cents",
@@ -39,13 +39,14 @@ def _peut_continuer(mots: list[str], annee: bool = False) -> bool:
     return dernier in _EXTENSIBLES
 
 
-def valeur_complete(slot: str | None, texte: str) -> bool:
-    """Whether `texte` (a partial recognition) already answers the slot completely."""
+def valeur_complete(slot: str | None, texte: str, forme: FormeNumero = FORME_PAR_DEFAUT) -> bool:
+    """Whether `texte` (a partial recognition) already answers the slot completely (a case number: its greatest
+    length, so that a longer one is never cut)."""
     mots = _mots(texte)
     if not mots:
         return False
     if slot == "numero_dossier":
-        return len(chiffres_entendus(texte)) == 8 and not _peut_continuer(mots)
+        return len(chiffres_entendus(texte)) == forme.maximum and not _peut_continuer(mots)
     if slot == "telephone_rappel":
         chiffres = chiffres_entendus(texte)
         return len(chiffres) == 10 and chiffres.startswith("0") and not _peut_continuer(mots)

@@ -167,3 +167,7 @@ def test_numbers_and_dates_in_words_for_the_phone():
     assert date_en_lettres(dt.date(2026, 12, 1)) == "premier décembre deux mille vingt-six"
     for n in (7, 71, 99, 100, 180, 1985, 2026, 9999):
         assert mots_en_chiffres(nombre_en_lettres(n)) == str(n)
+
+
+def test_a_bare_date_is_never_a_case_number():
+    assert normaliser_numero_dossier("12/03/1985") is None and normaliser_numero_dossier("le 12-03-1985 svp") is None

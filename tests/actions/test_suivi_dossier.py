@@ -152,3 +152,19 @@ async def test_another_number_resets_the_identity_check(grc, installer_services,
     # even if stale slots were left, the status of another case is never said
     await ActionStatutDossier().run(dispatcher, tracker({**slots, "numero_dossier": "10293847"}), domaine)
     assert reponses(dispatcher) == ["utter_service_indisponible"]
+
+
+async def test_a_demarches_simplifiees_number_is_taken_and_the_answers_say_its_shape(grc, installer_services, dispatcher, domaine):
+    import dataclasses
+
+    from configuration.numero_dossier import FormeNumero
+
+    s = installer_services(grc)
+    services.installer(dataclasses.replace(s, config=dataclasses.replace(s.config, forme_numero=FormeNumero(4, 9))))
+    action = ValiderFormulaireSuiviDossier()
+    assert (await action.validate_numero_dossier("dossier 1234567", dispatcher, tracker(), domaine))["numero_dossier"] == "1234567"
+    assert await action.validate_numero_dossier("123", dispatcher, tracker(), domaine) == {"numero_dossier": None}
+    message = dispatcher.messages[-1]
+    assert message["response"] == "utter_numero_dossier_incomplet" and message["description_numero"] == "de 4 à 9 chiffres"
+    await action.validate_numero_dossier("je ne sais pas", dispatcher, tracker(), domaine)
+    assert dispatcher.messages[-1]["description_numero_voix"] == "de quatre à neuf chiffres"

@@ -31,3 +31,14 @@ def test_complete_answers(slot, texte):
 ])
 def test_incomplete_or_still_growing(slot, texte):
     assert not valeur_complete(slot, texte)
+
+
+def test_with_a_range_of_lengths_only_the_longest_number_ends_the_turn_early():
+    from configuration.numero_dossier import FormeNumero
+    from voix.grammaires import texte_touches
+
+    forme = FormeNumero(4, 9)
+    assert not valeur_complete("numero_dossier", "un deux trois quatre cinq six sept", forme)  # 7: an eighth may follow
+    assert valeur_complete("numero_dossier", "un deux trois quatre cinq six sept huit un", forme)
+    assert texte_touches(None, "1234567", forme) == '/suivre_dossier{"numero_dossier": "1234567"}'
+    assert texte_touches(None, "1234567") == "1234567"  # not a case number of the embedded GRC
