@@ -8,8 +8,9 @@ from collections.abc import Iterable, Sequence
 
 
 def pourcentage(x: float, decimales: int = 0) -> str:
-    """0.125 → « 13 % » (« 12.5 % » with one decimal); a narrow space would be lost in a terminal."""
-    return f"{x * 100:.{decimales}f} %"
+    """0.125 → « 13 % » (« 12,5 % » with one decimal: the French decimal comma); a plain space before « % »,
+    a narrow one would be lost in a terminal."""
+    return f"{x * 100:.{decimales}f} %".replace(".", ",")
 
 
 def duree(secondes: float | None) -> str:

@@ -26,7 +26,7 @@ def test_compared_bars_put_the_previous_period_beside_and_escape_labels():
     svg, resume = barres_comparees("Indicateurs", [("Résolution <sans> conseiller", 0.8, 0.7), ("Abandon", 0.05, None)],
                                    en_pourcentage=True)
     racine = ET.fromstring(svg)  # well-formed: the label's < > are escaped
-    assert resume == "Résolution <sans> conseiller : 80.0 % (période précédente : 70.0 %); Abandon : 5.0 %."
+    assert resume == "Résolution <sans> conseiller : 80,0 % (période précédente : 70,0 %); Abandon : 5,0 %."
     assert len(racine.findall(f"{SVG}rect")) == 2 + 1 + 2  # two current bars, one previous, the legend
 
 
