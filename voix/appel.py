@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
-from configuration.numero_dossier import FORME_PAR_DEFAUT, FormeNumero
+from configuration.nombres_francais import lire_chiffres
+from configuration.numero_dossier import FORME_PAR_DEFAUT, FormeNumero, chiffres_entendus
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
 from voix.activite_vocale import DetecteurParole, Evenement, ReglagesParole
 from voix.dialogue_rasa import DialogueRasa, ReponseDialogue
@@ -31,6 +32,9 @@ from voix.valeur_complete import valeur_complete
 
 logger = logging.getLogger(__name__)
 REPETER = re.compile(r"\b(r[ée]p[ée]t\w*|redi(?:re|tes)|pas (?:bien )?(?:compris|entendu))\b", re.IGNORECASE)
+OUI = re.compile(r"\b(oui|ouais|exact|exactement|c'est (?:bien )?(?:ça|ca)|d'accord|correct)\b", re.IGNORECASE)
+NON = re.compile(r"\b(non|pas (?:ça|ca|le bon)|erreur|faux|corriger)\b", re.IGNORECASE)
+SLOT_RAPPEL = "telephone_rappel"  # the callback number: read back in pairs and confirmed before it is sent
 
 
 class Ligne(Protocol):
@@ -105,6 +109,7 @@ class Appel:
         self._arrivees: collections.deque[float] = collections.deque(maxlen=500)  # when the last frames came
         self._parole_entendue = False  # speech began and its turn is not closed yet
         self._partiel = ""  # the recogniser's last partial result
+        self._a_confirmer: str | None = None  # a callback number read back, waiting for the caller's yes or no
         self._debut_calme = 0.0
         self.termine = False
         self.transfere: str | None = None
@@ -179,10 +184,24 @@ class Appel:
         self._choix = list(reponse.choix)
         if not self._touches:
             self._saisie = False  # a "*" left without digits does not outlive the question it was pressed on
+        self._a_confirmer = None  # a new question: whatever waited for a yes is forgotten
         if reponse.slot != self._slot:
             self._slot = reponse.slot
             self._reconnaisseur = self.vosk.reconnaisseur(grammaire_pour(reponse.slot))
             self._touches = ""
+
+    def _relire(self, chiffres: str, fin_parole: float | None) -> None:
+        """Read a callback number back in pairs and wait for yes or no (the number stays on the gateway until then)."""
+        self._a_confirmer = chiffres
+        question = self.invites["utter_voix_confirmer_numero"].replace("{numero}", lire_chiffres(chiffres))
+        self.parler([question], fin_parole, memoriser=False)
+
+    async def _confirmer(self, oui: bool, fin_parole: float) -> None:
+        chiffres, self._a_confirmer = self._a_confirmer or "", None
+        if oui:
+            await self._tour(chiffres, fin_parole, transcrit=f"(numéro confirmé) {chiffres}")
+        else:
+            self.parler(self._derniers_textes, fin_parole)  # the number question again
 
     async def _entendu(self, texte: str, fin_parole: float) -> None:
         texte = texte.strip()
@@ -191,12 +210,29 @@ class Appel:
         if REPETER.search(texte):
             self.parler(self._derniers_textes, fin_parole)
             return
+        if self._slot == SLOT_RAPPEL:
+            if self._a_confirmer is not None and (OUI.search(texte) or NON.search(texte)):
+                await self._confirmer(bool(OUI.search(texte)) and not NON.search(texte), fin_parole)
+                return
+            chiffres = chiffres_entendus(texte)
+            if len(chiffres) == 10:
+                self._relire(chiffres, fin_parole)
+                return
+            if self._a_confirmer is not None:
+                self._relire(self._a_confirmer, fin_parole)  # neither yes nor no: the question again
+                return
         await self._tour(texte, fin_parole)
 
     async def _touche(self, touche: str) -> None:
         await self._interrompre()
+        if self._a_confirmer is not None and not self._touches and touche in "12":
+            await self._confirmer(touche == "1", time.monotonic())
+            return
         if touche == "#":
             chiffres, self._touches, self._saisie = self._touches, "", False
+            if chiffres and self._slot == SLOT_RAPPEL:
+                self._relire(chiffres, time.monotonic())
+                return
             if chiffres:
                 await self._tour(texte_touches(self._slot, chiffres, self.reglages.forme_numero), time.monotonic(),
                                  transcrit=f"(clavier) {chiffres}")

@@ -16,6 +16,7 @@ from voix.erreurs import DialogueIndisponible
 
 logger = logging.getLogger(__name__)
 INVITES = ("utter_relance_silence", "utter_fin_silence", "utter_fin_duree_max", "utter_voix_transfert_secours",
+           "utter_voix_confirmer_numero",
            "utter_lignes_occupees")
 
 

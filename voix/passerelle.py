@@ -129,7 +129,7 @@ async def charger(config: ConfigVoix) -> Passerelle:
     dialogue = DialogueRasa(config.url_rasa, config.jeton)
     reponses = await dialogue.reponses()
     invites = choisir_invites(reponses)
-    await voix.figer(list(invites.values()), cache, priorite=0)  # before the first call
+    await voix.figer([t for t in invites.values() if "{" not in t], cache, priorite=0)  # before the first call
     return Passerelle(config, vosk, voix, dialogue, invites, textes_fixes(reponses), cache)
 
 

@@ -356,6 +356,10 @@ async def test_outside_office_hours_the_caller_books_a_callback_with_the_keypad(
             etat = await attendre_tracker(s, serveurs, ident, lambda e: e["slots"].get("requested_slot") == "telephone_rappel")
             assert [e for e in etat["events"] if e["event"] == "user"][-1]["text"] == "après-midi"
             await appel.touches("0698765432#")  # 0 types a digit here: a number is expected
+            await asyncio.sleep(1.0)  # read back in pairs by the gateway, not sent yet
+            assert p.appels[ident]._a_confirmer == "0698765432"
+            assert not (await tracker(s, serveurs, ident))["slots"].get("telephone_rappel")
+            await appel.touches("1")  # yes
             await attendre_tracker(s, serveurs, ident, lambda e: e["slots"].get("reference_escalade"))
     grc = GrcEmbarquee(ConfigGrcEmbarquee(f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}", semer_donnees_demo=False))
     rappels = [e for e in await grc.escalades_ouvertes() if e.sender_id == ident]

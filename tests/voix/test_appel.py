@@ -14,7 +14,8 @@ from voix.synthese import VoixPiper
 from voix.transferts import CiblesTransfert, MotifTransfert, Transferts
 
 INVITES = {"utter_relance_silence": "I cannot hear you.", "utter_fin_silence": "Goodbye, no sound.",
-           "utter_fin_duree_max": "Time is up, goodbye.", "utter_voix_transfert_secours": "The assistant is down, an agent takes over."}
+           "utter_fin_duree_max": "Time is up, goodbye.", "utter_voix_transfert_secours": "The assistant is down, an agent takes over.",
+           "utter_voix_confirmer_numero": "I noted {numero}. Right?"}
 
 
 class LigneMemoire:
@@ -235,3 +236,32 @@ async def test_a_complete_case_number_ends_the_turn_at_once_unless_it_may_still_
         assert a.mesures.fins_anticipees == 1 and [t for t, _ in dialogue.recus] == [f"{debut} zéro un"]
     else:  # « quatre » may become « quatre-vingt-… »: wait for the end of speech
         assert a.mesures.fins_anticipees == 0 and dialogue.recus == []
+
+
+async def test_a_callback_number_is_read_back_in_pairs_and_sent_only_once_confirmed(moteurs):
+    dialogue = DialogueScenarise([ReponseDialogue(["Your number?"], slot="telephone_rappel"), ReponseDialogue(["Noted."])])
+    a, ligne = appel(moteurs, dialogue, silence_s=5)
+    parles = []
+    dire = a.parler
+
+    def ecouter(textes, *args, **kwargs):
+        parles.append(list(textes))
+        return dire(textes, *args, **kwargs)
+
+    a.parler = ecouter
+    tache = asyncio.ensure_future(a.derouler())
+    await asyncio.sleep(0.3)  # the greeting asks for the number
+    for touche in "0698765432#":
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
+    await asyncio.sleep(0.3)
+    assert parles[-1] == ["I noted zéro, six, quatre-vingt-dix-huit, soixante-seize, cinquante-quatre, trente-deux. Right?"]
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche="2"))  # no: the question again, nothing sent
+    await asyncio.sleep(0.3)
+    assert parles[-1] == ["Your number?"] and [t for t, _ in dialogue.recus][-1] != "0698765432"
+    for touche in "0698765433#1":
+        a.evenements.put_nowait(EvenementLigne(GenreEvenement.DTMF, touche=touche))
+    await asyncio.sleep(0.5)
+    a.evenements.put_nowait(EvenementLigne(GenreEvenement.FIN))
+    await asyncio.wait_for(tache, 30)
+    textes = [t for t, _ in dialogue.recus]
+    assert textes[-1] == "0698765433" and "0698765432" not in textes  # only the confirmed number reached the dialogue
