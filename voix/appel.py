@@ -193,7 +193,7 @@ class Appel:
     def _relire(self, chiffres: str, fin_parole: float | None) -> None:
         """Read a callback number back in pairs and wait for yes or no (the number stays on the gateway until then)."""
         self._a_confirmer = chiffres
-        question = self.invites["utter_voix_confirmer_numero"].replace("{numero}", lire_chiffres(chiffres))
+        question = self.invites["utter_voix_confirmer_numero"].replace("{numero_voix}", lire_chiffres(chiffres))
         self.parler([question], fin_parole, memoriser=False)
 
     async def _confirmer(self, oui: bool, fin_parole: float) -> None:

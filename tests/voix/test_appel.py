@@ -15,7 +15,7 @@ from voix.transferts import CiblesTransfert, MotifTransfert, Transferts
 
 INVITES = {"utter_relance_silence": "I cannot hear you.", "utter_fin_silence": "Goodbye, no sound.",
            "utter_fin_duree_max": "Time is up, goodbye.", "utter_voix_transfert_secours": "The assistant is down, an agent takes over.",
-           "utter_voix_confirmer_numero": "I noted {numero}. Right?"}
+           "utter_voix_confirmer_numero": "I noted {numero_voix}. Right?"}
 
 
 class LigneMemoire:
