@@ -23,7 +23,7 @@ from configuration.nombres_francais import mots_en_chiffres
 
 # the form slots that hold a citizen's free text: masked wherever they are stored or handed over
 SLOTS_TEXTE_LIBRE = frozenset({"description_signalement", "description_reclamation", "sujet_reclamation"})
-LIBELLE_COURRIEL, LIBELLE_TELEPHONE, LIBELLE_NIR, LIBELLE_IBAN, LIBELLE_DATE = (
+LIBELLE_COURRIEL, LIBELLE_TELEPHONE, LIBELLE_NIR, LIBELLE_IBAN, LIBELLE_DATE = LIBELLES_MASQUAGE = (
     "[courriel]", "[téléphone]", "[NIR]", "[IBAN]", "[date]")
 
 COURRIEL = re.compile(r"\b[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b")

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from configuration.chemins import RACINE, dossier_donnees
+from configuration.chemins import RACINE
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import Niveau, erreurs, trier
 from guichet.construction.entrainement import Maniere
@@ -156,9 +156,7 @@ def _tester(args: argparse.Namespace, fichiers: Projet) -> int:
 def _essayer(args: argparse.Namespace, fichiers: Projet) -> int:
     from dataclasses import asdict
 
-    from configuration.erreurs import ErreurConfiguration
-    from configuration.jeton import lire_jeton
-    from guichet.edition.essai import formater, formater_modele, lancer
+    from guichet.edition.essai import formater, formater_modele, lancer, serveur_en_marche
     from guichet.edition.rapport_nlu import libelles
 
     questions = [q for q in args.questions if q.strip()] or [ligne.strip() for ligne in sys.stdin if ligne.strip()]
@@ -166,13 +164,7 @@ def _essayer(args: argparse.Namespace, fichiers: Projet) -> int:
         print("erreur : aucune question (donnez-les en arguments ou une par ligne sur l'entrée standard)", file=sys.stderr)
         return IMPOSSIBLE
     noms = {k.removeprefix("faq/"): v for k, v in libelles(fichiers, fichiers.racine / "bot" / "domain").items()}
-    serveur = None  # the running assistant, when its API token is known
-    try:
-        url = os.environ.get("GUICHET_RASA_URL") or f"http://{os.environ.get('GUICHET_HOTE', '127.0.0.1')}:{os.environ.get('GUICHET_PORT', '5005')}"
-        serveur = (url.rstrip("/"), lire_jeton(os.environ, dossier_donnees(os.environ, fichiers.racine)))
-    except ErreurConfiguration:
-        pass
-    essais, modele = lancer(fichiers, questions, serveur)
+    essais, modele = lancer(fichiers, questions, serveur_en_marche(fichiers.racine, os.environ))
     if args.json:
         print(json.dumps([asdict(e) | {"repond": e.repond, "modele": asdict(modele)} for e in essais], ensure_ascii=False,
                          indent=2, default=str))
@@ -184,10 +176,9 @@ def _essayer(args: argparse.Namespace, fichiers: Projet) -> int:
 def _revoir(args: argparse.Namespace, fichiers: Projet) -> int:
     import sqlalchemy.exc
 
-    from configuration.jeton import lire_jeton
     from connecteurs.adresses_bases import AdressesBases
     from guichet.construction.sources_faq import lire_sources
-    from guichet.edition.essai import lancer
+    from guichet.edition.essai import lancer, serveur_en_marche
     from guichet.edition.rapport_nlu import libelles
     from guichet.edition.revue import periode, questions_a_revoir, revoir
     from guichet.pilotage.lecture import lire_evenements
@@ -209,13 +200,7 @@ def _revoir(args: argparse.Namespace, fichiers: Projet) -> int:
         for q in questions:
             print(f"{q.fois:>4}  {q.texte}")
         return OK
-    serveur = None
-    try:
-        url = os.environ.get("GUICHET_RASA_URL") or f"http://{os.environ.get('GUICHET_HOTE', '127.0.0.1')}:{os.environ.get('GUICHET_PORT', '5005')}"
-        serveur = (url.rstrip("/"), lire_jeton(os.environ, dossier_donnees(os.environ, fichiers.racine)))
-    except ErreurConfiguration:
-        pass
-    essais, _ = lancer(fichiers, [q.texte for q in questions], serveur)
+    essais, _ = lancer(fichiers, [q.texte for q in questions], serveur_en_marche(fichiers.racine, os.environ))
     entrees = {e.id for e in lire_sources(fichiers.faq)[0].entrees}
 
     def cle(c: object) -> str | None:

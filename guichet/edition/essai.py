@@ -17,19 +17,22 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from configuration.chemins import dossier_donnees
 from configuration.commune import charger_commune
+from configuration.erreurs import ErreurConfiguration
+from configuration.jeton import lire_jeton
 from guichet.affichage import pourcentage
 from guichet.construction.entrainement import empreinte_donnees, environnement_rasa
 from guichet.construction.generation import EntreeFaq, charger_faq
+from guichet.construction.libelles import REPLI
 from guichet.construction.projet import Projet
 from guichet.edition.projet_temporaire import projet_temporaire
 
-REPLI = "nlu_fallback"
 DELAI_SERVEUR_S = 3.0
 
 
@@ -119,6 +122,15 @@ class Modele:
     fichier: str
     identifiant: str | None
     serveur: str | None  # the running assistant's URL, or None: loaded by this tool
+
+
+def serveur_en_marche(racine: Path, env: Mapping[str, str]) -> tuple[str, str] | None:
+    """The running assistant's URL and API token, or None when the token is not known (then nothing is asked)."""
+    url = env.get("GUICHET_RASA_URL") or f"http://{env.get('GUICHET_HOTE', '127.0.0.1')}:{env.get('GUICHET_PORT', '5005')}"
+    try:
+        return url.rstrip("/"), lire_jeton(env, dossier_donnees(env, racine))
+    except ErreurConfiguration:
+        return None
 
 
 def identifiant_lisible(chemin: Path) -> str | None:

@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from configuration.masquage import masquer
+from configuration.masquage import LIBELLES_MASQUAGE, masquer
+from configuration.preuves_identite import MASQUE as MASQUE_PREUVE
 from guichet.construction.libelles import HORS_PERIMETRE, REPLI
 from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import EntreeSource, lire_sources, rendre_theme
 from guichet.pilotage.indicateurs import decouper, intention_affichee
 
 SEUIL_CONFIANCE = 0.8  # an understood message below this confidence is worth a look too
-MASQUE = re.compile(r"\[(?:courriel|téléphone|NIR|IBAN|date)\]|\*\*\*")
+# what masking leaves in a text (configuration/masquage.py, the identity proofs' mask)
+MASQUE = re.compile("|".join(re.escape(m) for m in (*LIBELLES_MASQUAGE, MASQUE_PREUVE)))
 
 
 @dataclass(frozen=True)

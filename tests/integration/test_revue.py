@@ -2,16 +2,15 @@
 assistant (same model), attached with one key; form answers and masked data never become examples."""
 
 import io
-import json
 import shutil
 
 import pytest
-import sqlalchemy as sa
 import yaml
 
 from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import lire_sources
 from guichet.edition.__main__ import main
+from tests.guichet.pilotage.test_resumes import base
 from tests.integration.conftest import RACINE
 from tests.integration.serveurs import JETON
 
@@ -23,8 +22,8 @@ def message(t, texte, intention, confiance=0.3):
             "parse_data": {"intent": {"name": intention, "confidence": confiance}, "text": texte}}
 
 
-def base_conversations(chemin, maintenant):
-    evenements = {
+def historique(maintenant):
+    return {
         "a": [{"event": "session_started", "timestamp": maintenant - 100},
               message(maintenant - 99, "ou je peux me debarrasser de mon vieux frigo et de la machine a laver", "nlu_fallback")],
         "b": [{"event": "session_started", "timestamp": maintenant - 90},
@@ -35,15 +34,6 @@ def base_conversations(chemin, maintenant):
               message(maintenant - 85, "rappelez moi au 06 12 34 56 78", "nlu_fallback"),
               message(maintenant - 84, "quel temps fera t il demain a la plage", "nlu_fallback")],
     }
-    moteur = sa.create_engine(f"sqlite:///{chemin}")
-    with moteur.begin() as c:
-        c.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, "
-                          "intent_name TEXT, action_name TEXT, data TEXT)"))
-        for sender, evs in evenements.items():
-            for e in evs:
-                c.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :t, :ts, :d)"),
-                          {"s": sender, "t": e["event"], "ts": e["timestamp"], "d": json.dumps(e)})
-    moteur.dispose()
 
 
 def test_revoir_attaches_missed_questions_with_one_key(serveurs, tmp_path, monkeypatch, capsys):
@@ -52,7 +42,7 @@ def test_revoir_attaches_missed_questions_with_one_key(serveurs, tmp_path, monke
     racine = tmp_path / "projet"  # a copy: the published model and its fingerprints are the running assistant's
     for dossier in ("contenu", "bot"):
         shutil.copytree(RACINE / dossier, racine / dossier, ignore=shutil.ignore_patterns(".rasa", "publications", "essai"))
-    base_conversations(tmp_path / "conversations.sqlite3", time.time())
+    base(tmp_path, historique(time.time()))  # the conversation store, as Rasa's SQL tracker store lays it out
     monkeypatch.setenv("GUICHET_TRACKER_BASE", str(tmp_path / "conversations.sqlite3"))
     monkeypatch.setenv("GUICHET_RASA_URL", serveurs.url)
     monkeypatch.setenv("GUICHET_API_TOKEN", JETON)
