@@ -104,8 +104,9 @@ def _analyseur() -> argparse.ArgumentParser:
     r = commande("importer-tableur", "remplacer les thèmes par ceux d'un tableur CSV (vérifié avant toute écriture)")
     r.add_argument("tableur", type=Path, help="fichier CSV (colonnes de `exporter`)")
 
-    u = commande("publier", "entraîner ce qui a changé et charger le nouveau modèle dans le serveur en marche, avec retour arrière en cas d'échec")
-    u.add_argument("--serveur", action="append", default=[], metavar="URL", help="serveur Rasa (répétable ; par défaut GUICHET_PUBLICATION_SERVEURS ou http://127.0.0.1:5005)")
+    u = commande("publier", "entraîner ce qui a changé, publier le nouveau modèle sur le serveur de modèles et le vérifier sur chaque serveur Rasa, avec retour arrière en cas d'échec")
+    u.add_argument("--serveur", action="append", default=[], metavar="URL", help="serveur Rasa à vérifier (répétable ; par défaut GUICHET_PUBLICATION_SERVEURS ou http://127.0.0.1:5005)")
+    u.add_argument("--modeles", metavar="URL", help="serveur de modèles (par défaut GUICHET_MODELES_URL ou http://127.0.0.1:5090/modele)")
     u.add_argument("--sans-serveur", action="store_true", help="préparer le modèle seulement (il sera chargé au prochain démarrage)")
     return p
 
@@ -316,7 +317,7 @@ def _publier(args: argparse.Namespace, fichiers: Projet) -> int:
         _afficher_constats(erreurs(constats), fichiers.racine)
         print("publication refusée : corrigez d'abord ces erreurs (`valider`)", file=sys.stderr)
         return PROBLEME
-    config = None if args.sans_serveur else ConfigPublication.depuis_env(os.environ, args.serveur, fichiers.racine)
+    config = None if args.sans_serveur else ConfigPublication.depuis_env(os.environ, args.serveur, fichiers.racine, args.modeles)
     print("préparation du modèle…", flush=True)
     resultat = publier(fichiers, config)
     manieres = {

@@ -1,13 +1,17 @@
-"""`publier`: build the new model (answers only, or a cached retrain) and load it into
-the running Rasa servers without stopping them, rolling back if it fails its checks.
+"""`publier`: build the new model (answers only, or a cached retrain) and publish it to every
+Rasa server without stopping them, going back to the previous model if it fails its checks.
 
-Rasa's HTTP API does the loading (``PUT /model``: the server swaps its agent,
-conversations go on). Checks on each server after loading: the server reports
-the new model's id (``GET /status``), serves the new answers (``GET /domain``)
-and routes sample questions of every entry to that entry (``POST /model/parse``).
-On any failure every server already switched gets the previous model back.
-Only then is the new model copied to bot/models/guichet.tar.gz, the one a
-restart loads.
+Rasa's own mechanism does the loading: the model server (``python -m
+guichet.modeles``; ``models:`` in bot/endpoints.yml) keeps the published models
+on a volume and every replica asks it every few seconds for the current one.
+`publier` sends the new model to the model server (``PUT /modele``, naming the
+model it replaces), then checks each Rasa server it is given once it runs the
+new model: the server reports the new model's id (``GET /status``), serves the
+new answers (``GET /domain``) and routes sample questions of every entry to
+that entry (``POST /model/parse``). On any failure the model server goes back
+to the previous model (``POST /modele/retablir``) and every server with it. The
+same steps publish to one machine (`make run`), to compose and to N replicas;
+a restarted replica takes the published model from the model server.
 """
 
 from __future__ import annotations
@@ -19,9 +23,7 @@ import logging
 import os
 import shutil
 import sys
-import tarfile
 import time
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,8 @@ from guichet.construction.entrainement import Maniere, a_jour, noter_empreintes,
 from guichet.construction.generation import ecrire, generer
 from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import lire_sources
+from guichet.modeles.config import PORT_PAR_DEFAUT as PORT_MODELES
+from serveur_rasa.archive_modele import ArchiveInvalide, lire_metadonnees
 
 logger = logging.getLogger(__name__)
 
@@ -47,22 +51,24 @@ class ErreurPublication(Exception):
 
 @dataclass(frozen=True)
 class ConfigPublication:
-    serveurs: tuple[str, ...]
+    serveurs: tuple[str, ...]  # the Rasa servers to check (each replica)
+    modeles: str  # the model server's model URL (…/modele)
     jeton: str
-    delai_chargement_s: float = 300.0
+    delai_chargement_s: float = 300.0  # for each server to run the new model (its pull interval plus the load)
     taux_reussite_min: float = 0.9  # sample questions that must reach their entry
     questions_par_entree: int = 2
     publications_conservees: int = 5
 
     def __post_init__(self) -> None:
-        for s in self.serveurs:
+        for s in (*self.serveurs, self.modeles):
             if not s.startswith(("http://", "https://")):
                 raise ValueError(f"server URL must start with http:// or https://, got {s!r}")
         if not 0 < self.taux_reussite_min <= 1:
             raise ValueError("taux_reussite_min must be in (0, 1]")
 
     @classmethod
-    def depuis_env(cls, env: Mapping[str, str], serveurs: Sequence[str] = (), racine: Path | None = None) -> ConfigPublication:
+    def depuis_env(cls, env: Mapping[str, str], serveurs: Sequence[str] = (), racine: Path | None = None,
+                   modeles: str | None = None) -> ConfigPublication:
         if not serveurs:
             brut = env.get("GUICHET_PUBLICATION_SERVEURS", "")
             serveurs = [s.strip() for s in brut.split(",") if s.strip()] or [
@@ -75,7 +81,9 @@ class ConfigPublication:
             raise ErreurPublication(
                 f"jeton de l'API Rasa introuvable : définissez GUICHET_API_TOKEN ou lancez d'abord `make run` (qui crée {donnees / FICHIER_JETON})"
             ) from None
-        return cls(serveurs=tuple(s.rstrip("/") for s in serveurs), jeton=jeton)
+        modeles = modeles or env.get("GUICHET_MODELES_URL") or (
+            f"http://{env.get('GUICHET_HOTE', '127.0.0.1')}:{env.get('GUICHET_MODELES_PORT') or PORT_MODELES}/modele")
+        return cls(serveurs=tuple(s.rstrip("/") for s in serveurs), modeles=modeles, jeton=jeton)
 
 
 @dataclass(frozen=True)
@@ -98,12 +106,8 @@ class ResultatPublication:
 
 def identifiant_modele(chemin: Path) -> str:
     try:
-        with tarfile.open(chemin, "r:gz") as archive:
-            membre = next(m for m in archive.getmembers() if Path(m.name).name == "metadata.json" and len(Path(m.name).parts) <= 2)
-            fichier = archive.extractfile(membre)
-            assert fichier is not None
-            return str(json.load(fichier)["model_id"])
-    except (OSError, EOFError, zlib.error, tarfile.TarError, StopIteration, KeyError, ValueError, AssertionError):
+        return lire_metadonnees(chemin).model_id
+    except ArchiveInvalide:
         raise ErreurPublication(f"{chemin} n'est pas un modèle Rasa lisible") from None
 
 
@@ -119,41 +123,83 @@ def attendu_des_sources(fichiers: Projet, questions_par_entree: int) -> Attendu:
     return Attendu(reponses, questions)
 
 
-class Serveur:
-    """One Rasa server's HTTP API."""
+class _Api:
+    """An HTTP API of the deployment, its errors told to the editor in French."""
+
+    nom = "serveur"
 
     def __init__(self, session: aiohttp.ClientSession, url: str, jeton: str) -> None:
         self.session, self.url, self._jeton = session, url, jeton
 
-    async def _requete(self, methode: str, chemin: str, **kwargs: Any) -> Any:
+    def _authentification(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(query parameters, headers) that carry the token."""
+        return {"token": self._jeton}, {}
+
+    async def _requete(self, methode: str, chemin: str, headers: Mapping[str, str] | None = None, **kwargs: Any) -> Any:
+        params, entetes = self._authentification()
         try:
-            async with self.session.request(methode, f"{self.url}{chemin}", params={"token": self._jeton}, **kwargs) as r:
+            async with self.session.request(methode, f"{self.url}{chemin}", params=params, headers={**entetes, **(headers or {})},
+                                            **kwargs) as r:
                 corps = await r.text()
                 if r.status == 401 or r.status == 403:
-                    raise ErreurPublication(f"{self.url} refuse le jeton de l'API (HTTP {r.status}) : vérifiez GUICHET_API_TOKEN")
+                    raise ErreurPublication(f"{self.nom} {self.url} refuse le jeton de l'API (HTTP {r.status}) : vérifiez GUICHET_API_TOKEN")
                 if r.status >= 300:
                     try:
-                        detail = json.loads(corps).get("message", corps[:200])
-                    except ValueError:
+                        donnees = json.loads(corps)
+                        detail = donnees.get("message") or donnees.get("erreur") or corps[:200]
+                    except (ValueError, AttributeError):
                         detail = corps[:200]
-                    raise ErreurPublication(f"{self.url}{chemin} a répondu HTTP {r.status} : {detail}")
+                    raise ErreurPublication(f"{self.nom} {self.url}{chemin} a répondu HTTP {r.status} : {detail}")
                 return json.loads(corps) if corps.strip() else None
         except aiohttp.ClientConnectionError as exc:
-            raise ErreurPublication(f"serveur {self.url} injoignable ({exc.__class__.__name__}) : est-il lancé (`make run`) ?") from None
+            raise ErreurPublication(f"{self.nom} {self.url} injoignable ({exc.__class__.__name__}) : est-il lancé (`make run`) ?") from None
         except asyncio.TimeoutError:
-            raise ErreurPublication(f"{self.url}{chemin} n'a pas répondu à temps") from None
+            raise ErreurPublication(f"{self.nom} {self.url}{chemin} n'a pas répondu à temps") from None
+
+
+class ServeurModeles(_Api):
+    """The model server (guichet/modeles/serveur.py): what is published, publish, go back."""
+
+    nom = "serveur de modèles"
+
+    def __init__(self, session: aiohttp.ClientSession, url: str, jeton: str) -> None:
+        super().__init__(session, url.rstrip("/"), jeton)
+
+    def _authentification(self) -> tuple[dict[str, str], dict[str, str]]:
+        return {}, {"Authorization": f"Bearer {self._jeton}"}
+
+    async def publie(self) -> str | None:
+        actuel = (await self._requete("GET", "/actuel")).get("actuel")
+        return str(actuel["model_id"]) if actuel else None
+
+    async def envoyer(self, chemin: Path, remplace: str | None) -> None:
+        entetes = {"Content-Type": "application/gzip", **({"If-Match": f'"{remplace}"'} if remplace else {})}
+        with open(chemin, "rb") as fichier:
+            await self._requete("PUT", "", data=fichier, headers=entetes)
+
+    async def retablir(self, model_id: str, remplace: str) -> None:
+        await self._requete("POST", "/retablir", json={"model_id": model_id, "precedent": remplace})
+
+
+class Serveur(_Api):
+    """One Rasa server's HTTP API."""
+
+    nom = "serveur Rasa"
 
     async def modele_actif(self) -> str:
         return str((await self._requete("GET", "/status"))["model_id"])
 
-    async def charger(self, chemin: Path, model_id: str, tentatives: int = 8, confirmations: int = 5) -> None:
-        """PUT /model until every status answer shows it (several Sanic workers each hold a model)."""
-        for _ in range(tentatives):
-            await self._requete("PUT", "/model", json={"model_file": str(chemin.resolve())})
-            vus = [await self.modele_actif() for _ in range(confirmations)]
-            if all(v == model_id for v in vus):
+    async def attendre_modele(self, model_id: str, delai_s: float, confirmations: int = 5) -> None:
+        """Until ``confirmations`` status answers in a row show the model (several Sanic workers each hold one)."""
+        fin = asyncio.get_running_loop().time() + delai_s
+        vus = 0
+        while asyncio.get_running_loop().time() < fin:
+            vus = vus + 1 if await self.modele_actif() == model_id else 0
+            if vus >= confirmations:
                 return
-        raise ErreurPublication(f"{self.url} n'a pas pris le modèle {model_id} (plusieurs processus ?)")
+            await asyncio.sleep(0.1 if vus else 0.5)
+        raise ErreurPublication(f"{self.url} n'a pas chargé le modèle {model_id} en {delai_s:.0f} s "
+                                "(serveur de modèles injoignable depuis ce serveur, ou modèle refusé : voir son journal)")
 
     async def verifier(self, attendu: Attendu, taux_min: float) -> float:
         domaine = await self._requete("GET", "/domain", headers={"Accept": "application/json"})
@@ -178,36 +224,41 @@ class Serveur:
         return taux
 
 
-async def deployer(config: ConfigPublication, nouveau: Path, precedent: Path, attendu: Attendu) -> ResultatPublication:
-    """Load ``nouveau`` on every server, check it, and roll all of them back to ``precedent`` on failure."""
+async def deployer(config: ConfigPublication, nouveau: Path, attendu: Attendu) -> ResultatPublication:
+    """Publish ``nouveau``, check it on every server, and go back to the previous model on failure."""
     resultat = ResultatPublication(modele=nouveau, maniere=None)
     id_nouveau = identifiant_modele(nouveau)
-    id_precedent = identifiant_modele(precedent) if precedent.exists() else None
     delai = aiohttp.ClientTimeout(total=config.delai_chargement_s)
     async with aiohttp.ClientSession(timeout=delai) as session:
+        depot = ServeurModeles(session, config.modeles, config.jeton)
         serveurs = [Serveur(session, url, config.jeton) for url in config.serveurs]
-        for s in serveurs:  # all reachable before touching any
+        id_precedent = await depot.publie()  # all reachable before touching any
+        for s in serveurs:
             await s.modele_actif()
-        bascules: list[Serveur] = []
+        horloge = asyncio.get_running_loop().time
+        debut = horloge()
+        if id_precedent != id_nouveau:
+            await depot.envoyer(nouveau, id_precedent)
         try:
             for s in serveurs:
-                debut = asyncio.get_running_loop().time()
-                bascules.append(s)
-                await s.charger(nouveau, id_nouveau)
-                resultat.duree_chargement_s[s.url] = round(asyncio.get_running_loop().time() - debut, 1)
+                await s.attendre_modele(id_nouveau, config.delai_chargement_s)
+                resultat.duree_chargement_s[s.url] = round(horloge() - debut, 1)
                 resultat.taux_reussite[s.url] = await s.verifier(attendu, config.taux_reussite_min)
                 resultat.serveurs.append(s.url)
         except ErreurPublication as exc:
+            if id_precedent is None or id_precedent == id_nouveau:
+                raise ErreurPublication(f"{exc} — pas de modèle précédent à rétablir") from None
             retours = []
-            for s in bascules:
-                if id_precedent is None:
-                    retours.append(f"{s.url} : pas de modèle précédent")
-                    continue
-                try:
-                    await s.charger(precedent, id_precedent)
-                    retours.append(f"{s.url} : modèle précédent rétabli")
-                except ErreurPublication as exc_retour:
-                    retours.append(f"{s.url} : RETOUR IMPOSSIBLE ({exc_retour})")
+            try:
+                await depot.retablir(id_precedent, id_nouveau)
+                for s in serveurs:
+                    try:
+                        await s.attendre_modele(id_precedent, config.delai_chargement_s)
+                        retours.append(f"{s.url} : modèle précédent rétabli")
+                    except ErreurPublication as exc_retour:
+                        retours.append(f"{s.url} : RETOUR IMPOSSIBLE ({exc_retour})")
+            except ErreurPublication as exc_retour:
+                retours.append(f"RETOUR IMPOSSIBLE ({exc_retour})")
             raise ErreurPublication(f"{exc} — publication annulée ; {'; '.join(retours) or 'aucun serveur modifié'}") from None
     return resultat
 
@@ -242,10 +293,10 @@ def publier(fichiers: Projet, config: ConfigPublication | None, maintenant: dt.d
         nouveau = dossier / f"guichet-{horodatage}.tar.gz"
         maniere, duree = preparer_modele(projet, nouveau)
     if config is not None:
-        etape(3, total, f"chargement sur {len(config.serveurs)} serveur(s) et vérification des réponses "
+        etape(3, total, f"envoi au serveur de modèles, chargement par {len(config.serveurs)} serveur(s) et vérification des réponses "
                         f"({time.monotonic() - debut:.0f} s écoulées)")
         try:
-            resultat = asyncio.run(deployer(config, nouveau, projet.modele, attendu))
+            resultat = asyncio.run(deployer(config, nouveau, attendu))
         except ErreurPublication:
             if nouveau != projet.modele:
                 nouveau.rename(nouveau.with_name(nouveau.name.replace(".tar.gz", ".refuse.tar.gz")))

@@ -47,11 +47,12 @@ PIECES_GUICHET = {
     "affichage": set(),
     "construction": set(),
     "widget": set(),
+    "modeles": set(),
     "pilotage": {"affichage", "construction"},
-    "edition": {"affichage", "construction", "pilotage"},
+    "edition": {"affichage", "construction", "pilotage", "modeles"},
     "rgpd": {"pilotage"},
     "console": {"affichage", "construction", "pilotage", "rgpd", "widget"},
-    "exploitation": {"construction", "console"},
+    "exploitation": {"construction", "console", "modeles"},
 }
 
 
