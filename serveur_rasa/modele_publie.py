@@ -14,7 +14,7 @@ for a public service, fixed here by replacing ``rasa.core.agent.load_agent``:
 - a model that fails to load is downloaded and tried again at every pull; here
   its id is remembered and announced as known, so the server answers 304.
 
-An empty ``url`` (GUICHET_MODELES_URL unset) means no model server: the
+An empty ``url`` (GUICHET_DEPOT_MODELES_URL unset) means no model server: the
 ``--model`` file only, as before.
 """
 

@@ -81,8 +81,8 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
     assert docker_compose, "docker-compose is not installed: `make test` installs it (make systeme)"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GUICHET_")}
     resultat = subprocess.run(
-        [docker_compose, "-f", str(RACINE / "docker-compose.yml"), "--env-file", str(RACINE / "deploiement" / "production.env"),
-         "--profile", "production", "config"],
+        [docker_compose, "-f", str(RACINE / "docker-compose.yml"), "-f", str(RACINE / "deploiement" / "production.yml"),
+         "--env-file", str(RACINE / "deploiement" / "production.env"), "--profile", "production", "config"],
         env=env, capture_output=True, text=True,
     )
     assert resultat.returncode == 0, resultat.stderr
@@ -100,8 +100,19 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
         assert "healthcheck" in service, f"{nom} has no healthcheck"
         for dependance, condition in (service.get("depends_on") or {}).items():
             assert condition == {"condition": "service_healthy"}, (nom, dependance, condition)
-    assert set(services["rasa-2"]["depends_on"]) == {"actions", "postgres", "redis"}
-    assert set(services["nginx"]["depends_on"]) == {"rasa", "rasa-2"} and set(services["console"]["depends_on"]) == {"rasa"}
+    # nothing that keeps records in PostgreSQL or shares Redis starts before they are ready
+    for nom in ("actions", "console", "rasa", "rasa-2"):  # tracker store, GRC side, accounts
+        assert services[nom]["depends_on"]["postgres"] == {"condition": "service_healthy"}, nom
+    assert set(services["rasa-2"]["depends_on"]) == {"actions", "depot-modeles", "postgres", "redis"}
+    assert set(services["rasa"]["depends_on"]) == {"actions", "depot-modeles", "postgres", "redis"}
+    assert set(services["nginx"]["depends_on"]) == {"rasa", "rasa-2"} and set(services["console"]["depends_on"]) == {"rasa", "postgres"}
+    # both replicas pull the published model from the model server, which keeps it in the data volume
+    for replique in ("rasa", "rasa-2"):
+        assert services[replique]["environment"]["GUICHET_DEPOT_MODELES_URL"] == "http://depot-modeles:5090/modele"
+    assert services["rasa-2"]["ports"] and "5006" in str(services["rasa-2"]["ports"][0])  # loopback, for `publier`'s checks
+    depot = services["depot-modeles"]
+    assert depot["command"] == ["python", "-m", "guichet.depot_modeles"] and "5090" in str(depot["ports"][0])
+    assert any("/donnees" in str(v) for v in depot["volumes"])
     nginx = (RACINE / "deploiement" / "nginx.conf").read_text()
     assert "server rasa:5005" in nginx and "server rasa-2:5005" in nginx
     # without the profile, the embedded defaults
@@ -109,7 +120,7 @@ def test_production_profile_runs_two_replicas_on_postgresql_and_redis_behind_ngi
                             env={**env, "GUICHET_API_TOKEN": "x" * 20, "GUICHET_ACTIONS_SECRET": "y" * 20}, capture_output=True, text=True)
     services = yaml.safe_load(defaut.stdout)["services"]
     sans_profil = {nom for nom, service in services.items() if not service.get("profiles")}
-    assert sans_profil == {"rasa", "actions", "console"} and services["rasa"]["environment"]["GUICHET_TRACKER_DIALECTE"] == "sqlite"
+    assert sans_profil == {"rasa", "actions", "console", "depot-modeles"} and services["rasa"]["environment"]["GUICHET_TRACKER_DIALECTE"] == "sqlite"
     telephone = subprocess.run([docker_compose, "-f", str(RACINE / "docker-compose.yml"), "--profile", "telephone", "config"],
                                env={**env, "GUICHET_API_TOKEN": "x" * 20, "GUICHET_ACTIONS_SECRET": "y" * 20}, capture_output=True, text=True)
     assert telephone.returncode == 0, telephone.stderr

@@ -106,7 +106,7 @@ def _analyseur() -> argparse.ArgumentParser:
 
     u = commande("publier", "entraîner ce qui a changé, publier le nouveau modèle sur le serveur de modèles et le vérifier sur chaque serveur Rasa, avec retour arrière en cas d'échec")
     u.add_argument("--serveur", action="append", default=[], metavar="URL", help="serveur Rasa à vérifier (répétable ; par défaut GUICHET_PUBLICATION_SERVEURS ou http://127.0.0.1:5005)")
-    u.add_argument("--modeles", metavar="URL", help="serveur de modèles (par défaut GUICHET_MODELES_URL ou http://127.0.0.1:5090/modele)")
+    u.add_argument("--modeles", metavar="URL", help="serveur de modèles (par défaut GUICHET_DEPOT_MODELES_URL ou http://127.0.0.1:5090/modele)")
     u.add_argument("--sans-serveur", action="store_true", help="préparer le modèle seulement (il sera chargé au prochain démarrage)")
     return p
 

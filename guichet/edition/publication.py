@@ -2,7 +2,7 @@
 Rasa server without stopping them, going back to the previous model if it fails its checks.
 
 Rasa's own mechanism does the loading: the model server (``python -m
-guichet.modeles``; ``models:`` in bot/endpoints.yml) keeps the published models
+guichet.depot_modeles``; ``models:`` in bot/endpoints.yml) keeps the published models
 on a volume and every replica asks it every few seconds for the current one.
 `publier` sends the new model to the model server (``PUT /modele``, naming the
 model it replaces), then checks each Rasa server it is given once it runs the
@@ -39,7 +39,7 @@ from guichet.construction.entrainement import Maniere, a_jour, noter_empreintes,
 from guichet.construction.generation import ecrire, generer
 from guichet.construction.projet import Projet
 from guichet.construction.sources_faq import lire_sources
-from guichet.modeles.config import PORT_PAR_DEFAUT as PORT_MODELES
+from guichet.depot_modeles.config import PORT_PAR_DEFAUT as PORT_MODELES
 from serveur_rasa.archive_modele import ArchiveInvalide, lire_metadonnees
 
 logger = logging.getLogger(__name__)
@@ -81,8 +81,8 @@ class ConfigPublication:
             raise ErreurPublication(
                 f"jeton de l'API Rasa introuvable : définissez GUICHET_API_TOKEN ou lancez d'abord `make run` (qui crée {donnees / FICHIER_JETON})"
             ) from None
-        modeles = modeles or env.get("GUICHET_MODELES_URL") or (
-            f"http://{env.get('GUICHET_HOTE', '127.0.0.1')}:{env.get('GUICHET_MODELES_PORT') or PORT_MODELES}/modele")
+        modeles = modeles or env.get("GUICHET_DEPOT_MODELES_URL") or (
+            f"http://{env.get('GUICHET_HOTE', '127.0.0.1')}:{env.get('GUICHET_DEPOT_MODELES_PORT') or PORT_MODELES}/modele")
         return cls(serveurs=tuple(s.rstrip("/") for s in serveurs), modeles=modeles, jeton=jeton)
 
 
@@ -158,7 +158,7 @@ class _Api:
 
 
 class ServeurModeles(_Api):
-    """The model server (guichet/modeles/serveur.py): what is published, publish, go back."""
+    """The model server (guichet/depot_modeles/serveur.py): what is published, publish, go back."""
 
     nom = "serveur de modèles"
 

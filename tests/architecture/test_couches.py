@@ -47,12 +47,12 @@ PIECES_GUICHET = {
     "affichage": set(),
     "construction": set(),
     "widget": set(),
-    "modeles": set(),
+    "depot_modeles": set(),
     "pilotage": {"affichage", "construction"},
-    "edition": {"affichage", "construction", "pilotage", "modeles"},
+    "edition": {"affichage", "construction", "pilotage", "depot_modeles"},
     "rgpd": {"pilotage"},
     "console": {"affichage", "construction", "pilotage", "rgpd", "widget"},
-    "exploitation": {"construction", "console", "modeles"},
+    "exploitation": {"construction", "console", "depot_modeles"},
 }
 
 

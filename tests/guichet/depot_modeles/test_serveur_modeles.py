@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 from rasa.utils.endpoints import EndpointConfig
 
-from guichet.modeles.depot import ConflitPublication, DepotModeles, VersionInconnue
-from guichet.modeles.serveur import creer_application
+from guichet.depot_modeles.depot import ConflitPublication, DepotModeles, VersionInconnue
+from guichet.depot_modeles.serveur import creer_application
 from serveur_rasa.archive_modele import ArchiveInvalide, lire_metadonnees
 from serveur_rasa.modele_publie import Synchronisation
 from tests.connecteurs.serveur_local import servir

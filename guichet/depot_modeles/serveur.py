@@ -18,7 +18,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from guichet.modeles.depot import ConflitPublication, DepotModeles, ModelePublie, VersionInconnue
+from guichet.depot_modeles.depot import ConflitPublication, DepotModeles, ModelePublie, VersionInconnue
 from serveur_rasa.archive_modele import ArchiveInvalide
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
                     async for bloc in request.content.iter_chunked(TAILLE_BLOC):
                         recu += len(bloc)
                         if recu > taille_max:
-                            return _erreur(413, f"model larger than {taille_max} bytes (GUICHET_MODELES_TAILLE_MAX)")
+                            return _erreur(413, f"model larger than {taille_max} bytes (GUICHET_DEPOT_MODELES_TAILLE_MAX)")
                         await asyncio.to_thread(sortie.write, bloc)
                 publie = await asyncio.to_thread(depot.publier, temporaire, next(iter(precedent), None))
             except ArchiveInvalide as exc:

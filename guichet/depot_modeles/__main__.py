@@ -1,4 +1,4 @@
-"""``python -m guichet.modeles``: the model server on GUICHET_MODELES_PORT (default 5090).
+"""``python -m guichet.depot_modeles``: the model server on GUICHET_DEPOT_MODELES_PORT (default 5090).
 
 Takes the shipped model into its store if it has none or an older one, then
 serves the current model to the Rasa replicas and takes editors' publications.
@@ -13,12 +13,12 @@ import sys
 
 from configuration.erreurs import ErreurConfiguration
 from connecteurs.serveur_http import limites_depuis_env, servir_jusqu_a_l_arret
-from guichet.modeles.config import ConfigServeurModeles
-from guichet.modeles.depot import DepotModeles
-from guichet.modeles.serveur import creer_application
+from guichet.depot_modeles.config import ConfigServeurModeles
+from guichet.depot_modeles.depot import DepotModeles
+from guichet.depot_modeles.serveur import creer_application
 from serveur_rasa.archive_modele import ArchiveInvalide
 
-logger = logging.getLogger("guichet.modeles")
+logger = logging.getLogger("guichet.depot_modeles")
 
 
 def main() -> int:
@@ -42,7 +42,7 @@ def main() -> int:
     else:
         logger.info("serving model %s (trained %s)", actuel.model_id, actuel.entraine_le.isoformat(timespec="seconds"))
     asyncio.run(servir_jusqu_a_l_arret(creer_application(depot, config.jeton, config.taille_max), config.hote, config.port,
-                                       limites, "modeles"))
+                                       limites, "depot-modeles"))
     return 0
 
 
