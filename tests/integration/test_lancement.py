@@ -1,5 +1,6 @@
 """The README's run command and the terminal chat, as a newcomer uses them."""
 
+import json
 import os
 import signal
 import subprocess
@@ -34,13 +35,14 @@ def test_terminal_chat_explains_when_no_server_runs():
 
 
 def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
-    port_rasa, port_actions, port_console = ports_libres(3)
+    port_rasa, port_actions, port_console, port_modeles = ports_libres(4)
     env = {
         **os.environ,
         "GUICHET_DONNEES": str(tmp_path / "donnees"),
         "GUICHET_PORT": str(port_rasa),
         "GUICHET_ACTIONS_PORT": str(port_actions),
         "GUICHET_CONSOLE_PORT": str(port_console),
+        "GUICHET_DEPOT_MODELES_PORT": str(port_modeles),
         "GUICHET_MODELES": str(tmp_path / "sans-modeles"),
         "GUICHET_WORKERS": "1",
     }
@@ -81,6 +83,14 @@ def test_run_command_starts_prints_where_and_stops_cleanly(tmp_path):
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(requete, timeout=60) as r:
             assert r.status == 200
+        # the model server runs the model the Rasa server runs, kept in the data directory
+        depot = f"http://127.0.0.1:{port_modeles}/modele"
+        assert f"models:     {depot}" in texte
+        with urllib.request.urlopen(urllib.request.Request(f"{depot}/actuel", headers={"Authorization": f"Bearer {jeton}"}), timeout=10) as r:
+            publie = json.loads(r.read())["actuel"]["model_id"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port_rasa}/status?token={jeton}", timeout=10) as r:
+            assert json.loads(r.read())["model_id"] == publie
+        assert list((donnees / "depot-modeles" / "versions").glob(f"{publie}.tar.gz"))
         bases = {f.name: oct(f.stat().st_mode & 0o777) for f in donnees.iterdir() if ".sqlite3" in f.name}
         assert {"conversations.sqlite3", "grc.sqlite3", "comptes.sqlite3"} <= set(bases), bases
         assert set(bases.values()) == {"0o600"}, bases  # conversations, cases, accounts: never world-readable
