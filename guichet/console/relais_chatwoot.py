@@ -13,13 +13,18 @@ citizen's messages to Chatwoot.
   An agent's public reply becomes a bot event in the agent's name in the Rasa
   tracker, sent live to the widget; a resolved conversation resumes the bot with
   the satisfaction question.
-- citizen → Chatwoot: every second, the citizen's new messages in the Rasa
-  tracker of each linked conversation are posted as `incoming` messages.
+- citizen → Chatwoot: the Rasa server's event broker
+  (serveur_rasa/diffusion_console.py) posts the ids of conversations where a
+  citizen just wrote to `/chatwoot/nouveaux-messages` (the Rasa API token as
+  Bearer); the relay reads those conversations' new messages at once and posts
+  them as `incoming` messages. A full pass over every linked conversation every
+  30 s catches what a lost notice missed (every second while Rasa is away).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import json
@@ -54,12 +59,20 @@ def signature_chatwoot(secret: str, horodatage: str, corps: bytes) -> str:
 
 
 class RelaisChatwoot:
-    def __init__(self, client: ClientChatwoot, liens: LiensChatwoot, rasa: ApiRasa, secret: str, intervalle_s: float = 1.0,
-                 horloge: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: ClientChatwoot, liens: LiensChatwoot, rasa: ApiRasa, secret: str, intervalle_s: float = 30.0,
+                 horloge: Callable[[], float] = time.time, intervalle_reprise_s: float = 1.0) -> None:
         if len(secret) < LONGUEUR_MIN_SECRET:
             raise ValueError(f"GUICHET_CHATWOOT_SECRET must be at least {LONGUEUR_MIN_SECRET} characters")
         self.client, self.liens, self.rasa, self.secret, self.intervalle_s = client, liens, rasa, secret, intervalle_s
-        self.horloge = horloge
+        self.horloge, self.intervalle_reprise_s = horloge, intervalle_reprise_s
+        self._signalees: set[str] = set()  # conversations with a citizen's message not yet forwarded
+        self._reveil = asyncio.Event()
+        self._en_retard = False  # Rasa was away in the last round: full passes every intervalle_reprise_s
+
+    def signaler(self, conversations: list[str]) -> None:
+        """The Rasa server says these conversations have a new citizen message: forward them now."""
+        self._signalees.update(conversations)
+        self._reveil.set()
 
     async def recevoir(self, evenement: dict[str, Any]) -> str:
         """Handle one Chatwoot event; returns what was done (for the logs and the tests)."""
@@ -89,14 +102,17 @@ class RelaisChatwoot:
             return "closed"
         return f"ignore: {genre}"
 
-    async def relayer_usagers(self) -> int:
-        """One pass: the citizens' new messages to Chatwoot; the number forwarded."""
+    async def relayer_usagers(self, seulement: set[str] | None = None) -> int:
+        """One pass (over ``seulement`` if given): the citizens' new messages to Chatwoot; the number forwarded."""
         envoyes = 0
         for lien in await self.liens.actifs():
+            if seulement is not None and lien.sender_id not in seulement:
+                continue
             try:
                 tracker = await self.rasa.tracker(lien.sender_id)
             except RasaIndisponible as exc:
                 logger.warning("chatwoot relay: conversation not readable (%s)", exc)
+                self._en_retard = True
                 return envoyes
             marque = lien.dernier_horodatage
             for tour in transcription(tracker.get("events") or []):
@@ -130,6 +146,7 @@ class RelaisChatwoot:
             try:
                 resultat = await self.traiter(livraison)
             except RasaIndisponible:
+                self._en_retard = True
                 return faites  # still away: keep the order, try again at the next pass
             logger.info("chatwoot webhook (delivered late): %s", resultat)
             faites += 1
@@ -137,15 +154,24 @@ class RelaisChatwoot:
         return faites
 
     async def boucle(self) -> None:
+        """Rounds woken by Rasa's notices (those conversations only) or by the clock (every linked conversation)."""
+        complet = True
         while True:
-            for passe in (self.livrer_en_attente, self.relayer_usagers):  # one failing never stops the other
+            seulement, self._signalees = (None if complet else self._signalees), set()
+            self._en_retard = False
+            for passe in (self.livrer_en_attente, functools.partial(self.relayer_usagers, seulement)):  # one failing never stops the other
                 try:
                     await passe()
                 except ErreurConnecteur as exc:
                     logger.warning("chatwoot relay: %s", exc)
                 except Exception as exc:  # supervised: an unexpected error never ends the relay
                     logger.error("chatwoot relay: unexpected %s; the relay goes on at the next round", type(exc).__name__)
-            await asyncio.sleep(self.intervalle_s)
+            try:
+                await asyncio.wait_for(self._reveil.wait(), self.intervalle_reprise_s if self._en_retard else self.intervalle_s)
+                complet = self._en_retard
+            except asyncio.TimeoutError:
+                complet = True
+            self._reveil.clear()
 
     def signature_valide(self, request_entetes: Any, corps: bytes) -> str | None:
         """Why a delivery is refused (an English sentence for the logs), or None when it is Chatwoot's."""
@@ -188,4 +214,18 @@ class RelaisChatwoot:
             logger.info("chatwoot webhook: %s", resultat)
             return web.json_response({"ok": True, "resultat": resultat})
 
+        async def nouveaux_messages(request: web.Request) -> web.Response:
+            donne = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(donne.encode(), self.rasa.config.jeton.encode()):
+                return web.json_response({"error": "missing or wrong API token (Authorization: Bearer …)"}, status=401)
+            try:
+                conversations = (await request.json())["conversations"]
+            except (ValueError, KeyError, TypeError):
+                conversations = None
+            if not isinstance(conversations, list) or not all(isinstance(c, str) and 0 < len(c) <= 255 for c in conversations):
+                return web.json_response({"error": 'body must be {"conversations": ["<sender id>", …]}'}, status=400)
+            self.signaler(conversations)
+            return web.json_response({"ok": True}, status=202)
+
         app.router.add_post("/chatwoot/webhook", webhook)
+        app.router.add_post("/chatwoot/nouveaux-messages", nouveaux_messages)

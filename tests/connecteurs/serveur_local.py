@@ -9,11 +9,11 @@ from aiohttp import web
 
 
 @contextlib.asynccontextmanager
-async def servir(app: web.Application) -> AsyncIterator[str]:
-    """Run ``app`` on 127.0.0.1 (free port); yield its base URL."""
+async def servir(app: web.Application, port: int = 0) -> AsyncIterator[str]:
+    """Run ``app`` on 127.0.0.1 (``port``, or a free one); yield its base URL."""
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, "127.0.0.1", port)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:

@@ -117,14 +117,17 @@ class Serveurs:
 
 def lancer(dossier: Path, commune: Path, workers: int = WORKERS_PAR_DEFAUT, env_en_plus: dict[str, str] | None = None) -> Serveurs:
     entrainer(Projet())
-    port_rasa, port_actions = ports_libres(2)
+    port_rasa, port_actions, port_console = ports_libres(3)
     config = ConfigLancement(
         hote="127.0.0.1", port_rasa=port_rasa, port_actions=port_actions, dossier_donnees=dossier, jeton_api=JETON,
-        workers=workers,
+        workers=workers, port_console=port_console,
     )
     # every test client is 127.0.0.1, one "source": the per-source limits are not what these tests are about
     # (tests/connecteurs/test_essais_identite.py and tests/actions/test_escalade.py are)
+    # Rasa tells the console's Chatwoot relay of new citizen messages: a console a test starts on config.port_console
+    # receives them (nothing listens there otherwise, as when the console is down)
     env = {**environnement_serveurs(config), "GUICHET_API_TOKEN": JETON, "GUICHET_ESSAIS_SOURCE": "1000",
+           "GUICHET_RELAIS_CHATWOOT_URL": f"http://127.0.0.1:{port_console}/chatwoot/nouveaux-messages",
            "GUICHET_ESCALADES_PAR_HEURE": "1000", "GUICHET_RAPPELS_PAR_HEURE": "1000", **(env_en_plus or {})}
     preparer_bases(env)
     env["GUICHET_COMMUNE"] = str(commune)

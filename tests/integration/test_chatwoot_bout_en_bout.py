@@ -42,7 +42,9 @@ async def test_handoff_to_chatwoot_and_back(serveurs, actions_avec, session, tmp
         console = ConfigConsole(f"sqlite:///{serveurs.env['GUICHET_TRACKER_BASE']}", f"sqlite:///{tmp_path / 'comptes.sqlite3'}",
                                 rasa=ConfigRasa(serveurs.url, JETON), url_grc=f"sqlite:///{serveurs.dossier / 'grc.sqlite3'}",
                                 chatwoot=config_chatwoot, secret_chatwoot=SECRET, journal_audit=tmp_path / "audit.jsonl")
-        async with servir(creer_application(console)) as url_console, ClientSocketIO(session, serveurs.url) as citoyen:
+        # on the port the Rasa server tells of new citizen messages (tests/integration/serveurs.py)
+        async with servir(creer_application(console), serveurs.config.port_console) as url_console, \
+                ClientSocketIO(session, serveurs.url) as citoyen:
             faux.url_webhook, faux.secret_webhook = f"{url_console}/chatwoot/webhook", SECRET
             await citoyen.emettre("session_request", {"session_id": None})
             session_id = await citoyen.attendre("session_confirm")
@@ -58,13 +60,18 @@ async def test_handoff_to_chatwoot_and_back(serveurs, actions_avec, session, tmp
             recus = await bot_jusqu_a(citoyen, lambda m: m.get("text", "").startswith("Bonjour, Camille"))
             assert recus[0] == {"guichet": {"evenement": "conseiller_rejoint"}}
 
-            # the citizen answers: the bot stays silent and Chatwoot receives it
+            # the citizen answers: the bot stays silent and Chatwoot receives it at once, pushed by Rasa's event
+            # broker (the relay's periodic pass is 30 s away)
             await citoyen.emettre("user_uttered", {"message": "mon permis de construire est bloqué", "session_id": session_id})
-            for _ in range(60):
+            debut = asyncio.get_running_loop().time()
+            for _ in range(100):
                 if any(m["message_type"] == "incoming" for m in faux.messages):
                     break
-                await asyncio.sleep(0.25)
+                await asyncio.sleep(0.05)
+            delai = asyncio.get_running_loop().time() - debut
             assert [m["content"] for m in faux.messages if m["message_type"] == "incoming"] == ["mon permis de construire est bloqué"]
+            assert delai < 5, f"forwarded after {delai:.1f} s"
+            print(f"\ncitizen message to Chatwoot in {delai * 1000:.0f} ms")
 
             # the agent resolves: the bot comes back with the satisfaction question
             assert await faux.agent_resout(conversation["id"]) == 200

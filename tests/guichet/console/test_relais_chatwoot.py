@@ -7,6 +7,7 @@ from aiohttp import web
 
 from connecteurs.chatwoot import ClientChatwoot, ConfigChatwoot, EscaladesChatwoot, LiensChatwoot
 from connecteurs.modeles import ContexteConversation, TourConversation
+from guichet.console.api_rasa import ConfigRasa
 from guichet.console.prise_en_charge import INTENTION_FIN
 from guichet.console.relais_chatwoot import RelaisChatwoot
 from tests.connecteurs.serveur_local import servir
@@ -16,12 +17,18 @@ from tests.guichet.console.test_prise_en_charge import RasaEnregistreur
 SECRET = "secret-du-webhook-chatwoot"
 
 
+JETON_API = "jeton-api-rasa-de-test-0123"
+
+
 class RasaAvecHistorique(RasaEnregistreur):
     def __init__(self) -> None:
         super().__init__()
         self.evenements: list[dict] = []
+        self.lus: list[str] = []
+        self.config = ConfigRasa("http://rasa.invalid", JETON_API)
 
     async def tracker(self, sender_id):
+        self.lus.append(sender_id)
         return {"events": self.evenements, "slots": {}, "paused": True}
 
 
@@ -78,6 +85,38 @@ async def test_citizen_messages_go_to_chatwoot_once(relais):
     assert await relais_.relayer_usagers() == 0
     entrants = [m for m in faux.messages if m["message_type"] == "incoming"]
     assert [(m["content"], m["conversation_id"]) for m in entrants] == [("vous êtes là ?", conversation), ("c'est pour mon permis", conversation)]
+
+
+async def test_rasa_notices_wake_the_relay_for_those_conversations_only(relais):
+    faux, rasa, relais_, conversation, url = relais
+    relais_.intervalle_s = 3600  # the periodic pass does not come again in this test
+    tache = asyncio.create_task(relais_.boucle())
+    try:
+        for _ in range(100):  # the first round is a full pass
+            if rasa.lus:
+                break
+            await asyncio.sleep(0.01)
+        assert rasa.lus == ["citoyen-9"]
+        rasa.evenements = [{"event": "user", "text": "vous êtes là ?", "timestamp": 60.0}]
+        avis = f"{url}/chatwoot/nouveaux-messages"
+        async with aiohttp.ClientSession() as s:
+            assert (await s.post(avis, json={"conversations": ["citoyen-9"]})).status == 401
+            entete = {"Authorization": f"Bearer {JETON_API}"}
+            assert (await s.post(avis, json={"conversations": "citoyen-9"}, headers=entete)).status == 400
+            assert (await s.post(avis, data="{", headers=entete)).status == 400
+            assert (await s.post(avis, json={"conversations": ["une-autre"]}, headers=entete)).status == 202
+            await asyncio.sleep(0.2)
+            assert rasa.lus == ["citoyen-9"]  # a conversation not handed to Chatwoot is not read
+            debut = asyncio.get_running_loop().time()
+            assert (await s.post(avis, json={"conversations": ["citoyen-9"]}, headers=entete)).status == 202
+            for _ in range(200):
+                if any(m["message_type"] == "incoming" for m in faux.messages):
+                    break
+                await asyncio.sleep(0.01)
+        assert [m["content"] for m in faux.messages if m["message_type"] == "incoming"] == ["vous êtes là ?"]
+        assert asyncio.get_running_loop().time() - debut < 1.0 and rasa.lus == ["citoyen-9", "citoyen-9"]
+    finally:
+        tache.cancel()
 
 
 async def test_two_console_processes_forward_each_message_once_and_an_outage_loses_none(relais):
@@ -168,7 +207,7 @@ async def test_the_relay_loop_survives_an_unexpected_error(caplog):
     relais = RelaisChatwoot(None, None, None, SECRET, intervalle_s=0.01)  # type: ignore[arg-type]
     tours = 0
 
-    async def relayer() -> None:
+    async def relayer(seulement=None) -> None:
         nonlocal tours
         tours += 1
         if tours == 1:
