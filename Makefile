@@ -100,6 +100,7 @@ prerequis-test:
 
 test-nlu: install train
 	$(PY) -m guichet.construction.evaluation_nlu --plis 5 --pipelines bench/pipelines/*.yml
+	$(PY) -m guichet.construction.evaluation_deux_questions
 
 bench: install train
 	$(PY) -m bench.trafic

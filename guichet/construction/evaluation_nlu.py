@@ -37,6 +37,7 @@ from guichet.construction.projet import Projet
 
 logger = logging.getLogger(__name__)
 COMPOSANTS_REPLI = ("FallbackClassifier", "serveur_rasa.seuil_faq.SeuilReponseFaq")
+COMPOSANT_DEUX_QUESTIONS = "serveur_rasa.deux_questions.DeuxQuestions"  # measured apart (evaluation_deux_questions.py)
 INTENTIONS_DEMANDES = {"suivre_dossier", "signaler_probleme", "deposer_reclamation", "parler_conseiller"}
 
 
@@ -171,7 +172,7 @@ def charger_phrases_independantes(chemin: Path) -> list[tuple[str, str]]:
 def config_brute(config: dict[str, Any]) -> dict[str, Any]:
     """The pipeline without its fallback components (raw confidences)."""
     brute = copy.deepcopy(config)
-    brute["pipeline"] = [c for c in brute["pipeline"] if c["name"] not in COMPOSANTS_REPLI]
+    brute["pipeline"] = [c for c in brute["pipeline"] if c["name"] not in (*COMPOSANTS_REPLI, COMPOSANT_DEUX_QUESTIONS)]
     return brute
 
 
@@ -200,10 +201,14 @@ def prediction(texte: str, attendu: str, analyse: dict[str, Any]) -> Prediction:
     intention = analyse.get("intent") or {}
     selecteur = (analyse.get("response_selector") or {}).get("faq") or {}
     reponse = selecteur.get("response") or {}
+    premier = next((e.get("value") for e in analyse.get("entities") or [] if e.get("entity") == "premier_sujet"), None)
+    if intention.get("name") == "deux_questions" and premier:  # the entry answered first (serveur_rasa/deux_questions.py)
+        reponse = {**reponse, "intent_response_key": f"faq/{premier}"}
     return Prediction(
         texte=texte,
         attendu=attendu,
-        intention=str(intention.get("name")),
+        # two questions in one message: the first is answered as any FAQ question (the second is offered)
+        intention="faq" if intention.get("name") == "deux_questions" else str(intention.get("name")),
         confiance_intention=float(intention.get("confidence") or 0.0),
         cle_faq=reponse.get("intent_response_key"),
         confiance_faq=float(reponse["confidence"]) if reponse.get("confidence") is not None else None,

@@ -39,6 +39,7 @@ RASA_AVERTISSEMENTS_ATTENDUS = (
     "is not used in any story or rule",  # responses uttered by the custom actions
     "'choisir_sujet' is listed in the domain file, but is not found in the NLU",  # only sent by buttons
     "The intent 'EXTERNAL_",  # sent by the agents' console (trigger_intent), never said
+    "'deux_questions' is listed in the domain file, but is not found in the NLU",  # set by serveur_rasa/deux_questions.py
     "duplicated intents have been found across multiple domain files: faq",  # retrieval intent and its responses
 )
 LIEN = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")

@@ -34,10 +34,11 @@ CANAL_TELEPHONE = "voix"
 
 
 def intention_affichee(message: Mapping[str, Any]) -> str | None:
-    """The intent of a citizen message, a FAQ answer named by its entry (``faq/horaires_mairie``)."""
+    """The intent of a citizen message, a FAQ answer named by its entry (``faq/horaires_mairie``; also the first of
+    two questions in one message, serveur_rasa/deux_questions.py)."""
     analyse = message.get("parse_data") or {}
     nom = (analyse.get("intent") or {}).get("name")
-    if nom == "faq":
+    if nom in ("faq", "deux_questions"):
         reponse = ((analyse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         return reponse.get("intent_response_key") or nom
     return nom

@@ -25,6 +25,22 @@ async def test_greeting_and_faq(conversation):
     assert "ants.gouv.fr" in reponse and "25 €" in reponse
 
 
+async def test_two_questions_in_one_message_the_second_offered_as_a_button(conversation):
+    c = conversation()
+    reponses = await c.dire("je veux refaire ma carte d'identité et aussi mon passeport")
+    *reponse, offre = reponses
+    premiere = "\n".join(m["text"] for m in reponse)
+    assert "carte nationale d'identité" in premiere and "25 €" in premiere and "86 €" not in premiere  # the first asked: answered
+    assert offre["text"].startswith("Vous avez aussi posé une question sur : Passeport")
+    [bouton] = offre["buttons"]
+    assert bouton["payload"] == '/choisir_sujet{"sujet": "passeport"}'
+    passeport = await c.textes(bouton["payload"])
+    assert "Pour un passeport" in passeport and "86 €" in passeport
+    # one question with an « et » in it: one answer, nothing offered
+    seule = await c.dire("quels sont les horaires d'ouverture de la mairie le samedi et le dimanche ?")
+    assert "8 h 30" in "\n".join(m["text"] for m in seule) and not any(m.get("buttons") for m in seule)
+
+
 async def test_bot_challenge(conversation):
     assert "assistant virtuel" in await conversation().textes("est-ce que vous êtes un robot ?")
 

@@ -86,7 +86,7 @@ def test_voice_variants_say_numbers_in_words():
                 texte = re.sub(r"\{[a-z0-9_]+\}", "", v["text"])
                 assert not re.search(r"\d", texte), (cle, v["text"])
                 for variable in re.findall(r"\{([a-z0-9_]+)\}", v["text"]):
-                    assert variable.endswith("_voix") or variable in {"intitule", "motif", "piece_manquante", "etat", "sujet1", "sujet2"}, (cle, variable)
+                    assert variable.endswith("_voix") or variable in {"intitule", "motif", "piece_manquante", "etat", "sujet", "sujet1", "sujet2"}, (cle, variable)
 
 
 def test_training_shows_its_progress_and_a_failure_explains_itself(tmp_path, monkeypatch, capsys):
