@@ -232,9 +232,10 @@ def afficher(c: dict[str, Any]) -> None:
 
 def demarrage_make_run(dossier: Path) -> float:
     """Seconds from `make run` to Guichet's REST channel answering (model already trained)."""
-    port, port_actions, port_console = ports_libres(3)
+    port, port_actions, port_console, port_modeles = ports_libres(4)
     env = {**os.environ, "GUICHET_DONNEES": str(dossier), "GUICHET_PORT": str(port), "GUICHET_ACTIONS_PORT": str(port_actions),
-           "GUICHET_CONSOLE_PORT": str(port_console), "GUICHET_API_TOKEN": "jeton-du-banc-d-essai-4Hq8Zr2",
+           "GUICHET_CONSOLE_PORT": str(port_console), "GUICHET_DEPOT_MODELES_PORT": str(port_modeles),
+           "GUICHET_API_TOKEN": "jeton-du-banc-d-essai-4Hq8Zr2",
            "GUICHET_COMMUNE": str(COMMUNE)}
     debut = time.monotonic()
     processus = subprocess.Popen(["make", "-s", "run"], cwd=RACINE, env=env, stdout=subprocess.DEVNULL,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import math
 import os
@@ -202,8 +203,14 @@ async def mesurer(dossier_modeles: Path, vosk_nom: str, piper_nom: str, espeak: 
     print(f"pre-synthesis: {resultats['pre_synthese']}", file=sys.stderr, flush=True)
     rss_avant = rss_mo()
     async with servir(passerelle) as (port, _):
-        # one call: keypad turns and spoken turns
+        # one call: keypad turns and spoken turns, with the speculative turn (voix/anticipation.py) …
         touches, parles = await un_appel(port, pcm)
+        compte = passerelle.terminees[-1].anticipations if passerelle.terminees else None
+        # … and without it, side by side
+        avec = passerelle.config
+        passerelle.config = dataclasses.replace(avec, reglages=dataclasses.replace(avec.reglages, anticipation_ms=0))
+        _, parles_sans_anticipation = await un_appel(port, pcm)
+        passerelle.config = avec
         # calls as they come, the domain's answers pre-synthesised (before the worst case empties the caches);
         # no LRU cache, so that every call's case-status answer is synthesised for it (as with different cases)
         passerelle.voix._taille_cache = 0
@@ -219,6 +226,10 @@ async def mesurer(dossier_modeles: Path, vosk_nom: str, piper_nom: str, espeak: 
         def resume(v: list[float]) -> dict:
             return {"p50": round(statistics.median(v)), "p95": round(centile(v, 0.95))}
 
+        resultats["anticipation"] = {"parole_ms_avec": resume(parles), "parole_ms_sans": resume(parles_sans_anticipation),
+                                     "tours": dataclasses.asdict(compte) if compte else None,
+                                     "rapport_p50": round(statistics.median(parles) / statistics.median(parles_sans_anticipation), 2)}
+        print(f"speculative turn: {resultats['anticipation']}", file=sys.stderr, flush=True)
         resultats["un_appel"] = {"touches_ms_avec_cache": resume(touches), "parole_ms_avec_cache": resume(parles),
                                  "touches_ms_sans_cache": resume(touches_sans), "parole_ms_sans_cache": resume(parles_sans)}
         # simultaneous calls (without the cache: the worst case)

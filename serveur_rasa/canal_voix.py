@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sanic import response
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from serveur_rasa.canal_rest import CanalRest
+from serveur_rasa.admission import admission_du_processus
+from serveur_rasa.anticipation import anticiper
+from serveur_rasa.canal_rest import CanalRest, lire_requete
+from serveur_rasa.entree_citoyen import EntreeRefusee
 from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SECRET_VOIX, ENTETE_SLOT, secret_canal_voix, secret_valide
 
 logger = logging.getLogger(__name__)
@@ -41,6 +46,32 @@ class CanalVoix(CanalRest):
         self._secret = secret_canal_voix(jeton) if jeton else ""
         if not jeton:
             logger.error("voix channel: GUICHET_API_TOKEN is not set in the Rasa server; every call is refused")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+
+        @webhook.route("/anticiper", methods=["POST"])
+        async def anticiper_tour(request: Request) -> HTTPResponse:
+            """The answer the bot would give, committed nowhere (serveur_rasa/anticipation.py); 204 when unknown."""
+            refus = self.refuser(request)
+            if refus is not None:
+                return refus
+            try:
+                entree = lire_requete(request.body, self.numero_appelant_autorise)
+            except EntreeRefusee as exc:
+                return response.json({"error": str(exc)}, status=exc.statut)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.empty(status=204)
+            try:
+                async with admission_du_processus().tour(prioritaire=True):  # a dry run costs a parse: it waits its turn
+                    messages = await anticiper(agent.processor, entree.sender, entree.texte, self.name(), entree.metadata)
+            except Exception as exc:  # a guess that fails is no guess: the real turn follows
+                logger.warning("voix channel: dry run failed (%s)", type(exc).__name__)
+                return response.empty(status=204)
+            return response.json(messages) if messages is not None else response.empty(status=204)
+
+        return webhook
 
     def refuser(self, request: Request) -> HTTPResponse | None:
         if secret_valide(request.headers.get(ENTETE_SECRET_VOIX), self._secret):

@@ -21,7 +21,8 @@ from typing import Protocol
 from configuration.nombres_francais import lire_chiffres
 from configuration.numero_dossier import FORME_PAR_DEFAUT, FormeNumero, chiffres_entendus
 from configuration.preuves_identite import MASQUE, SLOTS_PREUVE
-from voix.activite_vocale import DetecteurParole, Evenement, ReglagesParole
+from voix.activite_vocale import DUREE_TRAME_MS, DetecteurParole, Evenement, ReglagesParole
+from voix.anticipation import Anticipations, Anticipee, CompteAnticipations
 from voix.dialogue_rasa import DialogueRasa, ReponseDialogue
 from voix.erreurs import DialogueIndisponible
 from voix.grammaires import SLOTS_CHIFFRES, grammaire_pour, texte_touches
@@ -77,6 +78,12 @@ class ReglagesAppel:
     premier_message: str = "/saluer"
     repliques_transfert: int = 40  # the last lines of the transcript handed over with a fallback transfer
     forme_numero: FormeNumero = FORME_PAR_DEFAUT  # the case numbers' digits (GUICHET_NUMERO_DOSSIER_CHIFFRES / GUICHET_SUIVI)
+    anticipation_ms: int = 160  # pause after which the answer is prepared speculatively (voix/anticipation.py); 0: never
+
+    def __post_init__(self) -> None:
+        if self.anticipation_ms and not DUREE_TRAME_MS <= self.anticipation_ms < self.parole.fin_parole_ms:
+            raise ValueError(f"anticipation_ms must be 0 or from {DUREE_TRAME_MS} ms to under fin_parole_ms "
+                             f"({self.parole.fin_parole_ms} ms), got {self.anticipation_ms}")
 
 
 @dataclass
@@ -86,6 +93,7 @@ class Mesures:
     reponses_ms: list[float] = field(default_factory=list)  # end of caller speech -> first audio byte
     barge_in_ms: list[float] = field(default_factory=list)  # speech onset during playback -> playback cleared
     fins_anticipees: int = 0  # turns ended as soon as the answer was complete (voix/valeur_complete.py)
+    anticipations: CompteAnticipations = field(default_factory=CompteAnticipations)  # speculative turns
 
 
 class Appel:
@@ -111,6 +119,9 @@ class Appel:
         self._partiel = ""  # the recogniser's last partial result
         self._a_confirmer: str | None = None  # a callback number read back, waiting for the caller's yes or no
         self._debut_calme = 0.0
+        self._anticipations = Anticipations(dialogue, voix, ident)
+        self.mesures.anticipations = self._anticipations.compte
+        self._trames_anticipation = reglages.anticipation_ms // DUREE_TRAME_MS
         self.termine = False
         self.transfere: str | None = None
 
@@ -123,6 +134,14 @@ class Appel:
                     self.mesures.reponses_ms.append((time.monotonic() - fin_parole) * 1000)
                 premier = False
                 await self.ligne.jouer(pcm)
+
+    async def _dire_anticipe(self, anticipee: Anticipee, fin_parole: float, premier_son: list[int]) -> None:
+        for pcm in anticipee.audio:
+            if not premier_son:  # measured like any answer; taken back if the guess proves wrong
+                premier_son.append(len(self.mesures.reponses_ms))
+                self.mesures.reponses_ms.append((time.monotonic() - fin_parole) * 1000)
+            await self.ligne.jouer(pcm)
+        await self._dire(anticipee.reponse.textes[1:], None)
 
     def parler(self, textes: list[str], fin_parole: float | None = None, memoriser: bool = True) -> asyncio.Task[None]:
         if memoriser:
@@ -150,15 +169,21 @@ class Appel:
         del self.transcription[:-self.reglages.repliques_transfert]
 
     async def _tour(self, texte: str, fin_parole: float | None = None, transcrit: str | None = None,
-                    **metadata: object) -> None:
-        """One turn with the dialogue; `transcrit` is how the caller's input reads in the transcript (keys)."""
+                    anticipee: Anticipee | None = None, **metadata: object) -> None:
+        """One turn with the dialogue; `transcrit` is how the caller's input reads in the transcript (keys);
+        `anticipee`: the answer guessed for these words, played while the real turn is sent."""
         if self.numero_appelant:
             metadata.setdefault("numero_appelant", self.numero_appelant)
         if not metadata.get("declencheur"):
             self._noter(Locuteur.APPELANT, MASQUE if self._slot in SLOTS_PREUVE else transcrit or texte)
+        premier_son: list[int] = []
+        if anticipee is not None and fin_parole is not None:
+            self._parole = asyncio.ensure_future(self._dire_anticipe(anticipee, fin_parole, premier_son))
         try:
             reponse = await self.dialogue.dire(self.ident, texte, **metadata)
         except DialogueIndisponible as exc:  # never leave the caller alone: an agent (or the PBX's fallback) takes it
+            if anticipee is not None:
+                await self._interrompre()
             logger.error("call %s: dialogue unavailable (%s); fallback transfer", self.ident[:8], exc)
             await self._transferer(DemandeTransfert(MotifTransfert.SECOURS, transcription=tuple(self.transcription)),
                                    [self.invites["utter_voix_transfert_secours"]])
@@ -166,6 +191,15 @@ class Appel:
         self._appliquer(reponse)
         for ligne in reponse.textes:
             self._noter(Locuteur.ASSISTANT, ligne)
+        if anticipee is not None and fin_parole is not None:
+            if reponse.textes == anticipee.reponse.textes and not reponse.en_pause:
+                self._anticipations.compte.utilisees += 1
+                self._derniers_textes = list(reponse.textes)
+                return
+            self._anticipations.compte.dementies += 1  # the guess was wrong: cut it, say the real answer
+            await self._interrompre()
+            if premier_son:
+                del self.mesures.reponses_ms[premier_son[0]]
         if reponse.en_pause:  # escalated: the answer says the reference, then the transfer
             await self._transferer(DemandeTransfert(MotifTransfert.ESCALADE, reponse.reference or ""), reponse.textes,
                                    fin_parole)
@@ -205,6 +239,8 @@ class Appel:
 
     async def _entendu(self, texte: str, fin_parole: float) -> None:
         texte = texte.strip()
+        if not texte or REPETER.search(texte) or self._slot == SLOT_RAPPEL:
+            self._anticipations.abandonner()
         if not texte:
             return
         if REPETER.search(texte):
@@ -221,9 +257,10 @@ class Appel:
             if self._a_confirmer is not None:
                 self._relire(self._a_confirmer, fin_parole)  # neither yes nor no: the question again
                 return
-        await self._tour(texte, fin_parole)
+        await self._tour(texte, fin_parole, anticipee=await self._anticipations.reprendre(texte))
 
     async def _touche(self, touche: str) -> None:
+        self._anticipations.abandonner()
         await self._interrompre()
         if self._a_confirmer is not None and not self._touches and touche in "12":
             await self._confirmer(touche == "1", time.monotonic())
@@ -259,6 +296,7 @@ class Appel:
         if self._detecteur.calme == 1:
             self._debut_calme = maintenant
         if evenement is Evenement.DEBUT:
+            self._anticipations.abandonner()  # the caller goes on: the guess is for words that are not the last
             self._parole_entendue = True
             if self._parle():  # barge-in: speech (not a cough, a click, a breath) stops the bot
                 await self._interrompre()
@@ -280,6 +318,9 @@ class Appel:
             self._parole_entendue = False  # our own endpoint: the caller has stopped speaking
             final = await self._reconnaisseur.finir()
             await self._entendu(final.texte, self._debut_calme)
+        elif (self._parole_entendue and self._trames_anticipation and self._detecteur.calme == self._trames_anticipation
+              and self._partiel and self._slot is None and self._a_confirmer is None and not REPETER.search(self._partiel)):
+            self._anticipations.lancer(self._partiel)  # a pause: prepare the answer to what was heard, commit nothing
 
     # -- the call ------------------------------------------------------------------------
     async def derouler(self) -> None:
@@ -319,6 +360,7 @@ class Appel:
                         silences = 0
         finally:
             self.termine = True
+            self._anticipations.abandonner()
             if self._parole is not None and not self._parole.done():
                 self._parole.cancel()
 

@@ -85,6 +85,11 @@ class ConfigVoix:
         hote = env.get("GUICHET_HOTE", "127.0.0.1")
         donnees = dossier_donnees(env)
         jeton = lire_jeton(env, donnees)
+        anticipation = entier(env, "GUICHET_VOIX_ANTICIPATION_MS", 160, 0, 5000)
+        fin_parole = entier(env, "GUICHET_VOIX_FIN_PAROLE_MS", 400, 20, 5000)
+        if anticipation and not 20 <= anticipation < fin_parole:
+            raise ErreurConfiguration(f"GUICHET_VOIX_ANTICIPATION_MS must be 0 (off) or from 20 to under GUICHET_VOIX_FIN_PAROLE_MS "
+                                      f"({fin_parole}), got {anticipation}")
         return cls(
             url_rasa=env.get("GUICHET_RASA_URL") or f"http://{hote}:{env.get('GUICHET_PORT', '5005')}",
             jeton=jeton,
@@ -110,10 +115,11 @@ class ConfigVoix:
                 forme_numero=forme_depuis_env(env),
                 silence_s=reel(env, "GUICHET_VOIX_SILENCE_S", 6.0),
                 duree_max_s=reel(env, "GUICHET_VOIX_DUREE_MAX_S", 900.0),
+                anticipation_ms=anticipation,
                 parole=ReglagesParole(
                     agressivite=entier(env, "GUICHET_VOIX_VAD_AGRESSIVITE", 2, 0, 3),
                     parole_min_ms=entier(env, "GUICHET_VOIX_PAROLE_MIN_MS", 160, 20, 2000),
-                    fin_parole_ms=entier(env, "GUICHET_VOIX_FIN_PAROLE_MS", 400, 20, 5000),
+                    fin_parole_ms=fin_parole,
                     niveau_min=entier(env, "GUICHET_VOIX_NIVEAU_MIN", 400, 0, 32767),
                     voisement_min=_part(env, "GUICHET_VOIX_VOISEMENT_MIN", 0.4),
                 ),

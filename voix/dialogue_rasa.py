@@ -56,10 +56,25 @@ class DialogueRasa:
                 reference = r.headers.get(ENTETE_REFERENCE) or None
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
             raise DialogueIndisponible(f"voix webhook: {type(exc).__name__}") from None
-        textes = [str(m["text"]) for m in messages if isinstance(m, dict) and m.get("text")]
-        choix = [str(b["payload"]) for m in messages if isinstance(m, dict) for b in (m.get("buttons") or [])
-                 if isinstance(b, dict) and b.get("payload")]
-        return ReponseDialogue(textes, slot, pause, reference, choix)
+        lu = lire_messages(messages if isinstance(messages, list) else [])
+        return ReponseDialogue(lu.textes, slot, pause, reference, lu.choix)
+
+    async def anticiper(self, appel: str, texte: str, delai_s: float = 2.0) -> ReponseDialogue | None:
+        """The answer the bot would give to ``texte``, committed nowhere (serveur_rasa/anticipation.py); None when it
+        cannot be known without effects, or on any failure (the real turn follows anyway)."""
+        corps = {"sender": appel, "message": texte}
+        try:
+            async with self._http().post(f"{self.url}/webhooks/voix/anticiper", json=corps,
+                                         headers={ENTETE_SECRET_VOIX: secret_canal_voix(self.jeton)},
+                                         timeout=aiohttp.ClientTimeout(total=delai_s)) as r:
+                if r.status != 200:
+                    return None
+                messages = await r.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            return None
+        if not isinstance(messages, list):
+            return None
+        return lire_messages(messages)
 
     async def reponses(self) -> Mapping[str, Any]:
         """The responses of the domain the Rasa server runs (for the prompts and the pre-synthesis)."""
@@ -73,6 +88,14 @@ class DialogueRasa:
             raise DialogueIndisponible(f"domain: {type(exc).__name__}") from None
         reponses = domaine.get("responses") if isinstance(domaine, dict) else None
         return reponses if isinstance(reponses, dict) else {}
+
+
+def lire_messages(messages: list[Any]) -> ReponseDialogue:
+    """The texts to say and the buttons' payloads (keys 1, 2, 3…) of the bot's messages."""
+    textes = [str(m["text"]) for m in messages if isinstance(m, dict) and m.get("text")]
+    choix = [str(b["payload"]) for m in messages if isinstance(m, dict) for b in (m.get("buttons") or [])
+             if isinstance(b, dict) and b.get("payload")]
+    return ReponseDialogue(textes, choix=choix)
 
 
 def choisir_invites(reponses: Mapping[str, Any]) -> dict[str, str]:

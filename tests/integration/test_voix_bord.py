@@ -127,3 +127,34 @@ async def test_the_voice_channel_refuses_anyone_but_the_gateway(serveurs, sessio
         evenements = (await r.json())["events"]
     assert all("numero_appelant" not in (e.get("metadata") or {}) for e in evenements if e["event"] == "user")
 
+
+
+async def test_the_dry_run_guesses_responses_only_and_commits_nothing(serveurs, session):
+    """The gateway's speculative turn (serveur_rasa/anticipation.py) against the real Rasa server and model."""
+    from tests.integration.serveurs import JETON
+    from voix.dialogue_rasa import DialogueRasa
+
+    dialogue = DialogueRasa(serveurs.url, JETON)
+    try:
+        async with session.post(f"{serveurs.url}/webhooks/voix/anticiper", json={"sender": "x", "message": "bonjour"}) as r:
+            assert r.status == 401  # the gateway's secret, as for its turns
+        assert await dialogue.anticiper("appel-anticipe", "quels sont les horaires de la mairie") is None  # no conversation yet
+        await dialogue.dire("appel-anticipe", "/saluer", declencheur=True)
+
+        async def evenements() -> list:
+            async with session.get(f"{serveurs.url}/conversations/appel-anticipe/tracker", params={"token": JETON}) as r:
+                return (await r.json())["events"]
+
+        avant = await evenements()
+        devine = await dialogue.anticiper("appel-anticipe", "quels sont les horaires de la mairie")
+        assert devine is not None and devine.textes[0].startswith("La mairie vous accueille")  # the voice variant
+        assert await evenements() == avant  # nothing saved
+        reel = await dialogue.dire("appel-anticipe", "quels sont les horaires de la mairie")
+        assert reel.textes == devine.textes  # the guess is the answer
+        # a request that starts a form (its questions are validated by the action server): no guess, nothing saved
+        apres_tour = await evenements()
+        assert len(apres_tour) > len(avant)
+        assert await dialogue.anticiper("appel-anticipe", "je voudrais savoir où en est mon dossier") is None
+        assert await evenements() == apres_tour
+    finally:
+        await dialogue.fermer()

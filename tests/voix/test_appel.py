@@ -265,3 +265,113 @@ async def test_a_callback_number_is_read_back_in_pairs_and_sent_only_once_confir
     await asyncio.wait_for(tache, 30)
     textes = [t for t, _ in dialogue.recus]
     assert textes[-1] == "0698765433" and "0698765432" not in textes  # only the confirmed number reached the dialogue
+
+
+class DialogueAnticipant(DialogueScenarise):
+    """Also answers the gateway's dry runs (serveur_rasa/anticipation.py), recording them."""
+
+    def __init__(self, reponses=None, devine=None) -> None:
+        super().__init__(reponses)
+        self.devine, self.anticipes = devine, []
+
+    async def anticiper(self, appel, texte, delai_s=2.0):
+        self.anticipes.append(texte)
+        await asyncio.sleep(0.02)  # a parse on the Rasa server
+        return self.devine
+
+
+class ReconnaisseurParle:
+    """The recogniser's partial result frame by frame (the last one stays), its final the last partial."""
+
+    def __init__(self, partiels):
+        self.partiels, self.grammaire, self.rang = list(partiels), None, 0
+
+    async def accepter(self, pcm):
+        from voix.reconnaissance import Resultat
+
+        texte = self.partiels[min(self.rang, len(self.partiels) - 1)]
+        self.rang += 1
+        return Resultat(texte, False)
+
+    async def finir(self):
+        from voix.reconnaissance import Resultat
+
+        return Resultat(self.partiels[min(self.rang, len(self.partiels) - 1)], True)
+
+
+async def parler_puis_se_taire(a, trames_parole, silence_ms):
+    from tests.voix.test_activite_vocale import SONS, pcm
+    from voix.codec import OCTETS_TRAME_PCM, trames
+
+    for trame in trames(pcm(SONS / "parole-2.wav"))[:trames_parole]:
+        await a._audio(trame)
+    for _ in range(silence_ms // 20):
+        await a._audio(b"\x00" * OCTETS_TRAME_PCM)
+    if a._parole is not None:
+        await a._parole
+
+
+async def test_a_pause_prepares_the_answer_which_plays_at_the_end_of_speech_and_the_turn_is_committed_once(moteurs):
+    devine = ReponseDialogue(["The town hall opens at nine."])
+    dialogue = DialogueAnticipant([ReponseDialogue(["The town hall opens at nine."])], devine=devine)
+    a, ligne = appel(moteurs, dialogue)
+    a._reconnaisseur = ReconnaisseurParle(["horaires", "horaires de la mairie"])
+    await parler_puis_se_taire(a, 40, 500)
+    assert dialogue.anticipes == ["horaires de la mairie"]  # the dry run, at 160 ms of silence
+    assert [t for t, _ in dialogue.recus] == ["horaires de la mairie"]  # the one real turn, at 400 ms
+    compte = a.mesures.anticipations
+    assert (compte.lancees, compte.utilisees, compte.dementies) == (1, 1, 0) and ligne.audio and ligne.vidages == 0
+    assert a._derniers_textes == ["The town hall opens at nine."]  # « répétez » says it again
+    assert len(a.mesures.reponses_ms) == 1
+
+
+async def test_a_wrong_guess_is_cut_and_the_real_answer_said(moteurs):
+    dialogue = DialogueAnticipant([ReponseDialogue(["Which case number?"], slot="numero_dossier")],
+                                  devine=ReponseDialogue(["The town hall opens at nine."]))
+    a, ligne = appel(moteurs, dialogue)
+    dits = []
+    parler = a.parler
+    a.parler = lambda textes, *args, **kwargs: dits.append(list(textes)) or parler(textes, *args, **kwargs)
+    a._reconnaisseur = ReconnaisseurParle(["où en est mon dossier"])
+    await parler_puis_se_taire(a, 40, 500)
+    compte = a.mesures.anticipations
+    assert (compte.utilisees, compte.dementies) == (0, 1) and ligne.vidages >= 1
+    assert dits == [["Which case number?"]] and a._slot == "numero_dossier"
+
+
+async def test_when_the_caller_goes_on_the_guess_is_dropped_and_nothing_said_twice(moteurs):
+    from voix.codec import OCTETS_TRAME_PCM
+
+    reponse = ReponseDialogue(["Your case is being processed."])
+    dialogue = DialogueAnticipant([reponse], devine=reponse)
+    a, ligne = appel(moteurs, dialogue)
+    # « mon dossier » … a pause of 200 ms (a guess is made) … « numéro vingt-quatre » … the end
+    a._reconnaisseur = ReconnaisseurParle(["mon dossier"] * 50 + ["mon dossier numéro vingt quatre"])
+    await parler_puis_se_taire(a, 40, 200)
+    await asyncio.sleep(0.05)  # the dry run is on its way (Vosk's decoding lets it run in a real call)
+    assert dialogue.anticipes == ["mon dossier"] and dialogue.recus == []
+    await parler_puis_se_taire(a, 40, 500)
+    assert dialogue.anticipes == ["mon dossier", "mon dossier numéro vingt quatre"]
+    assert [t for t, _ in dialogue.recus] == ["mon dossier numéro vingt quatre"]
+    compte = a.mesures.anticipations
+    assert (compte.lancees, compte.abandonnees, compte.utilisees) == (2, 1, 1)
+    assert OCTETS_TRAME_PCM and ligne.vidages == 0
+
+
+async def test_no_guess_when_the_dialogue_cannot_tell_or_a_question_is_pending(moteurs):
+    dialogue = DialogueAnticipant([ReponseDialogue(["Noted."])], devine=None)  # a form, an action: the dry run says no
+    a, ligne = appel(moteurs, dialogue)
+    a._reconnaisseur = ReconnaisseurParle(["je veux signaler un nid de poule"])
+    await parler_puis_se_taire(a, 40, 500)
+    assert dialogue.anticipes == ["je veux signaler un nid de poule"] and len(dialogue.recus) == 1
+    assert a.mesures.anticipations.utilisees == 0 and ligne.audio
+    sans = DialogueAnticipant([ReponseDialogue(["Thanks."])], devine=ReponseDialogue(["Thanks."]))
+    b, _ = appel(moteurs, sans)
+    b._slot = "date_naissance"  # a form question: its answer is validated by the action server, never guessed
+    b._reconnaisseur = ReconnaisseurParle(["douze mars"])
+    await parler_puis_se_taire(b, 40, 500)
+    assert sans.anticipes == [] and len(sans.recus) == 1
+    c, _ = appel(moteurs, DialogueAnticipant(devine=ReponseDialogue(["x"])), anticipation_ms=0)
+    c._reconnaisseur = ReconnaisseurParle(["horaires"])
+    await parler_puis_se_taire(c, 40, 500)
+    assert c.mesures.anticipations.lancees == 0

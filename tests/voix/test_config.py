@@ -45,6 +45,7 @@ def test_pre_synthesis_and_its_disk_cache(tmp_path):
     ({"GUICHET_VOIX_PAROLE_MIN_MS": "5"}, r"GUICHET_VOIX_PAROLE_MIN_MS must be a whole number \(20 to 2000\)"),
     ({"GUICHET_VOIX_VOISEMENT_MIN": "1.5"}, r"GUICHET_VOIX_VOISEMENT_MIN must be between 0 and 1, got '1\.5'"),
     ({"GUICHET_RASA_URL": "rasa:5005"}, "GUICHET_RASA_URL must be an http"),
+    ({"GUICHET_VOIX_ANTICIPATION_MS": "400"}, r"GUICHET_VOIX_ANTICIPATION_MS must be 0 \(off\) or from 20 to under GUICHET_VOIX_FIN_PAROLE_MS \(400\)"),
 ])
 def test_bad_values_are_refused_precisely(env, message):
     with pytest.raises(ErreurConfiguration, match=message):
