@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from voix.dialogue_rasa import DialogueRasa, ReponseDialogue
@@ -33,7 +34,11 @@ def normaliser(texte: str) -> str:
 @dataclass(frozen=True)
 class Anticipee:
     reponse: ReponseDialogue
-    audio: list[bytes]  # the first sentence, synthesised (or from the cache)
+    premier: bytes  # the first piece of audio, ready (synthesised, or from the cache)
+    suite: AsyncGenerator[bytes, None]  # the rest of the first text, synthesised while the first piece plays
+
+    async def fermer(self) -> None:
+        await self.suite.aclose()
 
 
 @dataclass
@@ -44,6 +49,12 @@ class CompteAnticipations:
     utilisees: int = 0  # the real answer was the guess: it played at the end of speech
     dementies: int = 0  # the real answer differed: the guess was cut and the real one said
     abandonnees: int = 0  # the caller went on, or the final words differed: nothing said
+
+
+def _fermer_resultat(tache: asyncio.Task[Anticipee | None]) -> None:
+    """A guess dropped after it was ready: its synthesis generator is closed (its look-ahead cancelled)."""
+    if not tache.cancelled() and tache.exception() is None and (anticipee := tache.result()) is not None:
+        asyncio.ensure_future(anticipee.fermer())
 
 
 class Anticipations:
@@ -67,6 +78,7 @@ class Anticipations:
     def abandonner(self) -> None:
         if self._tache is not None:
             self._tache.cancel()
+            self._tache.add_done_callback(_fermer_resultat)
             self.compte.abandonnees += 1
         self._tache, self._texte = None, None
 
@@ -78,6 +90,7 @@ class Anticipations:
             return None
         if cle != normaliser(texte):
             tache.cancel()
+            tache.add_done_callback(_fermer_resultat)
             self.compte.abandonnees += 1
             return None
         await asyncio.wait({tache})  # the call's own cancellation still propagates
@@ -92,8 +105,15 @@ class Anticipations:
         reponse = await self.dialogue.anticiper(self.appel, texte)
         if reponse is None or not reponse.textes:
             return None
-        audio = [pcm async for pcm in self.voix.flux(reponse.textes[0])]
-        return Anticipee(reponse, audio)
+        suite = self.voix.flux(reponse.textes[0])
+        try:
+            premier = await suite.__anext__()
+        except StopAsyncIteration:
+            return None
+        except BaseException:
+            await suite.aclose()
+            raise
+        return Anticipee(reponse, premier, suite)
 
     async def fermer(self) -> None:
         tache = self._tache

@@ -136,11 +136,14 @@ class Appel:
                 await self.ligne.jouer(pcm)
 
     async def _dire_anticipe(self, anticipee: Anticipee, fin_parole: float, premier_son: list[int]) -> None:
-        for pcm in anticipee.audio:
-            if not premier_son:  # measured like any answer; taken back if the guess proves wrong
-                premier_son.append(len(self.mesures.reponses_ms))
-                self.mesures.reponses_ms.append((time.monotonic() - fin_parole) * 1000)
-            await self.ligne.jouer(pcm)
+        try:
+            premier_son.append(len(self.mesures.reponses_ms))  # measured like any answer; taken back if the guess was wrong
+            self.mesures.reponses_ms.append((time.monotonic() - fin_parole) * 1000)
+            await self.ligne.jouer(anticipee.premier)
+            async for pcm in anticipee.suite:
+                await self.ligne.jouer(pcm)
+        finally:
+            await anticipee.fermer()
         await self._dire(anticipee.reponse.textes[1:], None)
 
     def parler(self, textes: list[str], fin_parole: float | None = None, memoriser: bool = True) -> asyncio.Task[None]:

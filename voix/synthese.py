@@ -13,7 +13,7 @@ import logging
 import os
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import Path
 
 from voix.cache_voix import CacheVoix
@@ -145,7 +145,7 @@ class VoixPiper:
                     await asyncio.to_thread(cache.ecrire, p, pcm)
         return synthetisees, lues
 
-    async def flux(self, texte: str) -> AsyncIterator[bytes]:
+    async def flux(self, texte: str) -> AsyncGenerator[bytes, None]:
         """Audio sentence by sentence; the next sentence is synthesised while this one plays."""
         morceaux = phrases(texte)
         if not morceaux:
