@@ -32,9 +32,16 @@ def etiquette(model_id: str) -> str:
 
 def etiquettes(entete: str | None) -> set[str]:
     """The model ids in an If-None-Match / If-Match header (quoted or not, weak or not)."""
+    return set(etiquettes_en_ordre(entete))
+
+
+def etiquettes_en_ordre(entete: str | None) -> list[str]:
     if not entete:
-        return set()
-    return {e.strip().removeprefix("W/").strip('"') for e in entete.split(",") if e.strip()}
+        return []
+    return [e.strip().removeprefix("W/").strip('"') for e in entete.split(",") if e.strip()]
+
+
+REPLIQUES_SUIVIES = 1000  # addresses remembered per refused model
 
 
 def _erreur(statut: int, message: str) -> web.Response:
@@ -43,6 +50,9 @@ def _erreur(statut: int, message: str) -> web.Response:
 
 def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.Application:
     verrou = asyncio.Lock()  # one publication at a time
+    # A replica announces the model it runs first, then those it could not load (serveur_rasa/modele_publie.py):
+    # the current model named after the first is one that replica refused. `publier` asks, to stop waiting at once.
+    refus: dict[str, set[str]] = {}
 
     @web.middleware
     async def authentification(request: web.Request, handler):  # type: ignore[no-untyped-def]
@@ -63,7 +73,13 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
         if actuel is None:
             return _erreur(404, "no model published yet")
         entetes = {"ETag": etiquette(actuel.model_id), "Cache-Control": "no-cache"}
-        if actuel.model_id in etiquettes(request.headers.get("If-None-Match")):
+        annonces = etiquettes_en_ordre(request.headers.get("If-None-Match"))
+        if actuel.model_id in annonces[1:]:
+            replique = refus.setdefault(actuel.model_id, set())
+            if len(replique) < REPLIQUES_SUIVIES and (request.remote or "?") not in replique:
+                replique.add(request.remote or "?")
+                logger.warning("model %s refused by the Rasa server at %s (see its log)", actuel.model_id, request.remote)
+        if actuel.model_id in annonces:
             return web.Response(status=304, headers=entetes)
         try:
             fichier = await asyncio.to_thread(open, actuel.chemin, "rb")
@@ -83,7 +99,8 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
 
     async def decrire(_request: web.Request) -> web.Response:
         actuel = await asyncio.to_thread(depot.actuel)
-        return web.json_response({"actuel": actuel.decrire() if actuel else None, "versions": await asyncio.to_thread(depot.versions)})
+        return web.json_response({"actuel": actuel.decrire() if actuel else None, "versions": await asyncio.to_thread(depot.versions),
+                                  "refuse_par": len(refus.get(actuel.model_id, ())) if actuel else 0})
 
     async def envoyer(request: web.Request) -> web.Response:
         precedent = etiquettes(request.headers.get("If-Match"))

@@ -24,7 +24,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,6 +172,10 @@ class ServeurModeles(_Api):
         actuel = (await self._requete("GET", "/actuel")).get("actuel")
         return str(actuel["model_id"]) if actuel else None
 
+    async def refuse(self) -> bool:
+        """Whether a Rasa server could not load the current model (it says so when it next asks)."""
+        return bool((await self._requete("GET", "/actuel")).get("refuse_par"))
+
     async def envoyer(self, chemin: Path, remplace: str | None) -> None:
         entetes = {"Content-Type": "application/gzip", **({"If-Match": f'"{remplace}"'} if remplace else {})}
         with open(chemin, "rb") as fichier:
@@ -189,14 +193,18 @@ class Serveur(_Api):
     async def modele_actif(self) -> str:
         return str((await self._requete("GET", "/status"))["model_id"])
 
-    async def attendre_modele(self, model_id: str, delai_s: float, confirmations: int = 5) -> None:
-        """Until ``confirmations`` status answers in a row show the model (several Sanic workers each hold one)."""
+    async def attendre_modele(self, model_id: str, delai_s: float, confirmations: int = 5,
+                              refuse: Callable[[], Awaitable[bool]] | None = None) -> None:
+        """Until ``confirmations`` status answers in a row show the model (several Sanic workers each hold one);
+        ``refuse``: asked meanwhile, True when a server could not load the model (no use waiting)."""
         fin = asyncio.get_running_loop().time() + delai_s
         vus = 0
         while asyncio.get_running_loop().time() < fin:
             vus = vus + 1 if await self.modele_actif() == model_id else 0
             if vus >= confirmations:
                 return
+            if not vus and refuse is not None and await refuse():
+                raise ErreurPublication(f"un serveur Rasa n'a pas pu charger le modèle {model_id} (voir son journal)")
             await asyncio.sleep(0.1 if vus else 0.5)
         raise ErreurPublication(f"{self.url} n'a pas chargé le modèle {model_id} en {delai_s:.0f} s "
                                 "(serveur de modèles injoignable depuis ce serveur, ou modèle refusé : voir son journal)")
@@ -241,7 +249,7 @@ async def deployer(config: ConfigPublication, nouveau: Path, attendu: Attendu) -
             await depot.envoyer(nouveau, id_precedent)
         try:
             for s in serveurs:
-                await s.attendre_modele(id_nouveau, config.delai_chargement_s)
+                await s.attendre_modele(id_nouveau, config.delai_chargement_s, refuse=depot.refuse)
                 resultat.duree_chargement_s[s.url] = round(horloge() - debut, 1)
                 resultat.taux_reussite[s.url] = await s.verifier(attendu, config.taux_reussite_min)
                 resultat.serveurs.append(s.url)

@@ -99,8 +99,10 @@ async def test_rasa_pull_protocol_etag_and_not_modified(serveur, tmp_path):
         assert await r.read() == depot.actuel().chemin.read_bytes()
         r = await s.get(f"{url}/modele", headers={**bearer(), "If-None-Match": '"m1"'})
         assert r.status == 304 and r.headers["ETag"] == '"m1"'
-        # the refused models a replica announces beside its own
+        assert (await (await s.get(f"{url}/modele/actuel", headers=bearer())).json())["refuse_par"] == 0
+        # the refused models a replica announces after its own: the current one refused, publier is told
         assert (await s.get(f"{url}/modele", headers={**bearer(), "If-None-Match": '"m0", "m1"'})).status == 304
+        assert (await (await s.get(f"{url}/modele/actuel", headers=bearer())).json())["refuse_par"] == 1
         assert (await s.get(f"{url}/modele", headers={**bearer(), "If-None-Match": '"m0"'})).status == 200
 
 
