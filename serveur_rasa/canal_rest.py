@@ -106,14 +106,9 @@ class CanalRest(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def recevoir(request: Request) -> HTTPResponse:
-            refus = self.refuser(request)
-            if refus is not None:
-                return refus
-            try:
-                entree = lire_requete(request.body, self.numero_appelant_autorise)
-            except EntreeRefusee as exc:
-                domaine = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
-                return reponse_refus(domaine, self.name(), exc, None)
+            entree = self.entree(request)
+            if isinstance(entree, HTTPResponse):
+                return entree
             sender, message = entree.sender, entree.texte
             metadata = self.marquer_source(entree.metadata, request.remote_addr or request.ip)
             collecteur = CollecteurNomme(self.name())
@@ -142,6 +137,17 @@ class CanalRest(RestInput):
     def refuser(self, request: Request) -> HTTPResponse | None:
         """A response refusing the request before it is read (the voice channel checks its gateway), or None."""
         return None
+
+    def entree(self, request: Request) -> MessageCitoyen | HTTPResponse:
+        """The citizen's message of a webhook request, or the response refusing it."""
+        refus = self.refuser(request)
+        if refus is not None:
+            return refus
+        try:
+            return lire_requete(request.body, self.numero_appelant_autorise)
+        except EntreeRefusee as exc:
+            domaine = getattr(getattr(request.app.ctx, "agent", None), "domain", None)
+            return reponse_refus(domaine, self.name(), exc, None)
 
     async def entetes_reponse(self, request: Request, sender: str) -> dict[str, str]:
         """Extra response headers (the voice channel adds the dialogue state)."""

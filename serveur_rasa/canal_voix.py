@@ -23,8 +23,7 @@ from sanic.response import HTTPResponse
 
 from serveur_rasa.admission import admission_du_processus
 from serveur_rasa.anticipation import anticiper
-from serveur_rasa.canal_rest import CanalRest, lire_requete
-from serveur_rasa.entree_citoyen import EntreeRefusee
+from serveur_rasa.canal_rest import CanalRest
 from voix.entetes import ENTETE_PAUSE, ENTETE_REFERENCE, ENTETE_SECRET_VOIX, ENTETE_SLOT, secret_canal_voix, secret_valide
 
 logger = logging.getLogger(__name__)
@@ -53,13 +52,9 @@ class CanalVoix(CanalRest):
         @webhook.route("/anticiper", methods=["POST"])
         async def anticiper_tour(request: Request) -> HTTPResponse:
             """The answer the bot would give, committed nowhere (serveur_rasa/anticipation.py); 204 when unknown."""
-            refus = self.refuser(request)
-            if refus is not None:
-                return refus
-            try:
-                entree = lire_requete(request.body, self.numero_appelant_autorise)
-            except EntreeRefusee as exc:
-                return response.json({"error": str(exc)}, status=exc.statut)
+            entree = self.entree(request)
+            if isinstance(entree, HTTPResponse):
+                return entree
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return response.empty(status=204)
