@@ -13,6 +13,7 @@ nothing caps how many it opens. `SiteGarde` serves an application like
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import signal
 from collections.abc import Mapping
@@ -108,6 +109,12 @@ class SiteGarde(web.TCPSite):
         sockets = getattr(self._server, "sockets", None)  # asyncio's or uvloop's server
         assert sockets, "the site is not started"
         return int(sockets[0].getsockname()[1])
+
+
+def porteur_valide(entetes: Mapping[str, str], jeton: str) -> bool:
+    """Whether a request carries ``Authorization: Bearer <jeton>`` (compared in constant time)."""
+    donne = entetes.get("Authorization", "").removeprefix("Bearer ").strip()
+    return hmac.compare_digest(donne.encode(), jeton.encode())
 
 
 def limites_depuis_env(env: Mapping[str, str]) -> LimitesHttp:

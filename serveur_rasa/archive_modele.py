@@ -24,6 +24,11 @@ class MetadonneesModele:
     entraine_le: dt.datetime  # naive local time, as Rasa writes it
 
 
+def etiquette(model_id: str) -> str:
+    """The model id as an HTTP entity tag: the model server's ETag, a replica's fingerprint (serveur_rasa/modele_publie.py)."""
+    return f'"{model_id}"'
+
+
 def lire_metadonnees(chemin: Path) -> MetadonneesModele:
     """The archive's metadata; ArchiveInvalide if it is unreadable, has no metadata or no trained components."""
     composants, donnees = False, None

@@ -32,7 +32,7 @@ import rasa.core.agent
 from rasa.core.agent import Agent
 from rasa.utils.endpoints import EndpointConfig
 
-from serveur_rasa.archive_modele import ArchiveInvalide, lire_metadonnees
+from serveur_rasa.archive_modele import ArchiveInvalide, etiquette, lire_metadonnees
 
 logger = logging.getLogger(__name__)
 DELAI_CONNEXION_S = 3.0  # a model server that does not accept a connection in this time is down
@@ -46,7 +46,7 @@ class Synchronisation:
 
     def __init__(self, serveur: EndpointConfig) -> None:
         self.serveur = serveur
-        self.agent = Agent()  # the loaded one once the start is over
+        self.agent: Agent | None = None  # set once the start has loaded one
         self.refuses: set[str] = set()
         self.joignable = True
         brut = serveur.kwargs.get("wait_time_between_pulls", INTERVALLE_PAR_DEFAUT_S)
@@ -86,18 +86,21 @@ class Synchronisation:
 
     async def mettre_a_jour(self) -> None:
         """Load the model server's model if it changed (in a thread: conversations go on with the current one)."""
+        agent = self.agent
+        if agent is None:
+            return
         with tempfile.TemporaryDirectory(prefix="guichet-modele-") as dossier:
-            tire = await self.tirer([self.agent.fingerprint, *sorted(self.refuses)], Path(dossier))
+            tire = await self.tirer([agent.fingerprint, *sorted(self.refuses)], Path(dossier))
             if tire is None:
                 return
             etag, chemin = tire
             try:
-                await asyncio.to_thread(self.agent.load_model, chemin, etag)
+                await asyncio.to_thread(agent.load_model, chemin, etag)
             except Exception:  # noqa: BLE001 (any failure of Rasa's loader: keep serving the current model)
                 self.refuses.add(etag)
-                logger.exception("model %s from the model server could not be loaded; model %s stays", etag, self.agent.model_id)
+                logger.exception("model %s from the model server could not be loaded; model %s stays", etag, agent.model_id)
                 return
-            logger.info("model %s loaded from the model server", self.agent.model_id)
+            logger.info("model %s loaded from the model server", agent.model_id)
 
     async def boucle(self) -> None:
         while True:
@@ -117,7 +120,7 @@ def _empreinte_locale(model_path: str | None) -> str | None:
     if not model_path or not Path(model_path).is_file():
         return None
     try:
-        return f'"{lire_metadonnees(Path(model_path)).model_id}"'
+        return etiquette(lire_metadonnees(Path(model_path)).model_id)
     except ArchiveInvalide:
         return None
 

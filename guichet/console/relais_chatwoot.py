@@ -37,6 +37,7 @@ from aiohttp import web
 
 from connecteurs.chatwoot import ClientChatwoot, LiensChatwoot, Livraison
 from connecteurs.erreurs import ErreurConnecteur
+from connecteurs.serveur_http import porteur_valide
 from guichet.console.api_rasa import ApiRasa, RasaIndisponible
 from guichet.console.prise_en_charge import (
     EVENEMENT_REJOINT,
@@ -215,8 +216,7 @@ class RelaisChatwoot:
             return web.json_response({"ok": True, "resultat": resultat})
 
         async def nouveaux_messages(request: web.Request) -> web.Response:
-            donne = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(donne.encode(), self.rasa.config.jeton.encode()):
+            if not porteur_valide(request.headers, self.rasa.config.jeton):
                 return web.json_response({"error": "missing or wrong API token (Authorization: Bearer …)"}, status=401)
             try:
                 conversations = (await request.json())["conversations"]

@@ -11,37 +11,25 @@ replaces) and goes back with ``POST /modele/retablir``. Every route but
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
-from pathlib import Path
+import os
 
 from aiohttp import web
 
+from connecteurs.serveur_http import porteur_valide
 from guichet.depot_modeles.depot import ConflitPublication, DepotModeles, ModelePublie, VersionInconnue
-from serveur_rasa.archive_modele import ArchiveInvalide
+from serveur_rasa.archive_modele import ArchiveInvalide, etiquette
 
 logger = logging.getLogger(__name__)
 TAILLE_BLOC = 1 << 20
-CLE_DEPOT: web.AppKey[DepotModeles] = web.AppKey("depot", DepotModeles)
+REPLIQUES_SUIVIES = 1000  # addresses remembered per refused model
 
 
-def etiquette(model_id: str) -> str:
-    return f'"{model_id}"'
-
-
-def etiquettes(entete: str | None) -> set[str]:
-    """The model ids in an If-None-Match / If-Match header (quoted or not, weak or not)."""
-    return set(etiquettes_en_ordre(entete))
-
-
-def etiquettes_en_ordre(entete: str | None) -> list[str]:
+def etiquettes(entete: str | None) -> list[str]:
+    """The model ids in an If-None-Match / If-Match header, in order (quoted or not, weak or not)."""
     if not entete:
         return []
     return [e.strip().removeprefix("W/").strip('"') for e in entete.split(",") if e.strip()]
-
-
-REPLIQUES_SUIVIES = 1000  # addresses remembered per refused model
 
 
 def _erreur(statut: int, message: str) -> web.Response:
@@ -56,10 +44,8 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
 
     @web.middleware
     async def authentification(request: web.Request, handler):  # type: ignore[no-untyped-def]
-        if request.path != "/sante":
-            donne = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(donne.encode(), jeton.encode()):
-                return _erreur(401, "missing or wrong API token (Authorization: Bearer …)")
+        if request.path != "/sante" and not porteur_valide(request.headers, jeton):
+            return _erreur(401, "missing or wrong API token (Authorization: Bearer …)")
         return await handler(request)
 
     async def sante(_request: web.Request) -> web.Response:
@@ -73,7 +59,7 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
         if actuel is None:
             return _erreur(404, "no model published yet")
         entetes = {"ETag": etiquette(actuel.model_id), "Cache-Control": "no-cache"}
-        annonces = etiquettes_en_ordre(request.headers.get("If-None-Match"))
+        annonces = etiquettes(request.headers.get("If-None-Match"))
         if actuel.model_id in annonces[1:]:
             replique = refus.setdefault(actuel.model_id, set())
             if len(replique) < REPLIQUES_SUIVIES and (request.remote or "?") not in replique:
@@ -86,7 +72,7 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
         except FileNotFoundError:  # pruned between the two reads: the replica asks again
             return _erreur(503, "the current model changed while it was read; retry")
         try:
-            taille = Path(actuel.chemin).stat().st_size
+            taille = os.fstat(fichier.fileno()).st_size
             reponse = web.StreamResponse(headers={**entetes, "Content-Type": "application/gzip", "Content-Length": str(taille),
                                                   "filename": f"guichet-{actuel.model_id}.tar.gz"})
             await reponse.prepare(request)
@@ -103,7 +89,7 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
                                   "refuse_par": len(refus.get(actuel.model_id, ())) if actuel else 0})
 
     async def envoyer(request: web.Request) -> web.Response:
-        precedent = etiquettes(request.headers.get("If-Match"))
+        precedent = set(etiquettes(request.headers.get("If-Match")))
         if len(precedent) > 1:
             return _erreur(400, "If-Match must name one model")
         async with verrou:
@@ -142,11 +128,9 @@ def creer_application(depot: DepotModeles, jeton: str, taille_max: int) -> web.A
 
     def _journaliser(publie: ModelePublie, quoi: str) -> web.Response:
         logger.info("model %s %s (trained %s)", publie.model_id, quoi, publie.entraine_le.isoformat(timespec="seconds"))
-        return web.Response(text=json.dumps(publie.decrire()), content_type="application/json",
-                            headers={"ETag": etiquette(publie.model_id)})
+        return web.json_response(publie.decrire(), headers={"ETag": etiquette(publie.model_id)})
 
     app = web.Application(middlewares=[authentification])
-    app[CLE_DEPOT] = depot
     app.router.add_get("/sante", sante)
     app.router.add_get("/modele", telecharger)
     app.router.add_put("/modele", envoyer)
