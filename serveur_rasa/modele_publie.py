@@ -33,6 +33,7 @@ from rasa.core.agent import Agent
 from rasa.utils.endpoints import EndpointConfig
 
 from serveur_rasa.archive_modele import ArchiveInvalide, etiquette, lire_metadonnees
+from serveur_rasa.memoire import figer_tas
 
 logger = logging.getLogger(__name__)
 DELAI_CONNEXION_S = 3.0  # a model server that does not accept a connection in this time is down
@@ -127,7 +128,15 @@ def _empreinte_locale(model_path: str | None) -> str | None:
 
 async def charger_agent(model_path: str | None = None, model_server: EndpointConfig | None = None, remote_storage: str | None = None,
                         endpoints: Any = None, loop: Any = None) -> Agent:
-    """Drop-in for ``rasa.core.agent.load_agent``."""
+    """Drop-in for ``rasa.core.agent.load_agent``; the start-up's heap is frozen once it has loaded."""
+    try:
+        return await _charger_agent(model_path, model_server, remote_storage, endpoints, loop)
+    finally:
+        figer_tas()
+
+
+async def _charger_agent(model_path: str | None, model_server: EndpointConfig | None, remote_storage: str | None,
+                         endpoints: Any, loop: Any) -> Agent:
     global _tache
     serveur = (endpoints.model if endpoints is not None and endpoints.model else None) or model_server
     if endpoints is not None:
