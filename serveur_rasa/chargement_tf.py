@@ -58,8 +58,11 @@ def charger(cls: type[RasaModel], model_file_name: str, model_data_example: Rasa
     model._run_eagerly = True
     model.run_inference(predict_data_example)
     if not eager:
+        # not a daemon: the interpreter waits for the trace before it exits; a daemon thread still
+        # inside TensorFlow when the process exits aborts it ("terminate called without an active
+        # exception", seen at the end of `python -m serveur_rasa test core`, CI 2026-12-02)
         threading.Thread(target=tracer, args=(model, predict_data_example), name=f"guichet-trace-{cls.__name__}",
-                         daemon=True).start()
+                         daemon=False).start()
     return model
 
 
