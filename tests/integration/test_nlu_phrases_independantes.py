@@ -22,12 +22,12 @@ async def test_independent_phrases(session, serveurs):
         predictions.append(prediction(texte, attendu, analyse))
     m = mesurer(predictions, 0.0, 0.0)  # the served model applies its own thresholds
     assert m.n_dans_perimetre >= 650 and m.n_hors_perimetre >= 60
-    # floors under the measured figures (docs/nlu.md: 0.773, 0.860, 0.950, 0.017, 0.017), to catch regressions
-    assert m.exactitude_dans_perimetre >= 0.74, m
-    assert m.macro_f1_dans_perimetre >= 0.83, m
+    # floors under the measured figures (docs/nlu.md: 0.814, 0.880, 0.933, 0.017, 0.029), to catch regressions
+    assert m.exactitude_dans_perimetre >= 0.78, m
+    assert m.macro_f1_dans_perimetre >= 0.85, m
     assert m.hors_perimetre_rejete >= 0.90, m
     assert m.hors_perimetre_repondu_par_faq <= 0.05, m
-    assert m.reponses_fausses_assurees <= 0.03, m  # a confident wrong answer is worse than a question back
+    assert m.reponses_fausses_assurees <= 0.035, m  # a confident wrong answer is worse than a question back
 
 
 async def test_two_questions_in_one_message_with_the_served_model(session, serveurs):
