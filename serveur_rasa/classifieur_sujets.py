@@ -7,23 +7,61 @@ unlike the training ones (docs/nlu.md: most in-scope fallbacks had the right top
 in the ResponseSelector). Here each topic is a class of its own (``faq/<topic>``,
 as the training data names it); the intent ranking it gives the rest of the
 pipeline is the usual one, with "faq" worth the sum of its topics' probabilities.
-Same features, same solver, same persistence as ``LogisticRegressionClassifier``.
+Same solver and persistence as ``LogisticRegressionClassifier``.
+
+Its features: by default the pipeline's (as Rasa's classifier). With
+``caracteres`` set, its own instead: TF-IDF of the character n-grams of the
+words (``char_wb``, ``min_ngram``–``max_ngram``, accents and case removed,
+sublinear counts, each message's vector of length one), learnt from the
+training texts and stored beside the regression as plain JSON. Measured on
+the independent phrases (docs/nlu.md), these generalise better than the
+pipeline's raw counts and spaCy vectors: misspellings, missing accents and
+unseen word forms still share most of their n-grams with the training words.
+``C`` is the regression's inverse regularisation (scikit-learn's, 1.0 by default).
+
+With ``retrieval_intent`` set (``faq``), it also selects the answer, in place of
+Rasa's ResponseSelector: the message's ``response_selector`` is filled exactly
+as the ResponseSelector fills it (the likeliest topic with its response key,
+utter action and texts, and the ranking), each topic's confidence being its
+probability within the FAQ (its own divided by the sum of the topics'). One
+regression for the intent and the topic: the same topic accuracy on the
+independent phrases as the ResponseSelector's, without a TensorFlow model to
+load and to run at every message (docs/nlu.md, docs/performances.md).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 SEPARATEUR = "/"
+FICHIER_REPONSES = "ClassifieurSujets.responses.json"  # the answers' texts, echoed as the ResponseSelector does
+TAILLE_CLASSEMENT_SUJETS = 10
+
+
+def action_reponse(cle: str) -> str:
+    """``faq/horaires`` → ``utter_faq/horaires`` (Rasa's ``intent_response_key_to_template_key``)."""
+    return f"utter_{cle}"
+
+
+def identifiant(cle: str) -> int:
+    """A stable id per response key, in the ranking's ``id`` field as the ResponseSelector gives one."""
+    return int.from_bytes(hashlib.sha256(cle.encode("utf-8")).digest()[:6], "big")
 
 
 def intention_de(classe: str) -> str:
@@ -32,10 +70,72 @@ def intention_de(classe: str) -> str:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ClassifieurSujets(LogisticRegressionClassifier):
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return []  # with ``caracteres``, no featurizer is needed; without, the pipeline's featurizers run before it
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "caracteres": None,
+                "retrieval_intent": None}
+
+    def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
+        super().__init__(config, name, model_storage, resource)
+        self.clf.C = float(self.config["C"])
+        self.vectoriseur: TfidfVectorizer | None = None
+        self.intention_recherche: str | None = self.config["retrieval_intent"]
+        self.reponses: dict[str, list[dict[str, Any]]] = {}
+
+    def _nouveau_vectoriseur(self) -> TfidfVectorizer:
+        reglages = self.config["caracteres"] or {}
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(int(reglages.get("min_ngram", 2)), int(reglages.get("max_ngram", 5))),
+                               lowercase=True, strip_accents="unicode", sublinear_tf=True, dtype=np.float64)
+
+    def _create_X(self, messages: list[Message]) -> csr_matrix:
+        if self.vectoriseur is None:
+            return super()._create_X(messages)
+        return self.vectoriseur.transform([str(m.get("text") or "") for m in messages])
+
     def _create_training_matrix(self, training_data: TrainingData) -> tuple[csr_matrix, list[str]]:
         exemples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get("text")]
         etiquettes = [str(e.get(INTENT_RESPONSE_KEY) or e.get(INTENT)) for e in exemples]
+        if self.config["caracteres"]:
+            self.vectoriseur = self._nouveau_vectoriseur().fit([str(e.get("text")) for e in exemples])
+        if self.intention_recherche:
+            prefixe = action_reponse(self.intention_recherche + SEPARATEUR)
+            self.reponses = {nom: list(v) for nom, v in (training_data.responses or {}).items() if nom.startswith(prefixe)}
         return self._create_X(exemples), etiquettes
+
+    def persist(self) -> None:
+        super().persist()
+        if self.vectoriseur is not None:
+            with self._model_storage.write_to(self._resource) as dossier:
+                (dossier / "caracteres.json").write_text(json.dumps({
+                    "vocabulaire": {k: int(v) for k, v in self.vectoriseur.vocabulary_.items()},
+                    "idf": [float(x) for x in self.vectoriseur.idf_],
+                }, ensure_ascii=False), encoding="utf-8")
+        if self.intention_recherche:
+            with self._model_storage.write_to(self._resource) as dossier:
+                (dossier / FICHIER_REPONSES).write_text(json.dumps(self.reponses, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> ClassifieurSujets:
+        composant = super().load(config, model_storage, resource, execution_context, **kwargs)
+        assert isinstance(composant, ClassifieurSujets)
+        try:
+            with model_storage.read_from(resource) as dossier:
+                if composant.config["caracteres"]:
+                    donnees = json.loads((dossier / "caracteres.json").read_text(encoding="utf-8"))
+                    vectoriseur = composant._nouveau_vectoriseur()
+                    vectoriseur.vocabulary_ = donnees["vocabulaire"]
+                    vectoriseur.idf_ = np.asarray(donnees["idf"], dtype=np.float64)
+                    composant.vectoriseur = vectoriseur
+                if composant.intention_recherche:
+                    composant.reponses = json.loads((dossier / FICHIER_REPONSES).read_text(encoding="utf-8"))
+        except (ValueError, OSError):  # no trained resource yet: Rasa's own rule (an untrained component)
+            pass
+        return composant
 
     def process(self, messages: list[Message]) -> list[Message]:
         if not messages:
@@ -52,4 +152,29 @@ class ClassifieurSujets(LogisticRegressionClassifier):
                 classement = classement[: self.config[RANKING_LENGTH]]
             message.set("intent", intention, add_to_output=True)
             message.set("intent_ranking", classement, add_to_output=True)
+            if self.intention_recherche:
+                self._selectionner(message, [(str(c), float(p)) for c, p in zip(self.clf.classes_, ligne, strict=True)])
         return messages
+
+    def _selectionner(self, message: Message, probas: list[tuple[str, float]]) -> None:
+        """The ResponseSelector's output for the retrieval intent, from the topics' probabilities."""
+        assert self.intention_recherche is not None
+        sujets = [(c, p) for c, p in probas if intention_de(c) == self.intention_recherche]
+        if not sujets:
+            return
+        total = sum(p for _, p in sujets) or 1.0
+        classement = sorted(((c, p / total) for c, p in sujets), key=lambda cp: -cp[1])
+        cle, confiance = classement[0]
+        proprietes = dict(message.get("response_selector") or {})
+        proprietes["all_retrieval_intents"] = [self.intention_recherche]
+        proprietes[self.intention_recherche] = {
+            "response": {
+                "responses": self.reponses.get(action_reponse(cle)) or [{"text": cle}],
+                PREDICTED_CONFIDENCE_KEY: confiance,
+                INTENT_RESPONSE_KEY: cle,
+                "utter_action": action_reponse(cle),
+            },
+            "ranking": [{"id": identifiant(c), PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: c}
+                        for c, p in classement[:TAILLE_CLASSEMENT_SUJETS]],
+        }
+        message.set("response_selector", proprietes, add_to_output=True)

@@ -2,7 +2,6 @@
 
 - serveur_rasa/validation_actions.py: the action server's answers checked against a schema compiled once;
 - serveur_rasa/execution_graphe.py: the pruned model graph kept per target list;
-- serveur_rasa/chargement_tf.py: the FAQ ResponseSelector loaded for inference without a training step;
 - serveur_rasa/modele_publie.py: the model server's model pulled without leaving the replica without a model
   (at start and when a model fails to load) nor blocking conversations while a new one loads;
 - skops (which reads the saved logistic regression) imported first: at import it looks up
@@ -16,9 +15,8 @@ from __future__ import annotations
 def installer() -> None:
     import skops.io  # noqa: F401  (first: see above)
 
-    from serveur_rasa import chargement_tf, execution_graphe, modele_publie, validation_actions
+    from serveur_rasa import execution_graphe, modele_publie, validation_actions
 
     validation_actions.installer()
     execution_graphe.installer()
-    chargement_tf.installer()
     modele_publie.installer()

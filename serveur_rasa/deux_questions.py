@@ -1,6 +1,6 @@
 """DeuxQuestions: a message that asks two FAQ questions gets the first answered and the second offered.
 
-« je veux refaire ma carte d'identité et aussi mon passeport »: the ResponseSelector
+« je veux refaire ma carte d'identité et aussi mon passeport »: the answer selector
 answers one topic of the whole message; the other one was lost. This component,
 placed after SeuilReponseFaq, looks only at FAQ messages with a coordination
 (« et aussi », « ainsi que », « et puis », « et », a question mark followed by
@@ -12,7 +12,7 @@ than the one answered (``seuil``: similarity to that entry's centroid;
 the message's intent becomes ``deux_questions`` with the entries in the
 ``premier_sujet`` (answered) and ``deuxieme_sujet`` (offered) entities. A
 fallback whose likeliest intent is the FAQ (two questions often leave the
-ResponseSelector unsure) is treated the same when two parts fall clearly on two
+answer selector unsure) is treated the same when two parts fall clearly on two
 different entries, the first one answered.
 The dialogue answers the first question the citizen asked and offers the other as a button
 (actions/incomprehension.py, ActionRepondreDeuxQuestions). Thresholds chosen by
@@ -105,7 +105,7 @@ def sujets_dans_l_ordre(centroides: Centroides, texte: str, repondu: str, seuil:
 
 
 def deux_sujets(centroides: Centroides, texte: str, seuil: float, ecart: float) -> tuple[str, str] | None:
-    """The two FAQ entries of a message the ResponseSelector could not settle on: its parts placed clearly on two
+    """The two FAQ entries of a message the answer selector could not settle on: its parts placed clearly on two
     different entries, in the message's order; None otherwise."""
     morceaux = parties(texte)
     if len(morceaux) < 2:

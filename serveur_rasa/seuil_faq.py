@@ -1,9 +1,9 @@
-"""SeuilReponseFaq: an FAQ answer only when the ResponseSelector is confident.
+"""SeuilReponseFaq: an FAQ answer only when the answer selector (ClassifieurSujets) is confident of the topic.
 
 Rasa's FallbackClassifier looks at the intent confidence only. With sixteen
 FAQ topics under one retrieval intent, "faq" is a strong intent and off-topic
 messages reach it with a confident intent but no clear topic. This component,
-placed after the ResponseSelector and the FallbackClassifier, turns such
+placed after the answer selector and the FallbackClassifier, turns such
 messages into `nlu_fallback`, the way the FallbackClassifier does, so the
 dialogue's fallback rules apply. It does the same when the two likeliest topics
 are too close to tell (``ambiguity_threshold``: a confident wrong answer is worse

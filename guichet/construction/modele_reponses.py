@@ -70,8 +70,9 @@ def mettre_a_jour_reponses(ancien: Path, nouveau: Path, projet: Projet) -> None:
             raise RetrainementNecessaire(f"no domain provider in {ancien}")
         for chemin in fournisseurs:
             domaine.persist(chemin)
-        # the response selector echoes the texts in /model/parse; keep them in step
-        for chemin in racine.glob("components/*/ResponseSelector.responses.json"):
+        # the answer selector (ClassifieurSujets, or Rasa's ResponseSelector) echoes the texts in /model/parse;
+        # keep them in step
+        for chemin in racine.glob("components/*/*.responses.json"):
             anciennes = json.loads(chemin.read_text(encoding="utf-8"))
             chemin.write_text(
                 json.dumps({cle: nouveau_dict["responses"].get(cle, v) for cle, v in anciennes.items()}, ensure_ascii=False, indent=2),

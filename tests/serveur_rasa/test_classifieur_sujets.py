@@ -57,3 +57,80 @@ def test_other_intents_keep_their_probability(classifieur):
 
 def test_no_message_no_work(classifieur):
     assert classifieur.process([]) == []
+
+
+# -- its own character n-grams, and the answer selected in place of the ResponseSelector ---------------------
+QUESTIONS = {
+    "faq/carte_identite": ["comment refaire ma carte d'identité", "carte d'identité perdue", "renouveler la carte nationale d'identité",
+                           "papiers d'identité volés que faire"],
+    "faq/passeport": ["faire un passeport", "délai pour un passeport", "passeport expiré renouvellement",
+                      "rendez-vous pour le passeport"],
+    "saluer": ["bonjour", "salut", "bonsoir madame", "coucou"],
+}
+REPONSES = {"utter_faq/carte_identite": [{"text": "La carte d'identité se demande en mairie."}],
+            "utter_faq/passeport": [{"text": "Le passeport se demande sur rendez-vous."}],
+            "utter_saluer": [{"text": "Bonjour !"}]}
+CONFIG = {"caracteres": {"min_ngram": 2, "max_ngram": 5}, "C": 30, "retrieval_intent": "faq", "ranking_length": 10,
+          "max_iter": 1000}
+
+
+def entrainer(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    stockage = LocalModelStorage(tmp_path)
+    ressource = Resource("classifieur_sujets")
+    contexte = ExecutionContext(GraphSchema({}), "essai")
+    c = ClassifieurSujets.create(CONFIG, stockage, ressource, contexte)
+    messages = []
+    for etiquette, textes in QUESTIONS.items():
+        intention, _, _ = etiquette.partition("/")
+        for texte in textes:
+            donnees = {"text": texte, "intent": intention}
+            if intention == "faq":
+                donnees["intent_response_key"] = etiquette
+            messages.append(Message(data=donnees))
+    c.train(TrainingData(training_examples=messages, responses=REPONSES))
+    return c, (stockage, ressource, contexte)
+
+
+def test_trained_on_character_ngrams_it_reads_misspellings_and_selects_the_answer(tmp_path):
+    c, _ = entrainer(tmp_path)
+    assert c.vectoriseur is not None and c.vectoriseur.analyzer == "char_wb"
+    (message,) = c.process([Message(data={"text": "CARTE DIDENTITE perdu"})])  # no accent, no apostrophe, capitals
+    assert message.get("intent")["name"] == "faq"
+    selecteur = message.get("response_selector")
+    assert selecteur["all_retrieval_intents"] == ["faq"]
+    reponse = selecteur["faq"]["response"]
+    assert reponse["intent_response_key"] == "faq/carte_identite" and reponse["utter_action"] == "utter_faq/carte_identite"
+    assert reponse["responses"] == REPONSES["utter_faq/carte_identite"]  # the texts echoed, only the FAQ's
+    assert set(c.reponses) == {"utter_faq/carte_identite", "utter_faq/passeport"}
+    classement = selecteur["faq"]["ranking"]
+    assert [r["intent_response_key"] for r in classement] == ["faq/carte_identite", "faq/passeport"]
+    assert sum(r["confidence"] for r in classement) == pytest.approx(1.0)  # within the FAQ
+    assert reponse["confidence"] == classement[0]["confidence"] > 0.5
+    assert all(isinstance(r["id"], int) for r in classement) and classement[0]["id"] != classement[1]["id"]
+    (salut,) = c.process([Message(data={"text": "bonjouuur"})])
+    assert salut.get("intent")["name"] == "saluer"
+
+
+def test_persisted_and_loaded_it_answers_the_same(tmp_path):
+    c, (stockage, ressource, contexte) = entrainer(tmp_path)
+    relu = ClassifieurSujets.load(CONFIG, stockage, ressource, contexte)
+    assert relu.vectoriseur is not None and relu.reponses == c.reponses
+    for texte in ("je veux un passeport", "bonsoir", "carte d identite", "n'importe quoi"):
+        (a,) = c.process([Message(data={"text": texte})])
+        (b,) = relu.process([Message(data={"text": texte})])
+        assert [i["name"] for i in a.get("intent_ranking")] == [i["name"] for i in b.get("intent_ranking")]
+        assert [i["confidence"] for i in a.get("intent_ranking")] == pytest.approx([i["confidence"] for i in b.get("intent_ranking")])
+        assert a.get("response_selector") == b.get("response_selector")
+
+
+def test_an_untrained_resource_loads_as_an_untrained_component(tmp_path):
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    c = ClassifieurSujets.load(CONFIG, LocalModelStorage(tmp_path), Resource("absent"), ExecutionContext(GraphSchema({}), "essai"))
+    assert c.vectoriseur is None and c.reponses == {}

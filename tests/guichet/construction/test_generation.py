@@ -99,8 +99,8 @@ def test_training_shows_its_progress_and_a_failure_explains_itself(tmp_path, mon
     shutil.copytree(RACINE / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("models", ".rasa"))
     config = tmp_path / "bot" / "config.yml"
     texte = config.read_text()
-    assert "name: RegexFeaturizer" in texte
-    config.write_text(texte.replace("name: RegexFeaturizer", "name: ClassifieurInexistant"))
+    assert "name: RegexEntityExtractor" in texte
+    config.write_text(texte.replace("name: RegexEntityExtractor", "name: ClassifieurInexistant"))
     monkeypatch.setattr(entrainement, "PAS_PROGRESSION_S", 0.5)
     vus = []
     with pytest.raises(ErreurConfiguration, match="rasa train failed"):

@@ -1,8 +1,6 @@
 import json
 import time
 
-import yaml
-
 from guichet.construction.projet import Projet
 from guichet.edition.__main__ import main
 from guichet.edition.essai import choisir_modele, classements
@@ -23,21 +21,11 @@ def test_candidates_combine_the_classifier_and_the_response_selector():
     assert [(x.etiquette, x.confiance) for x in c] == [("piscine", 0.63), ("cantine", 0.27), ("suivre_dossier", 0.08)]
 
 
-def alleger(projet):
-    chemin = projet.racine / "bot" / "config.yml"
-    config = yaml.safe_load(chemin.read_text())
-    for c in config["pipeline"]:
-        if c["name"] == "ResponseSelector":
-            c["epochs"] = 30
-    chemin.write_text(yaml.safe_dump(config, allow_unicode=True))
-
-
 def test_essayer_trains_only_when_questions_change(projet, capsys, monkeypatch):
     from tests.integration.serveurs import port_libre
 
     monkeypatch.setenv("GUICHET_RASA_URL", f"http://127.0.0.1:{port_libre()}")  # no assistant running there
     monkeypatch.setenv("GUICHET_API_TOKEN", "un-jeton-de-test-assez-long")
-    alleger(projet)
     publie = Projet(projet.racine)
     modele = choisir_modele(projet, publie)  # no model yet: the NLU is trained once
     assert modele.parent == projet.racine / "bot" / "models" / "essai" and modele.exists()
