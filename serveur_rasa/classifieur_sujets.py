@@ -42,21 +42,25 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RANKING_KEY,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, PREDICTED_CONFIDENCE_KEY, RESPONSE_IDENTIFIER_DELIMITER
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-SEPARATEUR = "/"
+FICHIER_CARACTERES = "caracteres.json"
 FICHIER_REPONSES = "ClassifieurSujets.responses.json"  # the answers' texts, echoed as the ResponseSelector does
 TAILLE_CLASSEMENT_SUJETS = 10
-
-
-def action_reponse(cle: str) -> str:
-    """``faq/horaires`` → ``utter_faq/horaires`` (Rasa's ``intent_response_key_to_template_key``)."""
-    return f"utter_{cle}"
 
 
 def identifiant(cle: str) -> int:
@@ -65,7 +69,7 @@ def identifiant(cle: str) -> int:
 
 
 def intention_de(classe: str) -> str:
-    return classe.split(SEPARATEUR, 1)[0]
+    return classe.split(RESPONSE_IDENTIFIER_DELIMITER, 1)[0]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -96,26 +100,31 @@ class ClassifieurSujets(LogisticRegressionClassifier):
             return super()._create_X(messages)
         return self.vectoriseur.transform([str(m.get("text") or "") for m in messages])
 
-    def _create_training_matrix(self, training_data: TrainingData) -> tuple[csr_matrix, list[str]]:
-        exemples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get("text")]
-        etiquettes = [str(e.get(INTENT_RESPONSE_KEY) or e.get(INTENT)) for e in exemples]
+    @staticmethod
+    def _exemples(training_data: TrainingData) -> list[Message]:
+        return [e for e in training_data.intent_examples if e.get(INTENT) and e.get("text")]
+
+    def train(self, training_data: TrainingData) -> Resource:
         if self.config["caracteres"]:
-            self.vectoriseur = self._nouveau_vectoriseur().fit([str(e.get("text")) for e in exemples])
+            self.vectoriseur = self._nouveau_vectoriseur().fit([str(e.get("text")) for e in self._exemples(training_data)])
         if self.intention_recherche:
-            prefixe = action_reponse(self.intention_recherche + SEPARATEUR)
+            prefixe = intent_response_key_to_template_key(self.intention_recherche + RESPONSE_IDENTIFIER_DELIMITER)
             self.reponses = {nom: list(v) for nom, v in (training_data.responses or {}).items() if nom.startswith(prefixe)}
-        return self._create_X(exemples), etiquettes
+        return super().train(training_data)
+
+    def _create_training_matrix(self, training_data: TrainingData) -> tuple[csr_matrix, list[str]]:
+        exemples = self._exemples(training_data)
+        return self._create_X(exemples), [str(e.get(INTENT_RESPONSE_KEY) or e.get(INTENT)) for e in exemples]
 
     def persist(self) -> None:
         super().persist()
-        if self.vectoriseur is not None:
-            with self._model_storage.write_to(self._resource) as dossier:
-                (dossier / "caracteres.json").write_text(json.dumps({
+        with self._model_storage.write_to(self._resource) as dossier:
+            if self.vectoriseur is not None:
+                (dossier / FICHIER_CARACTERES).write_text(json.dumps({
                     "vocabulaire": {k: int(v) for k, v in self.vectoriseur.vocabulary_.items()},
                     "idf": [float(x) for x in self.vectoriseur.idf_],
                 }, ensure_ascii=False), encoding="utf-8")
-        if self.intention_recherche:
-            with self._model_storage.write_to(self._resource) as dossier:
+            if self.intention_recherche:
                 (dossier / FICHIER_REPONSES).write_text(json.dumps(self.reponses, ensure_ascii=False, indent=2), encoding="utf-8")
 
     @classmethod
@@ -126,7 +135,7 @@ class ClassifieurSujets(LogisticRegressionClassifier):
         try:
             with model_storage.read_from(resource) as dossier:
                 if composant.config["caracteres"]:
-                    donnees = json.loads((dossier / "caracteres.json").read_text(encoding="utf-8"))
+                    donnees = json.loads((dossier / FICHIER_CARACTERES).read_text(encoding="utf-8"))
                     vectoriseur = composant._nouveau_vectoriseur()
                     vectoriseur.vocabulary_ = donnees["vocabulaire"]
                     vectoriseur.idf_ = np.asarray(donnees["idf"], dtype=np.float64)
@@ -141,40 +150,41 @@ class ClassifieurSujets(LogisticRegressionClassifier):
         if not messages:
             return messages
         probas = self.clf.predict_proba(self._create_X(messages))
+        classes = [str(c) for c in self.clf.classes_]
+        intentions = [intention_de(c) for c in classes]
+        sujets = [i for i, nom in enumerate(intentions) if nom == self.intention_recherche]
         for message, ligne in zip(messages, probas, strict=True):
             par_intention: dict[str, float] = defaultdict(float)
-            for classe, p in zip(self.clf.classes_, ligne, strict=True):
-                par_intention[intention_de(str(classe))] += float(p)
+            for intention, p in zip(intentions, ligne, strict=True):
+                par_intention[intention] += float(p)
             classement: list[dict[str, Any]] = [{"name": k, "confidence": v}
                                                  for k, v in sorted(par_intention.items(), key=lambda kv: -kv[1])]
-            intention = classement[0]
+            premiere = classement[0]
             if self.config[RANKING_LENGTH] > 0:
                 classement = classement[: self.config[RANKING_LENGTH]]
-            message.set("intent", intention, add_to_output=True)
+            message.set("intent", premiere, add_to_output=True)
             message.set("intent_ranking", classement, add_to_output=True)
-            if self.intention_recherche:
-                self._selectionner(message, [(str(c), float(p)) for c, p in zip(self.clf.classes_, ligne, strict=True)])
+            if sujets:
+                self._selectionner(message, [(classes[i], float(ligne[i])) for i in sujets])
         return messages
 
-    def _selectionner(self, message: Message, probas: list[tuple[str, float]]) -> None:
-        """The ResponseSelector's output for the retrieval intent, from the topics' probabilities."""
+    def _selectionner(self, message: Message, sujets: list[tuple[str, float]]) -> None:
+        """The ResponseSelector's output for the retrieval intent, from its topics' probabilities."""
         assert self.intention_recherche is not None
-        sujets = [(c, p) for c, p in probas if intention_de(c) == self.intention_recherche]
-        if not sujets:
-            return
         total = sum(p for _, p in sujets) or 1.0
         classement = sorted(((c, p / total) for c, p in sujets), key=lambda cp: -cp[1])
         cle, confiance = classement[0]
-        proprietes = dict(message.get("response_selector") or {})
-        proprietes["all_retrieval_intents"] = [self.intention_recherche]
+        action = intent_response_key_to_template_key(cle)
+        proprietes: dict[str, Any] = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
+        proprietes[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = [self.intention_recherche]
         proprietes[self.intention_recherche] = {
-            "response": {
-                "responses": self.reponses.get(action_reponse(cle)) or [{"text": cle}],
+            RESPONSE_SELECTOR_PREDICTION_KEY: {
+                RESPONSE_SELECTOR_RESPONSES_KEY: self.reponses.get(action) or [{"text": cle}],
                 PREDICTED_CONFIDENCE_KEY: confiance,
                 INTENT_RESPONSE_KEY: cle,
-                "utter_action": action_reponse(cle),
+                RESPONSE_SELECTOR_UTTER_ACTION_KEY: action,
             },
-            "ranking": [{"id": identifiant(c), PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: c}
-                        for c, p in classement[:TAILLE_CLASSEMENT_SUJETS]],
+            RESPONSE_SELECTOR_RANKING_KEY: [{"id": identifiant(c), PREDICTED_CONFIDENCE_KEY: p, INTENT_RESPONSE_KEY: c}
+                                            for c, p in classement[:TAILLE_CLASSEMENT_SUJETS]],
         }
-        message.set("response_selector", proprietes, add_to_output=True)
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, proprietes, add_to_output=True)

@@ -37,11 +37,11 @@ def test_scores_and_confusions_are_counted_and_said_in_french():
 
 
 def test_tester_command_writes_an_html_and_json_report(projet, tmp_path, capsys):
-    leger = tmp_path / "config_copiee.yml"  # the real pipeline, read from another place
-    leger.write_text((projet.racine / "bot" / "config.yml").read_text())
+    copie = tmp_path / "config_copiee.yml"  # the real pipeline, read from another place
+    copie.write_text((projet.racine / "bot" / "config.yml").read_text())
     sortie = tmp_path / "rapport"
     # a bar no entry can reach: the report is written and the command fails for CI
-    code = main(["--racine", str(projet.racine), "tester", "--plis", "2", "--sortie", str(sortie), "--config", str(leger), "--f1-min", "1.01"])
+    code = main(["--racine", str(projet.racine), "tester", "--plis", "2", "--sortie", str(sortie), "--config", str(copie), "--f1-min", "1.01"])
     captures = capsys.readouterr()
     assert code == 1, captures.err
     assert "entrée « piscine » : F1" in captures.err and "sous le minimum" in captures.err
