@@ -17,7 +17,14 @@ training texts and stored beside the regression as plain JSON. Measured on
 the independent phrases (docs/nlu.md), these generalise better than the
 pipeline's raw counts and spaCy vectors: misspellings, missing accents and
 unseen word forms still share most of their n-grams with the training words.
-``C`` is the regression's inverse regularisation (scikit-learn's, 1.0 by default).
+With ``mots`` set, TF-IDF of the word n-grams too (same normalisation); with
+``vecteurs`` set (``modele``, ``poids``), the mean of the words' static vectors
+of an installed spaCy model (serveur_rasa/vecteurs_mots.py), scaled by
+``poids``: they carry meaning the spelling does not (« bagnole », « voiture »).
+The three blocks are side by side in one sparse matrix. The spaCy model's name
+and version are stored with the regression; a model trained on other vectors
+refuses to load. ``C`` is the regression's inverse regularisation
+(scikit-learn's, 1.0 by default).
 
 With ``retrieval_intent`` set (``faq``), it also selects the answer, in place of
 Rasa's ResponseSelector: the message's ``response_selector`` is filled exactly
@@ -34,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -55,10 +63,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.util import intent_response_key_to_template_key
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from serveur_rasa.vecteurs_mots import ModeleVecteursAbsent, VecteursMots, charger
+
 FICHIER_CARACTERES = "caracteres.json"
+FICHIER_MOTS = "mots.json"
+FICHIER_VECTEURS = "vecteurs.json"  # which spaCy model's vectors, to refuse others at load
 FICHIER_REPONSES = "ClassifieurSujets.responses.json"  # the answers' texts, echoed as the ResponseSelector does
 TAILLE_CLASSEMENT_SUJETS = 10
 
@@ -80,33 +92,50 @@ class ClassifieurSujets(LogisticRegressionClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "caracteres": None,
-                "retrieval_intent": None}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "caracteres": None, "mots": None,
+                "vecteurs": None, "retrieval_intent": None}
 
     def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
         self.clf.C = float(self.config["C"])
-        self.vectoriseur: TfidfVectorizer | None = None
+        self.vectoriseur: TfidfVectorizer | None = None  # character n-grams
+        self.vectoriseur_mots: TfidfVectorizer | None = None
+        self.vecteurs: VecteursMots | None = None
+        self.poids_vecteurs = float((self.config["vecteurs"] or {}).get("poids", 1.0))
         self.intention_recherche: str | None = self.config["retrieval_intent"]
         self.reponses: dict[str, list[dict[str, Any]]] = {}
 
-    def _nouveau_vectoriseur(self) -> TfidfVectorizer:
-        reglages = self.config["caracteres"] or {}
-        return TfidfVectorizer(analyzer="char_wb", ngram_range=(int(reglages.get("min_ngram", 2)), int(reglages.get("max_ngram", 5))),
+    def _nouveau_vectoriseur(self, analyse: str = "char_wb") -> TfidfVectorizer:
+        reglages = (self.config["caracteres"] if analyse == "char_wb" else self.config["mots"]) or {}
+        defauts = (2, 5) if analyse == "char_wb" else (1, 2)
+        return TfidfVectorizer(analyzer=analyse, ngram_range=(int(reglages.get("min_ngram", defauts[0])),
+                                                              int(reglages.get("max_ngram", defauts[1]))),
                                lowercase=True, strip_accents="unicode", sublinear_tf=True, dtype=np.float64)
 
+    def _traits_propres(self) -> bool:
+        return bool(self.config["caracteres"] or self.config["mots"] or self.config["vecteurs"])
+
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        if self.vectoriseur is None:
+        if not self._traits_propres():
             return super()._create_X(messages)
-        return self.vectoriseur.transform([str(m.get("text") or "") for m in messages])
+        textes = [str(m.get("text") or "") for m in messages]
+        blocs = [v.transform(textes) for v in (self.vectoriseur, self.vectoriseur_mots) if v is not None]
+        if self.vecteurs is not None:
+            blocs.append(csr_matrix(self.vecteurs.moyennes(textes) * self.poids_vecteurs))
+        return blocs[0] if len(blocs) == 1 else hstack(blocs, format="csr")
 
     @staticmethod
     def _exemples(training_data: TrainingData) -> list[Message]:
         return [e for e in training_data.intent_examples if e.get(INTENT) and e.get("text")]
 
     def train(self, training_data: TrainingData) -> Resource:
+        textes = [str(e.get("text")) for e in self._exemples(training_data)]
         if self.config["caracteres"]:
-            self.vectoriseur = self._nouveau_vectoriseur().fit([str(e.get("text")) for e in self._exemples(training_data)])
+            self.vectoriseur = self._nouveau_vectoriseur().fit(textes)
+        if self.config["mots"]:
+            self.vectoriseur_mots = self._nouveau_vectoriseur("word").fit(textes)
+        if self.config["vecteurs"]:
+            self.vecteurs = charger(str(self.config["vecteurs"]["modele"]))
         if self.intention_recherche:
             prefixe = intent_response_key_to_template_key(self.intention_recherche + RESPONSE_IDENTIFIER_DELIMITER)
             self.reponses = {nom: list(v) for nom, v in (training_data.responses or {}).items() if nom.startswith(prefixe)}
@@ -119,11 +148,15 @@ class ClassifieurSujets(LogisticRegressionClassifier):
     def persist(self) -> None:
         super().persist()
         with self._model_storage.write_to(self._resource) as dossier:
-            if self.vectoriseur is not None:
-                (dossier / FICHIER_CARACTERES).write_text(json.dumps({
-                    "vocabulaire": {k: int(v) for k, v in self.vectoriseur.vocabulary_.items()},
-                    "idf": [float(x) for x in self.vectoriseur.idf_],
-                }, ensure_ascii=False), encoding="utf-8")
+            for fichier, vectoriseur in ((FICHIER_CARACTERES, self.vectoriseur), (FICHIER_MOTS, self.vectoriseur_mots)):
+                if vectoriseur is not None:
+                    (dossier / fichier).write_text(json.dumps({
+                        "vocabulaire": {k: int(v) for k, v in vectoriseur.vocabulary_.items()},
+                        "idf": [float(x) for x in vectoriseur.idf_],
+                    }, ensure_ascii=False), encoding="utf-8")
+            if self.vecteurs is not None:
+                (dossier / FICHIER_VECTEURS).write_text(json.dumps(
+                    {"modele": self.vecteurs.modele, "version": self.vecteurs.version, "dimension": self.vecteurs.dimension}))
             if self.intention_recherche:
                 (dossier / FICHIER_REPONSES).write_text(json.dumps(self.reponses, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -135,16 +168,32 @@ class ClassifieurSujets(LogisticRegressionClassifier):
         try:
             with model_storage.read_from(resource) as dossier:
                 if composant.config["caracteres"]:
-                    donnees = json.loads((dossier / FICHIER_CARACTERES).read_text(encoding="utf-8"))
-                    vectoriseur = composant._nouveau_vectoriseur()
-                    vectoriseur.vocabulary_ = donnees["vocabulaire"]
-                    vectoriseur.idf_ = np.asarray(donnees["idf"], dtype=np.float64)
-                    composant.vectoriseur = vectoriseur
+                    composant.vectoriseur = composant._relire_vectoriseur(dossier / FICHIER_CARACTERES, "char_wb")
+                if composant.config["mots"]:
+                    composant.vectoriseur_mots = composant._relire_vectoriseur(dossier / FICHIER_MOTS, "word")
+                if composant.config["vecteurs"]:
+                    composant.vecteurs = composant._relire_vecteurs(dossier / FICHIER_VECTEURS)
                 if composant.intention_recherche:
                     composant.reponses = json.loads((dossier / FICHIER_REPONSES).read_text(encoding="utf-8"))
         except (ValueError, OSError):  # no trained resource yet: Rasa's own rule (an untrained component)
             pass
         return composant
+
+    def _relire_vectoriseur(self, chemin: Path, analyse: str) -> TfidfVectorizer:
+        donnees = json.loads(chemin.read_text(encoding="utf-8"))
+        vectoriseur = self._nouveau_vectoriseur(analyse)
+        vectoriseur.vocabulary_ = donnees["vocabulaire"]
+        vectoriseur.idf_ = np.asarray(donnees["idf"], dtype=np.float64)
+        return vectoriseur
+
+    def _relire_vecteurs(self, chemin: Path) -> VecteursMots:
+        attendu = json.loads(chemin.read_text(encoding="utf-8"))
+        vecteurs = charger(str(attendu["modele"]))
+        if (vecteurs.version, vecteurs.dimension) != (attendu["version"], attendu["dimension"]):
+            raise ModeleVecteursAbsent(
+                f"the NLU model was trained with {attendu['modele']} {attendu['version']} ({attendu['dimension']}-d vectors), "
+                f"{vecteurs.version} ({vecteurs.dimension}-d) is installed: retrain it (`make train`)")
+        return vecteurs
 
     def process(self, messages: list[Message]) -> list[Message]:
         if not messages:

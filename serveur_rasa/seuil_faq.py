@@ -11,7 +11,11 @@ than the two-button question). And the other way round, an FAQ question whose to
 is beyond doubt is answered even when the FallbackClassifier found "faq" itself too
 unsure (``sure_topic_threshold``: « quels sont vos horaires ? » gives faq 0.53 but
 horaires_mairie 0.97), as long as "faq" was the likeliest intent with at least
-``PLANCHER_SUJET_SUR``. All are chosen by cross-validation (`make test-nlu`, docs/nlu.md).
+``PLANCHER_SUJET_SUR``. With ``threshold_applies_to: intent_and_topic`` the threshold is
+on the topic's probability among all the labels ("faq"'s confidence times the topic's
+within the FAQ), the same measure the FallbackClassifier applies to the other
+intents: one bar for every answer. All are chosen by cross-validation (`make test-nlu`,
+docs/nlu.md).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 NLU_FALLBACK = "nlu_fallback"
+MESURES = ("topic", "intent_and_topic")  # what ``threshold`` applies to
 PLANCHER_SUJET_SUR = 0.4  # the same floor as guichet/construction/evaluation_nlu.py's search
 
 
@@ -47,7 +52,8 @@ def ecart_selecteur(message: Message, intention_recherche: str) -> float | None:
 class SeuilReponseFaq(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"threshold": 0.5, "ambiguity_threshold": 0.0, "sure_topic_threshold": 1.1, "retrieval_intent": "faq"}
+        return {"threshold": 0.5, "ambiguity_threshold": 0.0, "sure_topic_threshold": 1.1, "retrieval_intent": "faq",
+                "threshold_applies_to": "topic"}
 
     def __init__(self, config: dict[str, Any]) -> None:
         seuil = float(config["threshold"])
@@ -58,6 +64,10 @@ class SeuilReponseFaq(GraphComponent):
             raise ValueError(f"SeuilReponseFaq: ambiguity_threshold must be in [0, 1], got {ecart}")
         self.seuil, self.ecart_min = seuil, ecart
         self.sujet_sur = float(config.get("sure_topic_threshold", 1.1))  # above 1: never
+        mesure = str(config.get("threshold_applies_to", "topic"))
+        if mesure not in MESURES:
+            raise ValueError(f"SeuilReponseFaq: threshold_applies_to must be one of {', '.join(MESURES)}, got {mesure!r}")
+        self.conjointe = mesure == "intent_and_topic"
         self.intention_recherche = str(config["retrieval_intent"])
 
     @classmethod
@@ -92,6 +102,8 @@ class SeuilReponseFaq(GraphComponent):
             if intention.get(INTENT_NAME_KEY) != self.intention_recherche:
                 continue
             confiance = confiance_selecteur(message, self.intention_recherche)
+            if confiance is not None and self.conjointe:
+                confiance *= float(intention.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             ecart = ecart_selecteur(message, self.intention_recherche)
             if confiance is None or (confiance >= self.seuil and (ecart is None or ecart >= self.ecart_min)):
                 continue

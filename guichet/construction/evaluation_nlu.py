@@ -45,6 +45,20 @@ PLANCHER_SUJET_SUR = 0.4  # below this, "faq" is too unsure for any topic to res
 
 
 @dataclass(frozen=True)
+class Seuils:
+    """The fallback settings of bot/config.yml, as the search chooses them."""
+    intention: float  # FallbackClassifier's threshold
+    faq: float  # SeuilReponseFaq's threshold
+    ecart_intention: float = 0.0  # FallbackClassifier's ambiguity_threshold
+    ecart_faq: float = 0.0  # SeuilReponseFaq's ambiguity_threshold
+    sujet_sur: float = 1.1  # SeuilReponseFaq's sure_topic_threshold (above 1: no rescue)
+    conjointe: bool = False  # SeuilReponseFaq's threshold on the topic's joint probability ("faq" x topic)
+
+
+AUCUN_SEUIL = Seuils(0.0, 0.0)  # a served model: its pipeline already applied its thresholds
+
+
+@dataclass(frozen=True)
 class Prediction:
     texte: str
     attendu: str
@@ -55,17 +69,17 @@ class Prediction:
     ecart_intention: float = 1.0  # the likeliest intent's lead over the next one
     ecart_faq: float = 1.0  # the likeliest FAQ topic's lead over the next one
 
-    def decision(self, seuil_intention: float, seuil_faq: float, ecart_intention: float = 0.0,
-                 ecart_faq: float = 0.0, sujet_sur: float = 1.1) -> str:
-        if self.confiance_intention < seuil_intention or self.ecart_intention < ecart_intention:
+    def decision(self, seuils: Seuils) -> str:
+        if self.confiance_intention < seuils.intention or self.ecart_intention < seuils.ecart_intention:
             # an FAQ question whose topic is beyond doubt is answered even when "faq" itself is less sure
             # (« quels sont vos horaires ? »: faq 0.53, horaires_mairie 0.97): SeuilReponseFaq's sure_topic_threshold
             if (self.intention == "faq" and self.cle_faq and self.confiance_intention >= PLANCHER_SUJET_SUR
-                    and (self.confiance_faq or 0.0) >= sujet_sur):
+                    and (self.confiance_faq or 0.0) >= seuils.sujet_sur):
                 return self.cle_faq
             return REPLI
         if self.intention == "faq":
-            if self.cle_faq is None or (self.confiance_faq or 0.0) < seuil_faq or self.ecart_faq < ecart_faq:
+            confiance = (self.confiance_faq or 0.0) * (self.confiance_intention if seuils.conjointe else 1.0)
+            if self.cle_faq is None or confiance < seuils.faq or self.ecart_faq < seuils.ecart_faq:
                 return REPLI
             return self.cle_faq
         return self.intention
@@ -84,12 +98,11 @@ class Metriques:
     reponses_fausses_assurees: float = 0.0  # all messages answered with a wrong topic or wrong request (not a fallback)
 
 
-def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq: float, ecart_intention: float = 0.0,
-            ecart_faq: float = 0.0, sujet_sur: float = 1.1) -> Metriques:
+def mesurer(predictions: Sequence[Prediction], seuils: Seuils) -> Metriques:
     dedans = [p for p in predictions if p.attendu != HORS_PERIMETRE]
     dehors = [p for p in predictions if p.attendu == HORS_PERIMETRE]
-    decisions_dedans = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq, sujet_sur) for p in dedans]
-    decisions_dehors = [p.decision(seuil_intention, seuil_faq, ecart_intention, ecart_faq, sujet_sur) for p in dehors]
+    decisions_dedans = [p.decision(seuils) for p in dedans]
+    decisions_dehors = [p.decision(seuils) for p in dehors]
 
     def part(n: int, total: int) -> float:
         return round(n / total, 4) if total else 0.0
@@ -119,35 +132,42 @@ def mesurer(predictions: Sequence[Prediction], seuil_intention: float, seuil_faq
 
 
 ECARTS = (0.0, 0.1, 0.2, 0.3)
-SUJETS_SURS = (1.1, 0.95, 0.9)  # 1.1: no rescue
+SEUILS_CHERCHES = tuple(x / 100 for x in range(20, 90, 5))
 POIDS_REPONSE_FAUSSE = 2.0  # a confident wrong answer costs as much as two right answers lost to a fallback
+GRAINES = (42, 7, 2026)  # the CV is run with each and the predictions pooled: one split's optimum moves (docs/nlu.md)
 
 
-@dataclass(frozen=True)
-class Seuils:
-    intention: float
-    faq: float
-    ecart_intention: float
-    ecart_faq: float
-    sujet_sur: float
+def score(m: Metriques, poids: float = POIDS_REPONSE_FAUSSE) -> float:
+    """In-scope accuracy minus the weighted share of confident wrong answers, off-topic messages answered included."""
+    return m.exactitude_dans_perimetre - poids * m.reponses_fausses_assurees
 
 
-def choisir_seuils(predictions: Sequence[Prediction]) -> tuple[Seuils, Metriques]:
-    """Thresholds, margins and the sure-topic rescue maximising in-scope accuracy, penalising confident wrong
-    answers (x3: worse than asking), off-topic messages that get an FAQ answer (x2) or start a request (x1)."""
+def choisir_seuils(predictions: Sequence[Prediction], poids: float = POIDS_REPONSE_FAUSSE) -> tuple[Seuils, Metriques]:
+    """The fallback settings maximising ``score``: one threshold on the answer's probability among all labels (an
+    intent's own, an FAQ topic's joint "faq" x topic), and the two margins (ask when the two likeliest intents, or
+    the two likeliest topics, are closer than that)."""
     meilleur: tuple[float, Seuils, Metriques] | None = None
-    for si in [x / 100 for x in range(5, 80, 5)]:
-        for sf in [x / 100 for x in range(0, 95, 5)]:
-            for ei in ECARTS:
-                for ef in ECARTS:
-                    for sur in SUJETS_SURS:
-                        m = mesurer(predictions, si, sf, ei, ef, sur)
-                        score = (m.exactitude_dans_perimetre - POIDS_REPONSE_FAUSSE * m.reponses_fausses_assurees
-                                 - 2 * m.hors_perimetre_repondu_par_faq - m.hors_perimetre_pris_pour_une_demande)
-                        if meilleur is None or score > meilleur[0] + 1e-9:
-                            meilleur = (score, Seuils(si, sf, ei, ef, sur), m)
+    for seuil in SEUILS_CHERCHES:
+        for ei in ECARTS:
+            for ef in ECARTS:
+                seuils = Seuils(seuil, seuil, ei, ef, conjointe=True)
+                m = mesurer(predictions, seuils)
+                if meilleur is None or score(m, poids) > meilleur[0] + 1e-9:
+                    meilleur = (score(m, poids), seuils, m)
     assert meilleur is not None
     return meilleur[1], meilleur[2]
+
+
+def seuils_configures(config: dict[str, Any]) -> Seuils:
+    """The fallback settings a Rasa config file holds (FallbackClassifier, SeuilReponseFaq)."""
+    par_nom = {c["name"]: c for c in config.get("pipeline", [])}
+    repli_i, repli_f = par_nom.get(COMPOSANTS_REPLI[0], {}), par_nom.get(COMPOSANTS_REPLI[1], {})
+    return Seuils(
+        intention=float(repli_i.get("threshold", 0.0)), faq=float(repli_f.get("threshold", 0.0)),
+        ecart_intention=float(repli_i.get("ambiguity_threshold", 0.0)), ecart_faq=float(repli_f.get("ambiguity_threshold", 0.0)),
+        sujet_sur=float(repli_f.get("sure_topic_threshold", 1.1)),
+        conjointe=repli_f.get("threshold_applies_to", "topic") == "intent_and_topic",
+    )
 
 
 # -- data -------------------------------------------------------------------------
@@ -256,7 +276,7 @@ def valider_croisee(
 
 
 # -- report -------------------------------------------------------------------------
-def dessiner_matrice(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, chemin: Path) -> None:
+def dessiner_matrice(predictions: Sequence[Prediction], seuils: Seuils, chemin: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -265,7 +285,7 @@ def dessiner_matrice(predictions: Sequence[Prediction], seuil_i: float, seuil_f:
     from sklearn.metrics import confusion_matrix
 
     vrais = [p.attendu for p in predictions]
-    predits = [p.decision(seuil_i, seuil_f) for p in predictions]
+    predits = [p.decision(seuils) for p in predictions]
     etiquettes = sorted(set(vrais) | set(predits))
     matrice = confusion_matrix(vrais, predits, labels=etiquettes)
     fig, ax = plt.subplots(figsize=(14, 12))
@@ -278,17 +298,17 @@ def dessiner_matrice(predictions: Sequence[Prediction], seuil_i: float, seuil_f:
         ax.text(j, i, str(v), ha="center", va="center", fontsize=6, color="black" if v < matrice.max() / 2 else "white")
     ax.set_xlabel("prédit")
     ax.set_ylabel("attendu")
-    ax.set_title(f"Validation croisée NLU (seuils {seuil_i} / {seuil_f})")
+    ax.set_title(f"Validation croisée NLU (seuils {seuils.intention} / {seuils.faq})")
     fig.tight_layout()
     fig.savefig(chemin, dpi=90)
     plt.close(fig)
 
 
-def pires_confusions(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, n: int = 15) -> list[dict[str, Any]]:
+def pires_confusions(predictions: Sequence[Prediction], seuils: Seuils, n: int = 15) -> list[dict[str, Any]]:
     paires: Counter[tuple[str, str]] = Counter()
     exemples: dict[tuple[str, str], str] = {}
     for p in predictions:
-        d = p.decision(seuil_i, seuil_f)
+        d = p.decision(seuils)
         if d != p.attendu:
             paires[(p.attendu, d)] += 1
             exemples.setdefault((p.attendu, d), p.texte)
@@ -308,11 +328,11 @@ def mesurer_phrases(projet: Projet) -> dict[str, Any]:
         if not chemin.exists():
             continue
         predictions = asyncio.run(predire(str(projet.modele), charger_phrases_independantes(chemin)))
-        rapport[nom] = asdict(mesurer(predictions, 0.0, 0.0))  # the production model already applies its thresholds
+        rapport[nom] = asdict(mesurer(predictions, AUCUN_SEUIL))  # the production model already applies its thresholds
         rapport[f"{nom}_erreurs"] = [
-            {"texte": p.texte, "attendu": p.attendu, "predit": p.decision(0.0, 0.0)}
+            {"texte": p.texte, "attendu": p.attendu, "predit": p.decision(AUCUN_SEUIL)}
             for p in predictions
-            if p.decision(0.0, 0.0) != p.attendu and not (p.attendu == HORS_PERIMETRE and p.decision(0.0, 0.0) == REPLI)
+            if p.decision(AUCUN_SEUIL) != p.attendu and not (p.attendu == HORS_PERIMETRE and p.decision(AUCUN_SEUIL) == REPLI)
         ]
     return rapport
 
@@ -320,7 +340,8 @@ def mesurer_phrases(projet: Projet) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Cross-validate Guichet's NLU and write a report.")
     parser.add_argument("--plis", type=int, default=5, help="number of folds (default 5)")
-    parser.add_argument("--graine", type=int, default=42)
+    parser.add_argument("--graines", type=int, nargs="+", default=list(GRAINES),
+                        help="the CV is run once per seed and the predictions pooled (default: %(default)s)")
     parser.add_argument("--pipelines", nargs="*", type=Path, default=[], help="other config files to compare")
     parser.add_argument("--sortie", type=Path, default=RACINE / "resultats" / "nlu")
     parser.add_argument("--phrases-seulement", action="store_true",
@@ -338,17 +359,19 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in mesures.items() if not k.endswith("_erreurs")}, ensure_ascii=False, indent=2))
         print(f"errors: {args.sortie / 'phrases.json'}")
         return 0
-    rapport: dict[str, Any] = {"plis": args.plis, "pipelines": {}}
+    rapport: dict[str, Any] = {"plis": args.plis, "graines": args.graines, "pipelines": {}}
     configs = [projet.bot / "config.yml", *args.pipelines]
     predictions_retenues: list[Prediction] = []
     config_retenue: dict[str, Any] = yaml.safe_load(configs[0].read_text())
     for chemin in configs:
         config = yaml.safe_load(chemin.read_text())
-        print(f"cross-validating {chemin} ({args.plis} folds)…", flush=True)
-        with tempfile.TemporaryDirectory() as dossier:
-            debut = time.monotonic()
-            predictions = valider_croisee(projet, config, args.plis, args.graine, Path(dossier))
-            duree = time.monotonic() - debut
+        print(f"cross-validating {chemin} ({args.plis} folds, seeds {args.graines})…", flush=True)
+        debut = time.monotonic()
+        predictions = []
+        for graine in args.graines:
+            with tempfile.TemporaryDirectory() as dossier:
+                predictions += valider_croisee(projet, config, args.plis, graine, Path(dossier))
+        duree = time.monotonic() - debut
         seuils, m = choisir_seuils(predictions)
         rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] = {
             "seuils_optimaux": asdict(seuils),
@@ -361,16 +384,11 @@ def main(argv: list[str] | None = None) -> int:
             # kept for a later look at other thresholds without cross-validating again
             (args.sortie / "predictions_validation_croisee.json").write_text(
                 json.dumps([asdict(p) for p in predictions], ensure_ascii=False))
-    repli_i = next(c for c in config_retenue["pipeline"] if c["name"] == "FallbackClassifier")
-    repli_f = next(c for c in config_retenue["pipeline"] if c["name"] == COMPOSANTS_REPLI[1])
-    seuil_i, seuil_f = repli_i["threshold"], repli_f["threshold"]
-    ecart_i, ecart_f = repli_i.get("ambiguity_threshold", 0.0), repli_f.get("ambiguity_threshold", 0.0)
-    sur = repli_f.get("sure_topic_threshold", 1.1)
-    rapport["seuils_configures"] = asdict(Seuils(seuil_i, seuil_f, ecart_i, ecart_f, sur))
-    rapport["validation_croisee_avec_seuils_configures"] = asdict(mesurer(predictions_retenues, seuil_i, seuil_f, ecart_i,
-                                                                          ecart_f, sur))
-    rapport["pires_confusions"] = pires_confusions(predictions_retenues, seuil_i, seuil_f)
-    dessiner_matrice(predictions_retenues, seuil_i, seuil_f, args.sortie / "matrice_confusion.png")
+    configures = seuils_configures(config_retenue)
+    rapport["seuils_configures"] = asdict(configures)
+    rapport["validation_croisee_avec_seuils_configures"] = asdict(mesurer(predictions_retenues, configures))
+    rapport["pires_confusions"] = pires_confusions(predictions_retenues, configures)
+    dessiner_matrice(predictions_retenues, configures, args.sortie / "matrice_confusion.png")
     if projet.modele.exists():
         rapport |= mesurer_phrases(projet)
     (args.sortie / "rapport.json").write_text(json.dumps(rapport, ensure_ascii=False, indent=2))

@@ -18,18 +18,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from guichet.affichage import pourcentage
 from guichet.construction.evaluation_nlu import (
-    COMPOSANTS_REPLI,
     HORS_PERIMETRE,
     REPLI,
     Prediction,
+    Seuils,
     dessiner_matrice,
     mesurer,
+    seuils_configures,
     valider_croisee,
 )
 from guichet.construction.libelles import libelles as libelles_domaine
@@ -76,14 +76,6 @@ class Rapport:
         return [s for s in self.scores if s.etiquette.startswith("faq/") and s.f1 < f1_min]
 
 
-def seuils(config: dict[str, Any]) -> tuple[float, float]:
-    par_nom = {c["name"]: c for c in config.get("pipeline", [])}
-    return (
-        float(par_nom.get(COMPOSANTS_REPLI[0], {}).get("threshold", 0.0)),
-        float(par_nom.get(COMPOSANTS_REPLI[1], {}).get("threshold", 0.0)),
-    )
-
-
 def libelles(fichiers: Projet, domaine: Path) -> dict[str, str]:
     """French labels (guichet/construction/libelles.py), with the titles of FAQ entries not trained yet."""
     noms = libelles_domaine(domaine)
@@ -99,11 +91,11 @@ def _nom(etiquette: str, noms: dict[str, str]) -> str:
     return f"« {court} » ({libelle})" if libelle and libelle != court else f"« {court} »"
 
 
-def calculer(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, noms: dict[str, str], plis: int, duree: float) -> Rapport:
+def calculer(predictions: Sequence[Prediction], seuils: Seuils, noms: dict[str, str], plis: int, duree: float) -> Rapport:
     from sklearn.metrics import precision_recall_fscore_support
 
     vrais = [p.attendu for p in predictions]
-    predits = [p.decision(seuil_i, seuil_f) for p in predictions]
+    predits = [p.decision(seuils) for p in predictions]
     etiquettes = sorted(set(vrais), key=lambda e: (not e.startswith("faq/"), e))
     precision, rappel, f1, support = precision_recall_fscore_support(vrais, predits, labels=etiquettes, zero_division=0)
     scores = tuple(
@@ -126,10 +118,10 @@ def calculer(predictions: Sequence[Prediction], seuil_i: float, seuil_f: float, 
             phrase = phrase.replace("n'ont pas obtenu", "n'a pas obtenu").replace("ont été comprises", "a été comprise")
         confusions.append(Confusion(attendu, predit, n, phrase, tuple(textes[:3])))
     faq = [s.f1 for s in scores if s.etiquette.startswith("faq/")]
-    m = mesurer(predictions, seuil_i, seuil_f)
+    m = mesurer(predictions, seuils)
     return Rapport(
         date=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        plis=plis, seuil_intention=seuil_i, seuil_faq=seuil_f, questions=len(predictions),
+        plis=plis, seuil_intention=seuils.intention, seuil_faq=seuils.faq, questions=len(predictions),
         exactitude=m.exactitude_dans_perimetre, f1_moyen_faq=round(sum(faq) / len(faq), 3) if faq else 0.0,
         scores=scores, confusions=tuple(confusions), duree_s=round(duree, 1),
     )
@@ -197,7 +189,7 @@ def tester(fichiers: Projet, sortie: Path, plis: int = 5, graine: int = 42, conf
     with projet_temporaire(fichiers) as projet:
         chemin_config = config or projet.bot / "config.yml"
         config_brute = yaml.safe_load(chemin_config.read_text(encoding="utf-8"))
-        seuil_i, seuil_f = seuils(config_brute)
+        seuils = seuils_configures(config_brute)
         noms = libelles(fichiers, projet.bot / "domain")
 
         def progression(i: int, n: int, duree: float) -> None:
@@ -206,9 +198,9 @@ def tester(fichiers: Projet, sortie: Path, plis: int = 5, graine: int = 42, conf
         print(f"validation croisée en {plis} plis : chaque pli entraîne un modèle (comptez 30 à 60 s par pli)…", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(prefix="guichet-tester-") as travail:
             predictions = valider_croisee(projet, config_brute, plis, graine, Path(travail), progression)
-    rapport = calculer(predictions, seuil_i, seuil_f, noms, plis, time.monotonic() - debut)
+    rapport = calculer(predictions, seuils, noms, plis, time.monotonic() - debut)
     image = sortie / "matrice_confusion.png"
-    dessiner_matrice(predictions, seuil_i, seuil_f, image)
+    dessiner_matrice(predictions, seuils, image)
     (sortie / "rapport.html").write_text(rendre_html(rapport, image.read_bytes()), encoding="utf-8")
     (sortie / "rapport.json").write_text(json.dumps(asdict(rapport), ensure_ascii=False, indent=2), encoding="utf-8")
     return rapport

@@ -74,7 +74,7 @@ CONFIG = {"caracteres": {"min_ngram": 2, "max_ngram": 5}, "C": 30, "retrieval_in
           "max_iter": 1000}
 
 
-def entrainer(tmp_path):
+def entrainer(tmp_path, config=CONFIG, questions=QUESTIONS):
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
@@ -82,9 +82,9 @@ def entrainer(tmp_path):
     stockage = LocalModelStorage(tmp_path)
     ressource = Resource("classifieur_sujets")
     contexte = ExecutionContext(GraphSchema({}), "essai")
-    c = ClassifieurSujets.create(CONFIG, stockage, ressource, contexte)
+    c = ClassifieurSujets.create(config, stockage, ressource, contexte)
     messages = []
-    for etiquette, textes in QUESTIONS.items():
+    for etiquette, textes in questions.items():
         intention, _, _ = etiquette.partition("/")
         for texte in textes:
             donnees = {"text": texte, "intent": intention}
@@ -134,3 +134,53 @@ def test_an_untrained_resource_loads_as_an_untrained_component(tmp_path):
 
     c = ClassifieurSujets.load(CONFIG, LocalModelStorage(tmp_path), Resource("absent"), ExecutionContext(GraphSchema({}), "essai"))
     assert c.vectoriseur is None and c.reponses == {}
+
+
+# -- word n-grams and word vectors beside the character n-grams ------------------------------------------
+COMPLET = {**CONFIG, "mots": {"min_ngram": 1, "max_ngram": 2}, "vecteurs": {"modele": "fr_core_news_md", "poids": 1.0}}
+
+
+SYNONYMES = {"faq/stationnement": ["où garer ma voiture", "parking pour la voiture", "stationner mon automobile", "place de parking"],
+             "faq/collecte_dechets": ["quand passe la poubelle", "ramassage des ordures", "sortir les déchets", "le camion poubelle"],
+             "saluer": ["bonjour", "salut", "bonsoir madame", "coucou"]}
+
+
+def sujet(c, texte):
+    (m,) = c.process([Message(data={"text": texte})])
+    return m.get("response_selector")["faq"]["response"]["intent_response_key"]
+
+
+def test_word_vectors_place_synonyms_no_training_word_shares(tmp_path):
+    (tmp_path / "complet").mkdir()
+    (tmp_path / "caracteres").mkdir()
+    c, _ = entrainer(tmp_path / "complet", COMPLET, SYNONYMES)
+    assert c.vectoriseur_mots is not None and c.vecteurs is not None and c.vecteurs.dimension == 300
+    x = c._create_X([Message(data={"text": "voiture"})])
+    assert x.shape[1] == len(c.vectoriseur.vocabulary_) + len(c.vectoriseur_mots.vocabulary_) + 300
+    assert sujet(c, "véhicule") == sujet(c, "bagnole") == "faq/stationnement"
+    assert sujet(c, "immondices") == "faq/collecte_dechets"
+    # the character n-grams alone put the two car words with the bins (they share no n-gram with the car questions)
+    seuls, _ = entrainer(tmp_path / "caracteres", CONFIG, SYNONYMES)
+    assert sujet(seuls, "véhicule") == sujet(seuls, "bagnole") == "faq/collecte_dechets"
+
+
+def test_persisted_with_its_vectors_model_and_refused_with_another(tmp_path, monkeypatch):
+    import json
+
+    from serveur_rasa import classifieur_sujets
+    from serveur_rasa.vecteurs_mots import ModeleVecteursAbsent
+
+    c, (stockage, ressource, contexte) = entrainer(tmp_path, COMPLET)
+    c.persist()
+    relu = ClassifieurSujets.load(COMPLET, stockage, ressource, contexte)
+    for texte in ("je veux un passeport", "bonsoir", "carte d identite"):
+        (a,) = c.process([Message(data={"text": texte})])
+        (b,) = relu.process([Message(data={"text": texte})])
+        assert [i["confidence"] for i in a.get("intent_ranking")] == pytest.approx([i["confidence"] for i in b.get("intent_ranking")])
+    with stockage.read_from(ressource) as dossier:
+        assert json.loads((dossier / classifieur_sujets.FICHIER_VECTEURS).read_text()) == {
+            "modele": "fr_core_news_md", "version": c.vecteurs.version, "dimension": 300}
+    autre = type(c.vecteurs)(modele="fr_core_news_md", version="0.0.1", table=c.vecteurs.table)
+    monkeypatch.setattr(classifieur_sujets, "charger", lambda modele: autre)  # another version installed since training
+    with pytest.raises(ModeleVecteursAbsent, match="retrain it"):
+        ClassifieurSujets.load(COMPLET, stockage, ressource, contexte)

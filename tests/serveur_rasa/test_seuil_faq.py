@@ -62,3 +62,21 @@ def test_a_sure_faq_topic_rescues_the_fallback(confiance_faq, confiance_sujet, s
     m2.data["intent"], m2.data["intent_ranking"] = {"name": "nlu_fallback", "confidence": 0.55}, [
         {"name": "nlu_fallback", "confidence": 0.55}, {"name": "faq", "confidence": 0.53}]
     assert sans.process([m2])[0].data["intent"]["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("confiance_faq, confiance_sujet, repli", [
+    (0.9, 0.9, False),  # 0.81: the topic is likely among all labels
+    (0.6, 0.9, True),  # 0.54: sure of the topic within the FAQ, but "faq" itself is doubtful
+    (0.95, 0.55, True),  # 0.52: "faq" is sure, the topic is not
+])
+def test_the_threshold_can_apply_to_the_topics_joint_probability(confiance_faq, confiance_sujet, repli):
+    composant = SeuilReponseFaq({"threshold": 0.6, "retrieval_intent": "faq", "threshold_applies_to": "intent_and_topic"})
+    m = message([confiance_sujet, 0.02])
+    m.data["intent"]["confidence"] = confiance_faq
+    [m] = composant.process([m])
+    assert (m.data["intent"]["name"] == "nlu_fallback") is repli
+    seul = SeuilReponseFaq({"threshold": 0.6, "retrieval_intent": "faq"})  # the topic's own confidence, by default
+    assert seul.process([message([confiance_sujet, 0.02])])[0].data["intent"]["name"] == (
+        "nlu_fallback" if confiance_sujet < 0.6 else "faq")
+    with pytest.raises(ValueError, match="threshold_applies_to"):
+        SeuilReponseFaq({"threshold": 0.6, "retrieval_intent": "faq", "threshold_applies_to": "both"})

@@ -1,6 +1,6 @@
 import json
 
-from guichet.construction.evaluation_nlu import Prediction
+from guichet.construction.evaluation_nlu import Prediction, Seuils
 from guichet.edition.__main__ import main
 from guichet.edition.rapport_nlu import calculer, rendre_html
 
@@ -21,7 +21,7 @@ def test_scores_and_confusions_are_counted_and_said_in_french():
         p("menu cantine", "faq/cantine", "faq", 0.9, "faq/cantine", 0.9),
         p("mon dossier", "suivre_dossier", "suivre_dossier", 0.95),
     ]
-    r = calculer(predictions, 0.4, 0.6, NOMS, plis=2, duree=1.0)
+    r = calculer(predictions, Seuils(0.4, 0.6), NOMS, plis=2, duree=1.0)
     scores = {s.etiquette: s for s in r.scores}
     assert (scores["faq/piscine"].precision, scores["faq/piscine"].rappel, scores["faq/piscine"].questions) == (1.0, 0.5, 4)
     assert (scores["faq/cantine"].precision, scores["faq/cantine"].rappel) == (0.5, 1.0)
