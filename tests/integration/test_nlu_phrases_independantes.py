@@ -22,13 +22,13 @@ async def test_independent_phrases(session, serveurs):
         predictions.append(prediction(texte, attendu, analyse))
     m = mesurer(predictions, AUCUN_SEUIL)  # the served model applies its own thresholds
     assert m.n_dans_perimetre >= 650 and m.n_hors_perimetre >= 60
-    # floors under the measured figures (docs/nlu.md, 2026-12-07: 0.847, 0.905, 0.950, 0.033, 0.021), to catch
-    # regressions
-    assert m.exactitude_dans_perimetre >= 0.82, m
-    assert m.macro_f1_dans_perimetre >= 0.88, m
-    assert m.hors_perimetre_rejete >= 0.90, m
+    # floors under the measured figures (docs/nlu.md, 2026-12-07 afternoon: 0.940, 0.960, 0.967, 0.017, 0.014), to
+    # catch regressions; the aims are 0.93, 0.93, 0.90 and 0.02
+    assert m.exactitude_dans_perimetre >= 0.92, m
+    assert m.macro_f1_dans_perimetre >= 0.94, m
+    assert m.hors_perimetre_rejete >= 0.93, m
     assert m.hors_perimetre_repondu_par_faq <= 0.05, m
-    assert m.reponses_fausses_assurees <= 0.025, m  # a confident wrong answer is worse than a question back
+    assert m.reponses_fausses_assurees <= 0.02, m  # a confident wrong answer is worse than a question back
 
 
 async def test_two_questions_in_one_message_with_the_served_model(session, serveurs):
@@ -46,7 +46,7 @@ async def test_two_questions_in_one_message_with_the_served_model(session, serve
         analyse = await analyser(paire["texte"])
         entites = {e["entity"]: e["value"] for e in analyse.get("entities") or []}
         traitees += analyse["intent"]["name"] == "deux_questions" and {entites.get("premier_sujet"), entites.get("deuxieme_sujet")} == set(paire["sujets"])
-    assert traitees >= 19, f"{traitees}/{len(paires)}"  # floor under the measured 22/30
+    assert traitees >= 20, f"{traitees}/{len(paires)}"  # floor under the measured 22/30
     simples = [t for t, e in charger_phrases_independantes(RACINE / "tests" / "nlu" / "phrases_independantes.yml") if e.startswith("faq/")]
     offertes = [t for t in simples if (await analyser(t))["intent"]["name"] == "deux_questions"]
     assert len(offertes) <= 3, offertes
