@@ -152,8 +152,9 @@ def choisir_seuils(predictions: Sequence[Prediction], poids: float = POIDS_REPON
             for ef in ECARTS:
                 seuils = Seuils(seuil, seuil, ei, ef, conjointe=True)
                 m = mesurer(predictions, seuils)
-                if meilleur is None or score(m, poids) > meilleur[0] + 1e-9:
-                    meilleur = (score(m, poids), seuils, m)
+                note = score(m, poids)
+                if meilleur is None or note > meilleur[0] + 1e-9:
+                    meilleur = (note, seuils, m)
     assert meilleur is not None
     return meilleur[1], meilleur[2]
 
