@@ -22,9 +22,9 @@ async def test_independent_phrases(session, serveurs):
         predictions.append(prediction(texte, attendu, analyse))
     m = mesurer(predictions, AUCUN_SEUIL)  # the served model applies its own thresholds
     assert m.n_dans_perimetre >= 650 and m.n_hors_perimetre >= 60
-    # floors under the measured figures (docs/nlu.md, 2026-12-07 afternoon: 0.924, 0.952, 0.983, 0.0, 0.014), to
+    # floors under the measured figures (docs/nlu.md, 2026-12-07, round 5: 0.930, 0.954, 0.967, 0.0, 0.017), to
     # catch regressions; the aims are 0.93, 0.93, 0.90 and 0.02
-    assert m.exactitude_dans_perimetre >= 0.89, m
+    assert m.exactitude_dans_perimetre >= 0.91, m
     assert m.macro_f1_dans_perimetre >= 0.93, m
     assert m.hors_perimetre_rejete >= 0.93, m
     assert m.hors_perimetre_repondu_par_faq <= 0.05, m
