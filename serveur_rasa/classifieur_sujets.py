@@ -21,7 +21,10 @@ With ``mots`` set, TF-IDF of the word n-grams too (same normalisation); with
 ``vecteurs`` set (``modele``, ``poids``), the mean of the words' static vectors
 of an installed spaCy model (serveur_rasa/vecteurs_mots.py), scaled by
 ``poids``: they carry meaning the spelling does not (« bagnole », « voiture »).
-The three blocks are side by side in one sparse matrix. The spaCy model's name
+The three blocks are side by side in one sparse matrix. With ``synonymes``
+true, each text is first followed by the plain words of the jargon it holds
+(the training data's ``synonym:`` table, serveur_rasa/synonymes_jargon.py),
+stored with the regression. The spaCy model's name
 and version are stored with the regression; a model trained on other vectors
 refuses to load. ``C`` is the regression's inverse regularisation
 (scikit-learn's, 1.0 by default).
@@ -66,10 +69,12 @@ from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from serveur_rasa.synonymes_jargon import TableSynonymes
 from serveur_rasa.vecteurs_mots import ModeleVecteursAbsent, VecteursMots, charger
 
 FICHIER_CARACTERES = "caracteres.json"
 FICHIER_MOTS = "mots.json"
+FICHIER_SYNONYMES = "synonymes.json"
 FICHIER_VECTEURS = "vecteurs.json"  # which spaCy model's vectors, to refuse others at load
 FICHIER_REPONSES = "ClassifieurSujets.responses.json"  # the answers' texts, echoed as the ResponseSelector does
 TAILLE_CLASSEMENT_SUJETS = 10
@@ -93,7 +98,7 @@ class ClassifieurSujets(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {**LogisticRegressionClassifier.get_default_config(), "C": 1.0, "caracteres": None, "mots": None,
-                "vecteurs": None, "retrieval_intent": None}
+                "vecteurs": None, "synonymes": False, "retrieval_intent": None}
 
     def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, name, model_storage, resource)
@@ -101,6 +106,7 @@ class ClassifieurSujets(LogisticRegressionClassifier):
         self.vectoriseur: TfidfVectorizer | None = None  # character n-grams
         self.vectoriseur_mots: TfidfVectorizer | None = None
         self.vecteurs: VecteursMots | None = None
+        self.synonymes: TableSynonymes | None = None
         self.poids_vecteurs = float((self.config["vecteurs"] or {}).get("poids", 1.0))
         self.intention_recherche: str | None = self.config["retrieval_intent"]
         self.reponses: dict[str, list[dict[str, Any]]] = {}
@@ -118,18 +124,24 @@ class ClassifieurSujets(LogisticRegressionClassifier):
     def _create_X(self, messages: list[Message]) -> csr_matrix:
         if not self._traits_propres():
             return super()._create_X(messages)
-        textes = [str(m.get("text") or "") for m in messages]
+        textes = self._textes(messages)
         blocs = [v.transform(textes) for v in (self.vectoriseur, self.vectoriseur_mots) if v is not None]
         if self.vecteurs is not None:
             blocs.append(csr_matrix(self.vecteurs.moyennes(textes) * self.poids_vecteurs))
         return blocs[0] if len(blocs) == 1 else hstack(blocs, format="csr")
+
+    def _textes(self, messages: list[Message]) -> list[str]:
+        textes = [str(m.get("text") or "") for m in messages]
+        return [self.synonymes.developper(t) for t in textes] if self.synonymes is not None else textes
 
     @staticmethod
     def _exemples(training_data: TrainingData) -> list[Message]:
         return [e for e in training_data.intent_examples if e.get(INTENT) and e.get("text")]
 
     def train(self, training_data: TrainingData) -> Resource:
-        textes = [str(e.get("text")) for e in self._exemples(training_data)]
+        if self.config["synonymes"]:
+            self.synonymes = TableSynonymes(training_data.entity_synonyms)
+        textes = self._textes(self._exemples(training_data))
         if self.config["caracteres"]:
             self.vectoriseur = self._nouveau_vectoriseur().fit(textes)
         if self.config["mots"]:
@@ -154,6 +166,9 @@ class ClassifieurSujets(LogisticRegressionClassifier):
                         "vocabulaire": {k: int(v) for k, v in vectoriseur.vocabulary_.items()},
                         "idf": [float(x) for x in vectoriseur.idf_],
                     }, ensure_ascii=False), encoding="utf-8")
+            if self.synonymes is not None:
+                (dossier / FICHIER_SYNONYMES).write_text(json.dumps(self.synonymes.variantes, ensure_ascii=False),
+                                                         encoding="utf-8")
             if self.vecteurs is not None:
                 (dossier / FICHIER_VECTEURS).write_text(json.dumps(
                     {"modele": self.vecteurs.modele, "version": self.vecteurs.version, "dimension": self.vecteurs.dimension}))
@@ -173,6 +188,9 @@ class ClassifieurSujets(LogisticRegressionClassifier):
                     composant.vectoriseur_mots = composant._relire_vectoriseur(dossier / FICHIER_MOTS, "word")
                 if composant.config["vecteurs"]:
                     composant.vecteurs = composant._relire_vecteurs(dossier / FICHIER_VECTEURS)
+                if composant.config["synonymes"]:
+                    composant.synonymes = TableSynonymes(
+                        json.loads((dossier / FICHIER_SYNONYMES).read_text(encoding="utf-8")))
                 if composant.intention_recherche:
                     composant.reponses = json.loads((dossier / FICHIER_REPONSES).read_text(encoding="utf-8"))
         except (ValueError, OSError):  # no trained resource yet: Rasa's own rule (an untrained component)

@@ -248,32 +248,42 @@ def valider_croisee(
     progression: Callable[[int, int, float], None] = _afficher_pli,
 ) -> list[Prediction]:
     """Out-of-fold predictions; ``progression(fold, folds, seconds)`` is called after each fold."""
-    from rasa.model_training import train_nlu
-    from rasa.shared.nlu.training_data.loading import load_data
-    from rasa.shared.nlu.training_data.training_data import TrainingData
     from sklearn.model_selection import StratifiedKFold
 
     exemples = charger_exemples(projet)
     etiquettes = [e[1] for e in exemples]
-    regex = load_data(str(projet.bot / "data" / "nlu.yml")).regex_features
-    chemin_config = dossier / "config.yml"
-    chemin_config.write_text(yaml.safe_dump(config_brute(config), allow_unicode=True))
     predictions: list[Prediction] = []
     decoupage = StratifiedKFold(n_splits=plis, shuffle=True, random_state=graine)
     for i, (entrainement, test) in enumerate(decoupage.split(etiquettes, etiquettes), start=1):
         debut = time.monotonic()
-        donnees = TrainingData(training_examples=[exemples[j][2] for j in entrainement], regex_features=regex)
-        chemin_nlu = dossier / f"pli{i}.yml"
-        chemin_nlu.write_text(donnees.nlu_as_yaml(), encoding="utf-8")
-        modele = train_nlu(
-            str(chemin_config), str(chemin_nlu), str(dossier / "modeles"), fixed_model_name=f"pli{i}",
-            domain=str(projet.bot / "domain"),
-        )
-        if modele is None:
-            raise RuntimeError(f"training fold {i} failed")
+        modele = entrainer_brut(projet, config, [exemples[j] for j in entrainement], dossier, f"pli{i}")
         predictions += asyncio.run(predire(modele, [(exemples[j][0], exemples[j][1]) for j in test]))
         progression(i, plis, time.monotonic() - debut)
     return predictions
+
+
+def entrainer_brut(projet: Projet, config: dict[str, Any], exemples: Sequence[tuple[str, str, Any]], dossier: Path,
+                   nom: str) -> str:
+    """An NLU model of ``config`` without its fallback components, trained on ``exemples``; its path."""
+    from rasa.model_training import train_nlu
+    from rasa.shared.data import is_nlu_file
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    # the regexes and the jargon table (synonyms) go with every fold
+    toutes = TrainingData().merge(*(load_data(str(f)) for f in sorted((projet.bot / "data").glob("*.yml"))
+                                    if is_nlu_file(str(f))))
+    chemin_config = dossier / f"{nom}_config.yml"
+    chemin_config.write_text(yaml.safe_dump(config_brute(config), allow_unicode=True))
+    donnees = TrainingData(training_examples=[e[2] for e in exemples], regex_features=toutes.regex_features,
+                           entity_synonyms=toutes.entity_synonyms)
+    chemin_nlu = dossier / f"{nom}.yml"
+    chemin_nlu.write_text(donnees.nlu_as_yaml(), encoding="utf-8")
+    modele = train_nlu(str(chemin_config), str(chemin_nlu), str(dossier / "modeles"), fixed_model_name=nom,
+                       domain=str(projet.bot / "domain"))
+    if modele is None:
+        raise RuntimeError(f"training {nom} failed")
+    return str(modele)
 
 
 # -- report -------------------------------------------------------------------------
@@ -338,6 +348,19 @@ def mesurer_phrases(projet: Projet) -> dict[str, Any]:
     return rapport
 
 
+def mesurer_phrases_pipeline(projet: Projet, config: dict[str, Any], seuils: Seuils) -> dict[str, Any]:
+    """A compared pipeline trained on all the examples, at its own CV thresholds, on each file of phrases:
+    what it would give if it were served (the served pipeline is measured by ``mesurer_phrases``)."""
+    rapport: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as dossier:
+        modele = entrainer_brut(projet, config, charger_exemples(projet), Path(dossier), "complet")
+        for nom, chemin in FICHIERS_PHRASES.items():
+            if chemin.exists():
+                predictions = asyncio.run(predire(modele, charger_phrases_independantes(chemin)))
+                rapport[nom] = asdict(mesurer(predictions, seuils))
+    return rapport
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Cross-validate Guichet's NLU and write a report.")
     parser.add_argument("--plis", type=int, default=5, help="number of folds (default 5)")
@@ -380,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
             "duree_s": round(duree),
         }
         print(f"  best thresholds {asdict(seuils)}: {asdict(m)}", flush=True)
+        if chemin != configs[0]:  # the served pipeline's own model is measured below, at its configured thresholds
+            phrases = mesurer_phrases_pipeline(projet, config, seuils)
+            rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] |= phrases
+            print(f"  on the phrases, at those thresholds: {phrases}", flush=True)
         if chemin == configs[0]:
             predictions_retenues = predictions
             # kept for a later look at other thresholds without cross-validating again

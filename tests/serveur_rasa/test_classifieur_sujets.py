@@ -184,3 +184,47 @@ def test_persisted_with_its_vectors_model_and_refused_with_another(tmp_path, mon
     monkeypatch.setattr(classifieur_sujets, "charger", lambda modele: autre)  # another version installed since training
     with pytest.raises(ModeleVecteursAbsent, match="retrain it"):
         ClassifieurSujets.load(COMPLET, stockage, ressource, contexte)
+
+
+# -- the jargon table ----------------------------------------------------------------------------------------
+def test_the_jargon_table_is_read_persisted_and_reloaded(tmp_path):
+    import json
+
+    from serveur_rasa import classifieur_sujets
+
+    avec = {**CONFIG, "synonymes": True}
+    (tmp_path / "avec").mkdir()
+    (tmp_path / "sans").mkdir()
+
+    def entrainer_table(dossier, config):
+        from rasa.engine.graph import ExecutionContext, GraphSchema
+        from rasa.engine.storage.local_model_storage import LocalModelStorage
+        from rasa.engine.storage.resource import Resource
+
+        stockage, ressource = LocalModelStorage(dossier), Resource("classifieur_sujets")
+        contexte = ExecutionContext(GraphSchema({}), "essai")
+        c = ClassifieurSujets.create(config, stockage, ressource, contexte)
+        messages = [Message(data={"text": t, "intent": e.partition("/")[0],
+                                  **({"intent_response_key": e} if e.startswith("faq/") else {})})
+                    for e, textes in QUESTIONS.items() for t in textes]
+        c.train(TrainingData(training_examples=messages, responses=REPONSES,
+                             entity_synonyms={"CNI": "carte nationale d'identité"}))
+        return c, (stockage, ressource, contexte)
+
+    def confiance(c, texte, cle):
+        (m,) = c.process([Message(data={"text": texte})])
+        return next(r["confidence"] for r in m.get("response_selector")["faq"]["ranking"] if r["intent_response_key"] == cle)
+
+    c, (stockage, ressource, contexte) = entrainer_table(tmp_path / "avec", avec)
+    sans, _ = entrainer_table(tmp_path / "sans", CONFIG)
+    assert sans.synonymes is None and c.synonymes is not None
+    assert sujet(c, "refaire ma CNI") == "faq/carte_identite"
+    assert confiance(c, "ma CNI", "faq/carte_identite") > confiance(sans, "ma CNI", "faq/carte_identite") + 0.2
+    (m,) = c.process([Message(data={"text": "ma CNI"})])
+    assert m.get("text") == "ma CNI"  # the message is left as written: only the features see the plain words
+    c.persist()
+    with stockage.read_from(ressource) as dossier:
+        assert json.loads((dossier / classifieur_sujets.FICHIER_SYNONYMES).read_text()) == {"cni": "carte nationale d'identité"}
+    relu = ClassifieurSujets.load(avec, stockage, ressource, contexte)
+    assert relu.synonymes is not None
+    assert confiance(relu, "ma CNI", "faq/carte_identite") == pytest.approx(confiance(c, "ma CNI", "faq/carte_identite"))
