@@ -367,6 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graines", type=int, nargs="+", default=list(GRAINES),
                         help="the CV is run once per seed and the predictions pooled (default: %(default)s)")
     parser.add_argument("--pipelines", nargs="*", type=Path, default=[], help="other config files to compare")
+    parser.add_argument("--graines-comparees", type=int, nargs="+", default=[GRAINES[0]],
+                        help="seeds of the compared pipelines' CV (default: %(default)s; a DIET fold takes 10 min and more)")
     parser.add_argument("--sortie", type=Path, default=RACINE / "resultats" / "nlu")
     parser.add_argument("--phrases-seulement", action="store_true",
                         help="only measure the trained model (bot/models) on the independent and held-out phrases")
@@ -383,16 +385,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({k: v for k, v in mesures.items() if not k.endswith("_erreurs")}, ensure_ascii=False, indent=2))
         print(f"errors: {args.sortie / 'phrases.json'}")
         return 0
-    rapport: dict[str, Any] = {"plis": args.plis, "graines": args.graines, "pipelines": {}}
+    rapport: dict[str, Any] = {"plis": args.plis, "graines": args.graines, "graines_comparees": args.graines_comparees,
+                               "pipelines": {}}
     configs = [projet.bot / "config.yml", *args.pipelines]
     predictions_retenues: list[Prediction] = []
     config_retenue: dict[str, Any] = yaml.safe_load(configs[0].read_text())
     for chemin in configs:
         config = yaml.safe_load(chemin.read_text())
-        print(f"cross-validating {chemin} ({args.plis} folds, seeds {args.graines})…", flush=True)
+        graines = args.graines if chemin == configs[0] else args.graines_comparees
+        print(f"cross-validating {chemin} ({args.plis} folds, seeds {graines})…", flush=True)
         debut = time.monotonic()
         predictions = []
-        for graine in args.graines:
+        for graine in graines:
             with tempfile.TemporaryDirectory() as dossier:
                 predictions += valider_croisee(projet, config, args.plis, graine, Path(dossier))
         duree = time.monotonic() - debut
