@@ -74,7 +74,7 @@ CONFIG = {"caracteres": {"min_ngram": 2, "max_ngram": 5}, "C": 30, "retrieval_in
           "max_iter": 1000}
 
 
-def entrainer(tmp_path, config=CONFIG, questions=QUESTIONS):
+def entrainer(tmp_path, config=CONFIG, questions=QUESTIONS, synonymes=None):
     from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.storage.local_model_storage import LocalModelStorage
     from rasa.engine.storage.resource import Resource
@@ -91,7 +91,7 @@ def entrainer(tmp_path, config=CONFIG, questions=QUESTIONS):
             if intention == "faq":
                 donnees["intent_response_key"] = etiquette
             messages.append(Message(data=donnees))
-    c.train(TrainingData(training_examples=messages, responses=REPONSES))
+    c.train(TrainingData(training_examples=messages, responses=REPONSES, entity_synonyms=synonymes or {}))
     return c, (stockage, ressource, contexte)
 
 
@@ -195,28 +195,14 @@ def test_the_jargon_table_is_read_persisted_and_reloaded(tmp_path):
     avec = {**CONFIG, "synonymes": True}
     (tmp_path / "avec").mkdir()
     (tmp_path / "sans").mkdir()
-
-    def entrainer_table(dossier, config):
-        from rasa.engine.graph import ExecutionContext, GraphSchema
-        from rasa.engine.storage.local_model_storage import LocalModelStorage
-        from rasa.engine.storage.resource import Resource
-
-        stockage, ressource = LocalModelStorage(dossier), Resource("classifieur_sujets")
-        contexte = ExecutionContext(GraphSchema({}), "essai")
-        c = ClassifieurSujets.create(config, stockage, ressource, contexte)
-        messages = [Message(data={"text": t, "intent": e.partition("/")[0],
-                                  **({"intent_response_key": e} if e.startswith("faq/") else {})})
-                    for e, textes in QUESTIONS.items() for t in textes]
-        c.train(TrainingData(training_examples=messages, responses=REPONSES,
-                             entity_synonyms={"CNI": "carte nationale d'identité"}))
-        return c, (stockage, ressource, contexte)
+    table = {"CNI": "carte nationale d'identité"}
 
     def confiance(c, texte, cle):
         (m,) = c.process([Message(data={"text": texte})])
         return next(r["confidence"] for r in m.get("response_selector")["faq"]["ranking"] if r["intent_response_key"] == cle)
 
-    c, (stockage, ressource, contexte) = entrainer_table(tmp_path / "avec", avec)
-    sans, _ = entrainer_table(tmp_path / "sans", CONFIG)
+    c, (stockage, ressource, contexte) = entrainer(tmp_path / "avec", avec, synonymes=table)
+    sans, _ = entrainer(tmp_path / "sans", CONFIG, synonymes=table)
     assert sans.synonymes is None and c.synonymes is not None
     assert sujet(c, "refaire ma CNI") == "faq/carte_identite"
     assert confiance(c, "ma CNI", "faq/carte_identite") > confiance(sans, "ma CNI", "faq/carte_identite") + 0.2
