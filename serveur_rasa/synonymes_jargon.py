@@ -14,20 +14,21 @@ message's text is left as the citizen wrote it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
+
+from sklearn.feature_extraction.text import strip_accents_unicode
 
 
 def normaliser(texte: str) -> str:
-    """Lower case, accents removed: « Déchèterie » and « decheterie » are the same word here."""
-    decompose = unicodedata.normalize("NFKD", texte.lower())
-    return "".join(c for c in decompose if not unicodedata.combining(c))
+    """Lower case, accents removed, as the classifier's vectorisers read a text: « Déchèterie » is « decheterie »."""
+    return strip_accents_unicode(texte.lower())
 
 
 class TableSynonymes:
     def __init__(self, variantes: Mapping[str, str]) -> None:
         """``variantes``: each variant (« CNI ») with its plain words (« carte nationale d'identité »)."""
-        self.variantes = {normaliser(v).strip(): str(m) for v, m in variantes.items() if normaliser(v).strip()}
+        normalisees = ((normaliser(v).strip(), str(m)) for v, m in variantes.items())
+        self.variantes = {v: m for v, m in normalisees if v}
         # longest first, so « carte grise » wins over « carte »; one pass over the message whatever the table's size
         motifs = sorted(self.variantes, key=len, reverse=True)
         self._motif = re.compile(r"(?<!\w)(" + "|".join(re.escape(m) for m in motifs) + r")(?!\w)") if motifs else None

@@ -252,31 +252,40 @@ def valider_croisee(
 
     exemples = charger_exemples(projet)
     etiquettes = [e[1] for e in exemples]
+    communes = donnees_communes(projet)
     predictions: list[Prediction] = []
     decoupage = StratifiedKFold(n_splits=plis, shuffle=True, random_state=graine)
     for i, (entrainement, test) in enumerate(decoupage.split(etiquettes, etiquettes), start=1):
         debut = time.monotonic()
-        modele = entrainer_brut(projet, config, [exemples[j] for j in entrainement], dossier, f"pli{i}")
+        modele = entrainer_brut(projet, config, [exemples[j] for j in entrainement], communes, dossier, f"pli{i}")
         predictions += asyncio.run(predire(modele, [(exemples[j][0], exemples[j][1]) for j in test]))
         progression(i, plis, time.monotonic() - debut)
     return predictions
 
 
-def entrainer_brut(projet: Projet, config: dict[str, Any], exemples: Sequence[tuple[str, str, Any]], dossier: Path,
-                   nom: str) -> str:
-    """An NLU model of ``config`` without its fallback components, trained on ``exemples``; its path."""
-    from rasa.model_training import train_nlu
+def donnees_communes(projet: Projet) -> Any:
+    """The training data every fold keeps whole, whatever its examples: the regexes and the jargon table
+    (``synonym:`` blocks), from every NLU file of bot/data (a rasa TrainingData)."""
     from rasa.shared.data import is_nlu_file
     from rasa.shared.nlu.training_data.loading import load_data
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    # the regexes and the jargon table (synonyms) go with every fold
     toutes = TrainingData().merge(*(load_data(str(f)) for f in sorted((projet.bot / "data").glob("*.yml"))
                                     if is_nlu_file(str(f))))
+    return TrainingData(regex_features=toutes.regex_features, entity_synonyms=toutes.entity_synonyms)
+
+
+def entrainer_brut(projet: Projet, config: dict[str, Any], exemples: Sequence[tuple[str, str, Any]], communes: Any,
+                   dossier: Path, nom: str) -> str:
+    """An NLU model of ``config`` without its fallback components, trained on ``exemples`` and ``communes``
+    (``donnees_communes``); its path."""
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
     chemin_config = dossier / f"{nom}_config.yml"
     chemin_config.write_text(yaml.safe_dump(config_brute(config), allow_unicode=True))
-    donnees = TrainingData(training_examples=[e[2] for e in exemples], regex_features=toutes.regex_features,
-                           entity_synonyms=toutes.entity_synonyms)
+    donnees = TrainingData(training_examples=[e[2] for e in exemples], regex_features=communes.regex_features,
+                           entity_synonyms=communes.entity_synonyms)
     chemin_nlu = dossier / f"{nom}.yml"
     chemin_nlu.write_text(donnees.nlu_as_yaml(), encoding="utf-8")
     modele = train_nlu(str(chemin_config), str(chemin_nlu), str(dossier / "modeles"), fixed_model_name=nom,
@@ -353,7 +362,7 @@ def mesurer_phrases_pipeline(projet: Projet, config: dict[str, Any], seuils: Seu
     what it would give if it were served (the served pipeline is measured by ``mesurer_phrases``)."""
     rapport: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as dossier:
-        modele = entrainer_brut(projet, config, charger_exemples(projet), Path(dossier), "complet")
+        modele = entrainer_brut(projet, config, charger_exemples(projet), donnees_communes(projet), Path(dossier), "complet")
         for nom, chemin in FICHIERS_PHRASES.items():
             if chemin.exists():
                 predictions = asyncio.run(predire(modele, charger_phrases_independantes(chemin)))
@@ -401,17 +410,14 @@ def main(argv: list[str] | None = None) -> int:
                 predictions += valider_croisee(projet, config, args.plis, graine, Path(dossier))
         duree = time.monotonic() - debut
         seuils, m = choisir_seuils(predictions)
-        rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] = {
-            "seuils_optimaux": asdict(seuils),
-            "metriques": asdict(m),
-            "duree_s": round(duree),
-        }
+        resultat: dict[str, Any] = {"seuils_optimaux": asdict(seuils), "metriques": asdict(m), "duree_s": round(duree)}
+        rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] = resultat
         print(f"  best thresholds {asdict(seuils)}: {asdict(m)}", flush=True)
         if chemin != configs[0]:  # the served pipeline's own model is measured below, at its configured thresholds
             phrases = mesurer_phrases_pipeline(projet, config, seuils)
-            rapport["pipelines"][str(chemin.relative_to(RACINE) if chemin.is_relative_to(RACINE) else chemin)] |= phrases
+            resultat |= phrases
             print(f"  on the phrases, at those thresholds: {phrases}", flush=True)
-        if chemin == configs[0]:
+        else:
             predictions_retenues = predictions
             # kept for a later look at other thresholds without cross-validating again
             (args.sortie / "predictions_validation_croisee.json").write_text(

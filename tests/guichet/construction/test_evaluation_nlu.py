@@ -8,7 +8,13 @@ from pathlib import Path
 import yaml
 
 from guichet.construction import evaluation_nlu
-from guichet.construction.evaluation_nlu import Seuils, charger_exemples, entrainer_brut, mesurer_phrases_pipeline
+from guichet.construction.evaluation_nlu import (
+    Seuils,
+    charger_exemples,
+    donnees_communes,
+    entrainer_brut,
+    mesurer_phrases_pipeline,
+)
 from guichet.construction.projet import Projet
 
 RACINE = Path(__file__).resolve().parents[3]
@@ -18,7 +24,7 @@ def test_a_fold_is_trained_with_the_jargon_table_and_without_the_fallback_compon
     projet = Projet(RACINE)
     config = yaml.safe_load((RACINE / "bench" / "pipelines" / "lr_synonymes.yml").read_text())
     exemples = charger_exemples(projet)[::10]  # a tenth of the examples: enough for a fold's files
-    modele = entrainer_brut(projet, config, exemples, tmp_path, "pli1")
+    modele = entrainer_brut(projet, config, exemples, donnees_communes(projet), tmp_path, "pli1")
     with tarfile.open(modele) as archive:
         noms = archive.getnames()
         (synonymes,) = [n for n in noms if n.endswith("/synonymes.json")]
